@@ -1,0 +1,26 @@
+"""Root pytest configuration: what to collect, and names shared by all doctests."""
+
+import os
+
+import numpy as np
+import pytest
+
+# Jupyter keeps its state inside the tree during tests (never in ~/.jupyter).
+os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+# Lessons and solutions are tested as notebooks (.ipynb via nbval), not imported as
+# modules; exercises/ are generated stubs that raise NotImplementedError by design.
+collect_ignore_glob = [
+    "exercises/*",
+    "benchmarks/*",
+    "lessons/*.py",
+    "solutions/*.py",
+    ".venv/*",
+    "build/*",
+]
+
+
+@pytest.fixture(autouse=True)
+def _doctest_names(doctest_namespace):
+    doctest_namespace["np"] = np

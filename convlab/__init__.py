@@ -1,0 +1,76 @@
+"""convlab: convolution for deep learning, in NumPy, exactly as PyTorch computes it.
+
+The functional ops mirror ``torch.nn.functional`` (names, argument order, defaults,
+results); the signal-processing view mirrors ``scipy.signal``; the arithmetic, matrix
+and receptive-field helpers are what the lessons teach. Plots and widgets live in the
+lazily imported subpackages :mod:`convlab.plot` and :mod:`convlab.widgets`.
+
+>>> import numpy as np, convlab
+>>> convlab.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2))).shape
+(1, 1, 2, 2)
+"""
+
+from .conv import conv1d, conv2d, conv3d
+from .padding import pad
+from .pool import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    adaptive_max_pool3d,
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    max_pool1d,
+    max_pool2d,
+    max_pool3d,
+    max_unpool1d,
+    max_unpool2d,
+    max_unpool3d,
+)
+from .shapes import (
+    conv_macs,
+    conv_output_size,
+    conv_params,
+    conv_transpose_output_size,
+    pool_output_size,
+    same_padding,
+)
+from .transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
+from .unfold import fold, unfold
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "adaptive_max_pool3d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "avg_pool3d",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_macs",
+    "conv_output_size",
+    "conv_params",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "conv_transpose_output_size",
+    "fold",
+    "max_pool1d",
+    "max_pool2d",
+    "max_pool3d",
+    "max_unpool1d",
+    "max_unpool2d",
+    "max_unpool3d",
+    "pad",
+    "pool_output_size",
+    "same_padding",
+    "unfold",
+]

@@ -1,0 +1,345 @@
+"""Argument checking for every public function: the only place errors are worded.
+
+Every message follows one pattern so learners can scan it::
+
+    <function>: <argument> <what was expected>; got <argument>=<value>. <fix>
+
+``TypeError`` means "wrong kind of thing", ``ValueError`` "right kind, wrong value".
+No public function lets an ``IndexError``, ``ZeroDivisionError`` or a wrongly shaped
+result escape: whatever torch refuses, convlab refuses here first, in words.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "as_float_array",
+    "check_choice",
+    "check_same_dtype",
+    "fail",
+    "int_or_none",
+    "int_tuple",
+    "split_batch",
+]
+
+
+def fail(func: str, message: str, fix: str | None = None, *, kind: type = ValueError) -> Exception:
+    """Build (not raise) the exception for ``func`` with an optional fix sentence."""
+    text = f"{func}: {message}"
+    if fix:
+        text += f". {fix}"
+    return kind(text)
+
+
+def _show(value: Any) -> str:
+    """A short repr for messages: arrays by shape and dtype, everything else by repr."""
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ----------------------------------------------------------------------------- arrays
+
+
+def as_float_array(func: str, name: str, value: Any) -> np.ndarray:
+    """Return ``value`` as a float32 or float64 array, following convlab's dtype rule.
+
+    float32 and float64 pass through unchanged (no copy); float16 becomes float32;
+    integers and bools become float64 (torch would refuse or keep ints: a friendly,
+    documented deviation). Anything else is a ``TypeError`` naming the argument.
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        raise fail(
+            func,
+            f"{name} must be an array of real numbers; got {name}={_show(value)}",
+            "Pass a NumPy array, e.g. np.asarray(...)",
+            kind=TypeError,
+        )
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError) as exc:  # ragged nested lists
+        raise fail(
+            func,
+            f"{name} must be a rectangular array of real numbers; got {name}={_show(value)}",
+            "Check that every row has the same length",
+            kind=TypeError,
+        ) from exc
+    kind = arr.dtype.kind
+    if kind == "f":
+        if arr.dtype == np.float16:
+            return arr.astype(np.float32)
+        if arr.dtype.itemsize > 8:
+            return arr.astype(np.float64)
+        return arr
+    if kind in "iub":
+        return arr.astype(np.float64)
+    if kind == "c":
+        raise fail(
+            func,
+            f"{name} must be real; got {name}={_show(arr)}",
+            "convlab works on real arrays: pass x.real, or use numpy/scipy for complex signals",
+            kind=TypeError,
+        )
+    raise fail(
+        func,
+        f"{name} must be an array of real numbers; got {name}={_show(arr)}",
+        "Convert it with np.asarray(..., dtype=float)",
+        kind=TypeError,
+    )
+
+
+def check_same_dtype(func: str, **arrays: np.ndarray | None) -> np.dtype:
+    """All float arrays must share one dtype (torch refuses float32 with float64)."""
+    given = {name: a for name, a in arrays.items() if a is not None}
+    dtypes = {a.dtype for a in given.values()}
+    if len(dtypes) > 1:
+        listing = ", ".join(f"{name} is {a.dtype}" for name, a in given.items())
+        first = next(iter(given))
+        raise fail(
+            func,
+            f"all arrays must have the same float dtype; got {listing}",
+            f"Cast them to one dtype, e.g. .astype({given[first].dtype.name})",
+            kind=TypeError,
+        )
+    return dtypes.pop()
+
+
+def split_batch(
+    func: str, name: str, x: np.ndarray, nd: int, layout: str
+) -> tuple[np.ndarray, bool]:
+    """Accept ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``; return batched and a flag."""
+    if x.ndim == nd + 2:
+        return x, False
+    if x.ndim == nd + 1:
+        return x[None], True
+    raise fail(
+        func,
+        f"{name} must be {nd + 1}-D (unbatched {layout[3:]}) or {nd + 2}-D (batched {layout}); "
+        f"got {name} with shape {x.shape}",
+        "Add or remove axes, e.g. x[None] for a single sample"
+        if x.ndim == nd
+        else f"For {x.ndim - 2} spatial dims use the {x.ndim - 2}d version of this function"
+        if x.ndim > nd + 2 and 1 <= x.ndim - 2 <= 3
+        else None,
+    )
+
+
+# ----------------------------------------------------------------------------- integers
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def int_tuple(
+    func: str,
+    name: str,
+    value: Any,
+    n: int,
+    *,
+    minimum: int | None = None,
+    meaning: str = "",
+) -> tuple[int, ...]:
+    """An int or a length-``n`` sequence of ints, each ``>= minimum``, as a tuple.
+
+    >>> int_tuple("conv2d", "stride", 2, 2, minimum=1)
+    (2, 2)
+    """
+    what = {None: "int", 0: "non-negative int", 1: "positive int"}.get(minimum, f"int >= {minimum}")
+    expected = f"an {what} or a tuple of {n} {what}s" if n > 1 else f"an {what}"
+    if _is_int(value):
+        values = (int(value),) * n
+    elif isinstance(value, Sequence) and not isinstance(value, str):
+        if len(value) != n:
+            raise fail(
+                func,
+                f"{name} must be {expected}{meaning}; got {name}={_show(value)} "
+                f"with {len(value)} entries",
+                f"Give one value per spatial dim ({n})",
+            )
+        if not all(_is_int(v) for v in value):
+            raise fail(
+                func,
+                f"{name} must be {expected}; got {name}={_show(value)}",
+                "Use whole numbers, e.g. int(v)",
+                kind=TypeError,
+            )
+        values = tuple(int(v) for v in value)
+    elif isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
+        values = (int(value),) * n
+    else:
+        raise fail(
+            func,
+            f"{name} must be {expected}; got {name}={_show(value)}",
+            f"Use a whole number, e.g. {name}={int(value)}"
+            if isinstance(value, float) and value == int(value)
+            else "Use whole numbers",
+            kind=TypeError,
+        )
+    if minimum is not None and any(v < minimum for v in values):
+        raise fail(func, f"{name} must be {expected}{meaning}; got {name}={_show(value)}")
+    return values
+
+
+def int_or_none(func: str, name: str, value: Any, *, minimum: int = 1) -> int | None:
+    """``None`` or one int ``>= minimum`` (e.g. ``divisor_override``)."""
+    if value is None:
+        return None
+    return int_tuple(func, name, value, 1, minimum=minimum)[0]
+
+
+def check_choice(func: str, name: str, value: Any, choices: Sequence[str]) -> str:
+    """``value`` must be one of the strings in ``choices``."""
+    options = ", ".join(repr(c) for c in choices)
+    if not isinstance(value, str):
+        raise fail(
+            func, f"{name} must be one of {options}; got {name}={_show(value)}", kind=TypeError
+        )
+    if value not in choices:
+        close = [c for c in choices if c.lower() == value.lower()]
+        raise fail(
+            func,
+            f"{name} must be one of {options}; got {name}={value!r}",
+            f"Did you mean {close[0]!r}?" if close else None,
+        )
+    return value
+
+
+# ----------------------------------------------------------------------------- convolution
+
+
+def check_groups(func: str, in_channels: int, out_channels: int, groups: int) -> None:
+    """``groups`` must divide both channel counts."""
+    for name, c in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if c % groups:
+            raise fail(
+                func,
+                f"groups must divide {name}; got groups={groups} with {name}={c}",
+                f"Choose groups among the common divisors of {in_channels} and {out_channels}",
+            )
+
+
+def check_weight(func: str, x: np.ndarray, w: np.ndarray, nd: int, groups: int, transposed: bool):
+    """Weight rank and channel agreement with the (batched) input."""
+    layout = "(C_in, C_out/groups, *kernel)" if transposed else "(C_out, C_in/groups, *kernel)"
+    if w.ndim != nd + 2:
+        raise fail(
+            func,
+            f"weight must be {nd + 2}-D {layout}; got weight with shape {w.shape}",
+            "For a single 2-D kernel k use k[None, None]" if w.ndim == nd else None,
+        )
+    if any(k < 1 for k in w.shape[2:]):
+        raise fail(func, f"weight must have a non-empty kernel; got weight with shape {w.shape}")
+    c_in = x.shape[1]
+    if transposed:
+        if w.shape[0] != c_in:
+            raise fail(
+                func,
+                f"weight of shape {w.shape} expects input with {w.shape[0]} channels "
+                f"(weight.shape[0]); got {c_in} channels (input shape {x.shape})",
+                "The transposed-conv weight is laid out (C_in, C_out/groups, *kernel)",
+            )
+        check_groups(func, c_in, w.shape[1] * groups, groups)
+        return
+    if w.shape[0] % groups:
+        raise fail(
+            func,
+            f"groups must divide out_channels; got groups={groups} with weight of shape "
+            f"{w.shape} ({w.shape[0]} output channels)",
+        )
+    if w.shape[1] * groups != c_in:
+        raise fail(
+            func,
+            f"weight of shape {w.shape} with groups={groups} expects input with "
+            f"{w.shape[1] * groups} channels; got {c_in} channels (input shape {x.shape})",
+            "The weight is laid out (C_out, C_in/groups, *kernel): check C_in and groups",
+        )
+
+
+def check_bias(func: str, bias: np.ndarray | None, out_channels: int) -> None:
+    if bias is not None and bias.shape != (out_channels,):
+        raise fail(
+            func,
+            f"bias must be 1-D with one value per output channel ({out_channels}); "
+            f"got bias with shape {bias.shape}",
+        )
+
+
+def check_padded_fits(
+    func: str, size: tuple[int, ...], padded: tuple[int, ...], extent: tuple[int, ...]
+) -> None:
+    """The (dilated) kernel must fit in the padded input."""
+    if any(e > p for e, p in zip(extent, padded, strict=True)):
+        raise fail(
+            func,
+            f"the kernel (dilated extent {extent}) is larger than the padded input "
+            f"{padded} (input size {size})",
+            "Use a smaller kernel or dilation, or more padding",
+        )
+
+
+def check_mode_padding(func: str, mode: str, pads: list[tuple[int, int]], size: tuple[int, ...]):
+    """reflect needs padding < size; circular needs padding <= size (wrap at most once)."""
+    name = "padding_mode" if func.startswith("conv") else "mode"
+    for (before, after), n in zip(pads, size, strict=True):
+        worst = max(before, after)
+        if mode == "reflect" and worst >= n:
+            raise fail(
+                func,
+                f"{name}='reflect' needs padding < input size in every spatial dim; "
+                f"got padding={tuple(p for p in pads)} for input size {size}",
+                "Reflection mirrors the input without repeating the edge, so it needs that "
+                "many pixels: use less padding or mode 'replicate'",
+            )
+        if mode == "circular" and worst > n:
+            raise fail(
+                func,
+                f"{name}='circular' needs padding <= input size in every spatial dim "
+                f"(it wraps around at most once); got padding={tuple(pads)} for input size {size}",
+                "Use less padding",
+            )
+
+
+def check_output_size(func: str, out: tuple[int, ...], size: tuple[int, ...], **settings) -> None:
+    """Every output length must be at least 1."""
+    if min(out, default=1) < 1:
+        shown = ", ".join(f"{k}={v!r}" for k, v in settings.items())
+        raise fail(
+            func,
+            f"output size would be {out} for input size {size} with {shown}",
+            "Use a bigger input, a smaller kernel/stride, or less negative room",
+        )
+
+
+def check_output_padding(
+    func: str, output_padding: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...]
+) -> None:
+    for op, s, d in zip(output_padding, stride, dilation, strict=True):
+        if op >= max(s, d):
+            raise fail(
+                func,
+                "output_padding must be smaller than either stride or dilation; got "
+                f"output_padding={output_padding} with stride={stride}, dilation={dilation}",
+                "output_padding only picks among the sizes a strided conv maps to the same "
+                "output: it is at most stride - 1",
+            )
+
+
+def check_pool_padding(
+    func: str, padding: tuple[int, ...], kernel: tuple[int, ...], dilation: tuple[int, ...]
+) -> None:
+    """PyTorch: pad <= half of the effective (dilated) kernel size."""
+    for p, k, d in zip(padding, kernel, dilation, strict=True):
+        if p > ((k - 1) * d + 1) // 2:
+            raise fail(
+                func,
+                "padding must be at most half of the effective kernel size; got "
+                f"padding={padding} with kernel_size={kernel}, dilation={dilation}",
+                "Larger padding would create windows that see only padding",
+            )

@@ -1,0 +1,278 @@
+"""Convolution (PyTorch's cross-correlation): conv1d, conv2d, conv3d from one N-d core.
+
+What deep-learning frameworks call convolution is cross-correlation, the kernel is not
+flipped::
+
+    out[n, o, i] = bias[o] + sum_{c, t} weight[o, c, t] * xp[n, g*C_g + c, i*s + t*d]
+
+with ``xp`` the padded input and ``g`` the group of output channel ``o``. The readable
+loop version is :func:`convlab.reference.conv_reference`; this module computes the same
+thing one kernel tap at a time (see :mod:`convlab.windows`), so the Python loop runs
+over the ``k**nd`` taps, never over pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import shapes
+from ._validation import (
+    as_float_array,
+    check_bias,
+    check_choice,
+    check_mode_padding,
+    check_padded_fits,
+    check_same_dtype,
+    check_weight,
+    fail,
+    int_tuple,
+    split_batch,
+)
+from .padding import pad_spatial
+from .windows import FlatTaps, flat_taps
+
+__all__ = ["conv1d", "conv2d", "conv3d"]
+
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+_LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
+
+
+@dataclass(frozen=True)
+class ConvSpec:
+    """A validated convolution call: batched arrays and per-dim settings."""
+
+    x: np.ndarray  # (N, C_in, *n), not padded
+    weight: np.ndarray  # (C_out, C_in/groups, *k)
+    bias: np.ndarray | None
+    stride: tuple[int, ...]
+    pads: tuple[tuple[int, int], ...]  # (before, after) per spatial dim
+    dilation: tuple[int, ...]
+    groups: int
+    padding_mode: str
+    out: tuple[int, ...]
+    unbatched: bool
+
+    @property
+    def kernel_size(self) -> tuple[int, ...]:
+        return self.weight.shape[2:]
+
+
+def parse_conv(
+    func: str,
+    nd: int,
+    input: Any,
+    weight: Any,
+    bias: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    groups: Any,
+    padding_mode: str = "zeros",
+) -> ConvSpec:
+    """Check every argument of a conv call the way torch does, and normalise it."""
+    x = as_float_array(func, "input", input)
+    w = as_float_array(func, "weight", weight)
+    b = None if bias is None else as_float_array(func, "bias", bias)
+    check_same_dtype(func, input=x, weight=w, bias=b)
+    x, unbatched = split_batch(func, "input", x, nd, _LAYOUTS[nd])
+    groups = int_tuple(func, "groups", groups, 1, minimum=1)[0]
+    check_weight(func, x, w, nd, groups, transposed=False)
+    check_bias(func, b, w.shape[0])
+    stride = int_tuple(func, "stride", stride, nd, minimum=1)
+    dilation = int_tuple(func, "dilation", dilation, nd, minimum=1)
+    padding_mode = check_choice(func, "padding_mode", padding_mode, PADDING_MODES)
+    kernel = w.shape[2:]
+    if isinstance(padding, str):
+        padding = check_choice(func, "padding", padding, ("valid", "same"))
+        if padding == "same" and any(s != 1 for s in stride):
+            raise fail(
+                func,
+                f"padding='same' is not supported for strided convolutions; got stride={stride}",
+                "Compute the padding yourself (see same_padding) or use stride=1",
+            )
+        pads = tuple(shapes.same_padding(kernel, dilation)) if padding == "same" else ((0, 0),) * nd
+    else:
+        p = int_tuple(func, "padding", padding, nd, minimum=0)
+        pads = tuple((v, v) for v in p)
+    size = x.shape[2:]
+    if padding_mode != "zeros":
+        check_mode_padding(func, padding_mode, list(pads), size)
+    padded = tuple(n + b_ + a for n, (b_, a) in zip(size, pads, strict=True))
+    extent = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True))
+    check_padded_fits(func, size, padded, extent)
+    out = tuple(shapes.conv_output_size(padded, kernel, stride, 0, dilation))
+    return ConvSpec(x, w, b, stride, pads, dilation, groups, padding_mode, out, unbatched)
+
+
+def _conv(func: str, nd: int, *args: Any) -> np.ndarray:
+    spec = parse_conv(func, nd, *args)
+    y = conv_forward(spec)
+    return y[0] if spec.unbatched else y
+
+
+def conv_forward(spec: ConvSpec) -> np.ndarray:
+    """Run a validated convolution: padding mode, tap layout, strategy, bias."""
+    x, pads = spec.x, spec.pads
+    if spec.padding_mode != "zeros":
+        x = pad_spatial(x, pads, spec.padding_mode)
+        pads = ((0, 0),) * len(pads)
+    layout = flat_taps(x, pads, spec.kernel_size, spec.stride, spec.dilation, spec.out)
+    y = correlate_taps(layout, spec.weight, spec.groups)
+    if spec.bias is not None:
+        y += spec.bias.reshape(1, -1, *([1] * len(spec.out)))
+    return y
+
+
+def correlate_taps(layout: FlatTaps, weight: np.ndarray, groups: int) -> np.ndarray:
+    """The one dispatch point: pick the per-tap strategy by the group shape.
+
+    * ``_taps_matmul``: one BLAS matmul per tap on a zero-copy slice. Wins whenever
+      each group has a few input channels or more (dense convs, grouped convs).
+    * ``_taps_elementwise``: multiply-add of whole slices. Wins when each group has
+      1–3 input channels (depthwise, RGB/grayscale first layers), where a matmul
+      would be a vector outer product with high call overhead.
+    """
+    c_out, c_group = weight.shape[:2]
+    k = int(np.prod(weight.shape[2:]))
+    # (C_out, C_g, *k) -> (taps, groups, C_out/groups, C_g), contiguous for BLAS
+    w = weight.reshape(groups, c_out // groups, c_group, k).transpose(3, 0, 1, 2)
+    w = np.ascontiguousarray(w, dtype=layout.data.dtype)
+    strategy = _taps_elementwise if c_group <= 3 else _taps_matmul
+    y = strategy(layout, w)  # (N, groups, C_out/groups, length)
+    n = y.shape[0]
+    return np.ascontiguousarray(layout.crop(y.reshape(n, c_out, layout.length)))
+
+
+def _taps_matmul(layout: FlatTaps, w: np.ndarray) -> np.ndarray:
+    k, g, og, cg = w.shape
+    n = layout.data.shape[1]
+    y = np.zeros((n, g, og, layout.length), w.dtype)
+    tmp = np.empty_like(y)
+    for i in range(k):
+        np.matmul(w[i], layout.tap(i).reshape(n, g, cg, layout.length), out=tmp)
+        y += tmp
+    return y
+
+
+def _taps_elementwise(layout: FlatTaps, w: np.ndarray) -> np.ndarray:
+    k, g, og, cg = w.shape
+    n = layout.data.shape[1]
+    y = np.zeros((n, g, og, layout.length), w.dtype)
+    tmp = np.empty_like(y)
+    for i in range(k):
+        xs = layout.tap(i).reshape(n, g, 1, cg, layout.length)
+        for c in range(cg):
+            np.multiply(w[i, :, :, c, None], xs[:, :, :, c], out=tmp)
+            y += tmp
+    return y
+
+
+_DOC = """{dim}-D convolution (cross-correlation) over an input of shape {layout}.
+
+    Same arguments, defaults and results as ``torch.nn.functional.{name}``, plus
+    ``padding_mode`` from ``torch.nn.Conv{dim}d``.
+
+    Parameters
+    ----------
+    input : ndarray
+        ``{layout}`` or unbatched without ``N``.
+    weight : ndarray
+        ``(C_out, C_in/groups, {kernel})``.
+    bias : ndarray, optional
+        ``(C_out,)``, one value per filter.
+    stride, dilation : int or tuple of {dim} ints
+        ``dilation=1`` is an ordinary kernel; ``d`` puts ``d - 1`` holes between taps.
+    padding : int, tuple of {dim} ints, "valid" or "same"
+        Added on *each* side. ``"same"`` keeps the size (stride 1 only); when the total
+        ``d(k - 1)`` is odd, the extra row goes at the end, as in PyTorch.
+    groups : int
+        Split channels into ``groups`` independent convolutions; ``groups = C_in`` is a
+        depthwise convolution.
+    padding_mode : {{"zeros", "reflect", "replicate", "circular"}}
+        How the border is filled (``nn.Conv{dim}d``'s option; see :func:`convlab.pad`).
+
+    Returns
+    -------
+    ndarray
+        ``(N, C_out, {out})``, dtype of the input (ints and bools become float64).
+
+    Notes
+    -----
+    Per spatial dim, :math:`o = \\lfloor (n + 2p - d(k-1) - 1) / s \\rfloor + 1`
+    (:func:`convlab.conv_output_size`).
+
+    Examples
+    --------
+{example}
+    """
+
+conv1d_example = """    >>> x = np.array([[[1., 2., 3., 4.]]])
+    >>> conv1d(x, np.array([[[1., 0., -1.]]]))
+    array([[[-2., -2.]]])
+    >>> conv1d(x, np.array([[[1., 1.]]]), padding="same", padding_mode="circular")
+    array([[[3., 5., 7., 5.]]])"""
+
+conv2d_example = """    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> w = np.ones((1, 1, 3, 3))
+    >>> conv2d(x, w)
+    array([[[[45., 54.],
+             [81., 90.]]]])
+    >>> conv2d(x, w, stride=2, padding=1).shape
+    (1, 1, 2, 2)"""
+
+conv3d_example = """    >>> x = np.ones((1, 2, 3, 3, 3), dtype=np.float32)
+    >>> y = conv3d(x, np.ones((4, 2, 2, 2, 2), dtype=np.float32), padding=1)
+    >>> y.shape, y.dtype, y[0, 0, 1, 1, 1]
+    ((1, 4, 4, 4, 4), dtype('float32'), np.float32(16.0))"""
+
+
+def conv1d(
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: int | tuple[int] = 1,
+    padding: int | tuple[int] | str = 0,
+    dilation: int | tuple[int] = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
+    return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups, padding_mode)
+
+
+def conv2d(
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] | str = 0,
+    dilation: int | tuple[int, int] = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
+    return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups, padding_mode)
+
+
+def conv3d(
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: int | tuple[int, int, int] = 1,
+    padding: int | tuple[int, int, int] | str = 0,
+    dilation: int | tuple[int, int, int] = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
+    return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups, padding_mode)
+
+
+for _f, _dim, _kernel, _out, _ex in (
+    (conv1d, 1, "kL", "L_out", conv1d_example),
+    (conv2d, 2, "kH, kW", "H_out, W_out", conv2d_example),
+    (conv3d, 3, "kD, kH, kW", "D_out, H_out, W_out", conv3d_example),
+):
+    _f.__doc__ = _DOC.format(
+        dim=_dim, name=_f.__name__, layout=_LAYOUTS[_dim], kernel=_kernel, out=_out, example=_ex
+    )

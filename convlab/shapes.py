@@ -1,0 +1,318 @@
+"""Convolution arithmetic: every size formula of the course, each written exactly once.
+
+All functions take plain integers. Where it is natural (sizes, kernel sizes, strides...)
+they also take tuples, one entry per spatial dim, and then answer with a tuple.
+The ops in :mod:`convlab.conv`, :mod:`convlab.transpose` and :mod:`convlab.pool` call
+these, so the arithmetic a learner reads here is the arithmetic the library runs.
+
+Conventions are PyTorch's: ``padding`` is added on *each* side (total ``2p``),
+``dilation=1`` means no dilation (some texts write 0 for that), and sizes are floored
+unless ``ceil_mode=True``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from ._validation import check_groups, fail, int_tuple
+
+__all__ = [
+    "conv_macs",
+    "conv_output_size",
+    "conv_params",
+    "conv_transpose_output_size",
+    "pool_output_size",
+    "same_padding",
+]
+
+IntOrTuple = int | tuple[int, ...]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _per_dim(*names: str) -> Callable[[F], F]:
+    """Let a scalar formula take tuples for ``names``: applied per spatial dim."""
+
+    def decorate(scalar: F) -> F:
+        @wraps(scalar)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            bound = dict(zip(scalar.__code__.co_varnames, args, strict=False)) | kwargs
+            lengths = {len(bound[n]) for n in names if isinstance(bound.get(n), (tuple, list))}
+            if not lengths:
+                return scalar(**bound)
+            if len(lengths) > 1:
+                got = ", ".join(f"{n}={bound[n]!r}" for n in names if n in bound)
+                raise fail(scalar.__name__, f"tuple arguments must have equal lengths; got {got}")
+            (n,) = lengths
+            per = [
+                {
+                    k: (v[i] if k in names and isinstance(v, (tuple, list)) else v)
+                    for k, v in bound.items()
+                }
+                for i in range(n)
+            ]
+            return tuple(scalar(**kw) for kw in per)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def _check(func: str, **values: Any) -> dict[str, int]:
+    """Validate the scalar ints of a formula; the minimum is encoded in the name's role."""
+    minimum = {"padding": 0, "output_padding": 0, "input_size": 0}
+    return {
+        name: int_tuple(func, name, v, 1, minimum=minimum.get(name, 1))[0]
+        for name, v in values.items()
+    }
+
+
+@_per_dim("input_size", "kernel_size", "stride", "padding", "dilation")
+def conv_output_size(
+    input_size: IntOrTuple,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+) -> Any:
+    """Output length of a convolution along one dim (or per dim for tuples).
+
+    Parameters
+    ----------
+    input_size, kernel_size : int or tuple of int
+        ``n`` and ``k``.
+    stride, padding, dilation : int or tuple of int
+        ``s``, ``p`` (added on *each* side) and ``d`` (1 = no dilation).
+
+    Returns
+    -------
+    int or tuple of int
+        ``o``. It can be 0 or negative when the kernel does not fit: the ops raise then.
+
+    Notes
+    -----
+    .. math:: o = \\left\\lfloor \\frac{n + 2p - d(k-1) - 1}{s} \\right\\rfloor + 1
+
+    ``d(k-1)+1`` is the dilated kernel's extent; when ``(n + 2p - d(k-1) - 1) mod s``
+    is not 0, the last rows of the input are never visited.
+
+    Examples
+    --------
+    >>> conv_output_size(5, 3)
+    3
+    >>> conv_output_size(7, 3, stride=2, padding=1)
+    4
+    >>> conv_output_size((32, 32), 3, stride=2, padding=1)
+    (16, 16)
+    """
+    v = _check(
+        "conv_output_size",
+        input_size=input_size,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+    )
+    n, k, s, p, d = v.values()
+    return (n + 2 * p - d * (k - 1) - 1) // s + 1
+
+
+@_per_dim("input_size", "kernel_size", "stride", "padding", "dilation")
+def pool_output_size(
+    input_size: IntOrTuple,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+    ceil_mode: bool = False,
+) -> Any:
+    """Output length of max/avg pooling, with PyTorch's ``ceil_mode`` rule.
+
+    Parameters
+    ----------
+    input_size, kernel_size : int or tuple of int
+    stride : int or tuple of int, optional
+        Defaults to ``kernel_size`` (non-overlapping windows), as in PyTorch.
+    padding, dilation : int or tuple of int
+    ceil_mode : bool
+        Round up instead of down (Caffe's convention), so a partial last window counts.
+
+    Notes
+    -----
+    Floor mode is :func:`conv_output_size`. In ceil mode
+
+    .. math:: o = \\left\\lceil \\frac{n + 2p - d(k-1) - 1}{s} \\right\\rceil + 1
+
+    and then, PyTorch's rule, the last window must *start* inside the input or its
+    left padding: if ``(o - 1) s >= n + p`` the last window is dropped.
+
+    Examples
+    --------
+    >>> pool_output_size(5, 2)
+    2
+    >>> pool_output_size(5, 2, ceil_mode=True)
+    3
+    >>> pool_output_size(4, 2, stride=2, padding=1, ceil_mode=True)
+    3
+    """
+    stride = kernel_size if stride is None else stride
+    out = conv_output_size(input_size, kernel_size, stride, padding, dilation)
+    if not ceil_mode:
+        return out
+    n, k, s, p, d = input_size, kernel_size, stride, padding, dilation
+    out = -(-(n + 2 * p - d * (k - 1) - 1) // s) + 1
+    if (out - 1) * s >= n + p:
+        out -= 1
+    return out
+
+
+@_per_dim("input_size", "kernel_size", "stride", "padding", "output_padding", "dilation")
+def conv_transpose_output_size(
+    input_size: IntOrTuple,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    output_padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+) -> Any:
+    """Output length of a transposed convolution (the inverse of :func:`conv_output_size`).
+
+    Parameters
+    ----------
+    input_size, kernel_size, stride, padding, dilation : int or tuple of int
+        As for the convolution whose transpose this is.
+    output_padding : int or tuple of int
+        Extra rows added at the end. A strided convolution maps several input sizes to
+        the same output size; ``output_padding`` picks which one to go back to. It must
+        be smaller than ``stride`` or ``dilation``.
+
+    Notes
+    -----
+    .. math:: o = (n - 1)s - 2p + d(k - 1) + \\text{output\\_padding} + 1
+
+    Examples
+    --------
+    >>> conv_transpose_output_size(2, 3)
+    4
+    >>> conv_transpose_output_size(4, 3, stride=2, padding=1, output_padding=1)
+    8
+    """
+    v = _check(
+        "conv_transpose_output_size",
+        input_size=input_size,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        dilation=dilation,
+    )
+    n, k, s, p, op, d = v.values()
+    return (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+
+
+@_per_dim("kernel_size", "dilation")
+def same_padding(kernel_size: IntOrTuple, dilation: IntOrTuple = 1) -> Any:
+    """``(before, after)`` padding that keeps the size at stride 1 (``padding="same"``).
+
+    Notes
+    -----
+    The total is ``d(k - 1)``. When it is odd (an even kernel without dilation) the
+    extra row goes at the *end*, as PyTorch does (TensorFlow does the same).
+
+    Examples
+    --------
+    >>> same_padding(3)
+    (1, 1)
+    >>> same_padding(4)
+    (1, 2)
+    >>> same_padding((3, 2), dilation=2)
+    ((2, 2), (1, 1))
+    """
+    v = _check("same_padding", kernel_size=kernel_size, dilation=dilation)
+    total = v["dilation"] * (v["kernel_size"] - 1)
+    return (total // 2, total - total // 2)
+
+
+def conv_params(
+    in_channels: int,
+    out_channels: int,
+    kernel_size: IntOrTuple,
+    groups: int = 1,
+    bias: bool = True,
+    ndim: int = 2,
+) -> int:
+    """Number of learnable parameters of a convolution layer.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or tuple of int
+        An int means a square (cubic...) kernel in ``ndim`` spatial dims, as in
+        ``nn.Conv2d(3, 64, 3)``.
+    groups : int
+    bias : bool
+    ndim : int
+        Spatial dims when ``kernel_size`` is an int (default 2).
+
+    Notes
+    -----
+    ``O * (I / groups) * prod(k)`` weights plus ``O`` biases: the count does not depend on
+    the image size (weight sharing), unlike a dense layer's.
+
+    Examples
+    --------
+    >>> conv_params(3, 64, 3)
+    1792
+    >>> conv_params(64, 64, 3, groups=64)  # depthwise
+    640
+    """
+    func = "conv_params"
+    i, o, g = (
+        int_tuple(func, n, v, 1, minimum=1)[0]
+        for n, v in (
+            ("in_channels", in_channels),
+            ("out_channels", out_channels),
+            ("groups", groups),
+        )
+    )
+    n = len(kernel_size) if isinstance(kernel_size, (tuple, list)) else ndim
+    k = int_tuple(func, "kernel_size", kernel_size, n, minimum=1)
+    check_groups(func, i, o, g)
+    return o * (i // g) * math.prod(k) + (o if bias else 0)
+
+
+def conv_macs(
+    input_size: IntOrTuple,
+    in_channels: int,
+    out_channels: int,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+    groups: int = 1,
+) -> int:
+    """Multiply-accumulates of one convolution on one sample (FLOPs are about twice this).
+
+    Notes
+    -----
+    ``prod(o) * O * (I / groups) * prod(k)``: every output value is a dot product of
+    length ``(I / groups) * prod(k)``.
+
+    Examples
+    --------
+    >>> conv_macs((32, 32), 3, 8, 3, padding=1)
+    221184
+    """
+    out = conv_output_size(input_size, kernel_size, stride, padding, dilation)
+    out = out if isinstance(out, tuple) else (out,)
+    if min(out) < 1:
+        raise fail(
+            "conv_macs",
+            f"the kernel does not fit: output size {out} for input_size={input_size!r}, "
+            f"kernel_size={kernel_size!r}",
+            "Use a smaller kernel or more padding",
+        )
+    params = conv_params(in_channels, out_channels, kernel_size, groups, False, ndim=len(out))
+    return math.prod(out) * params

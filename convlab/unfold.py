@@ -1,0 +1,153 @@
+"""``unfold`` (im2col) and ``fold`` (col2im), with torch.nn.functional's layout.
+
+``unfold`` copies every sliding window into a column: ``(N, C, H, W)`` becomes
+``(N, C*kH*kW, L)`` with ``L`` the number of windows. A convolution is then one matrix
+product, ``weight.reshape(C_out, -1) @ cols``, the classic im2col trick (it costs a
+``kH*kW``-times bigger buffer, which is why convlab's own conv does not use it).
+``fold`` is its adjoint: it adds every column back into its window, so overlapping
+windows sum up, which makes ``fold(unfold(x))`` count how many windows cover each pixel.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from . import shapes
+from ._validation import as_float_array, check_output_size, fail, int_tuple
+from .padding import pad_spatial
+from .windows import scatter_add_taps, tap_views
+
+__all__ = ["fold", "unfold"]
+
+
+def _settings(func: str, kernel_size: Any, dilation: Any, padding: Any, stride: Any):
+    return (
+        int_tuple(func, "kernel_size", kernel_size, 2, minimum=1),
+        int_tuple(func, "dilation", dilation, 2, minimum=1),
+        int_tuple(func, "padding", padding, 2, minimum=0),
+        int_tuple(func, "stride", stride, 2, minimum=1),
+    )
+
+
+def unfold(
+    input: Any,
+    kernel_size: int | tuple[int, int],
+    dilation: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0,
+    stride: int | tuple[int, int] = 1,
+) -> np.ndarray:
+    """Extract sliding windows as columns (im2col), like ``torch.nn.functional.unfold``.
+
+    Parameters
+    ----------
+    input : ndarray
+        ``(N, C, H, W)`` or unbatched ``(C, H, W)``.
+    kernel_size, dilation, padding, stride : int or tuple of 2 ints
+
+    Returns
+    -------
+    ndarray
+        ``(N, C * kH * kW, L)`` (or ``(C * kH * kW, L)``), rows ordered channel-major then
+        kernel row-major, ``L = H_out * W_out`` windows in row-major order.
+
+    Notes
+    -----
+    ``H_out, W_out`` follow :func:`convlab.conv_output_size`.
+
+    Examples
+    --------
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> unfold(x, 2)
+    array([[[0., 1., 3., 4.],
+            [1., 2., 4., 5.],
+            [3., 4., 6., 7.],
+            [4., 5., 7., 8.]]])
+    """
+    func = "unfold"
+    x = as_float_array(func, "input", input)
+    if x.ndim not in (3, 4):
+        raise fail(
+            func,
+            f"input must be 3-D (C, H, W) or 4-D (N, C, H, W); got input with shape {x.shape}",
+        )
+    unbatched = x.ndim == 3
+    x = x[None] if unbatched else x
+    kernel, dilation, padding, stride = _settings(func, kernel_size, dilation, padding, stride)
+    out = tuple(shapes.conv_output_size(x.shape[2:], kernel, stride, padding, dilation))
+    check_output_size(
+        func, out, x.shape[2:], kernel_size=kernel, padding=padding, dilation=dilation
+    )
+    xp = pad_spatial(x, [(p, p) for p in padding])
+    n, c = x.shape[:2]
+    cols = np.empty((n, c, math.prod(kernel), *out), x.dtype)
+    for i, (_, view) in enumerate(tap_views(xp, kernel, stride, dilation, out)):
+        cols[:, :, i] = view
+    cols = cols.reshape(n, c * math.prod(kernel), math.prod(out))
+    return cols[0] if unbatched else cols
+
+
+def fold(
+    input: Any,
+    output_size: int | tuple[int, int],
+    kernel_size: int | tuple[int, int],
+    dilation: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0,
+    stride: int | tuple[int, int] = 1,
+) -> np.ndarray:
+    """Sum columns back into an image (col2im), like ``torch.nn.functional.fold``.
+
+    Parameters
+    ----------
+    input : ndarray
+        ``(N, C * kH * kW, L)`` or unbatched ``(C * kH * kW, L)``.
+    output_size : int or tuple of 2 ints
+        ``(H, W)`` of the image the windows came from.
+    kernel_size, dilation, padding, stride : int or tuple of 2 ints
+
+    Returns
+    -------
+    ndarray
+        ``(N, C, H, W)``; where windows overlap their values add up.
+
+    Examples
+    --------
+    >>> fold(unfold(np.ones((1, 1, 3, 3)), 2), (3, 3), 2)[0, 0]  # windows per pixel
+    array([[1., 2., 1.],
+           [2., 4., 2.],
+           [1., 2., 1.]])
+    """
+    func = "fold"
+    cols = as_float_array(func, "input", input)
+    if cols.ndim not in (2, 3):
+        raise fail(
+            func,
+            f"input must be 2-D (C*kH*kW, L) or 3-D (N, C*kH*kW, L); got shape {cols.shape}",
+        )
+    unbatched = cols.ndim == 2
+    cols = cols[None] if unbatched else cols
+    size = int_tuple(func, "output_size", output_size, 2, minimum=1)
+    kernel, dilation, padding, stride = _settings(func, kernel_size, dilation, padding, stride)
+    k = math.prod(kernel)
+    if cols.shape[1] % k:
+        raise fail(
+            func,
+            f"input.shape[1] must be a multiple of kH*kW = {k} (C * kH * kW); got input "
+            f"with shape {cols.shape}",
+        )
+    blocks = tuple(shapes.conv_output_size(size, kernel, stride, padding, dilation))
+    check_output_size(func, blocks, size, kernel_size=kernel, padding=padding, dilation=dilation)
+    if cols.shape[2] != math.prod(blocks):
+        raise fail(
+            func,
+            f"input.shape[2] must be the number of sliding windows, {blocks[0]} * {blocks[1]} "
+            f"= {math.prod(blocks)} for output_size={size}; got input with shape {cols.shape}",
+        )
+    n, c = cols.shape[0], cols.shape[1] // k
+    padded = [m + 2 * p for m, p in zip(size, padding, strict=True)]
+    full = np.zeros((n, c, *padded), cols.dtype)
+    scatter_add_taps(full, cols.reshape(n, c, k, *blocks), kernel, stride, dilation)
+    y = np.ascontiguousarray(pad_spatial(full, [(-p, -p) for p in padding]))
+    return y[0] if unbatched else y

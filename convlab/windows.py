@@ -1,0 +1,169 @@
+"""Sliding windows as strided views: the one idea under conv, pooling, unfold and fold.
+
+A kernel with ``k`` taps per dim visits the (padded) input at ``o`` output positions.
+Instead of looping over output positions (``o`` is large), convlab loops over kernel
+taps (``k`` is small): for a fixed tap ``t`` the input values it meets at *all* output
+positions form a strided slice of the input,
+
+    xp[..., t*d : t*d + s*(o-1) + 1 : s]      (per spatial dim)
+
+which NumPy returns as a view without copying. Summing ``weight[t] * view`` over the
+taps is the convolution; taking the running max over the views is max pooling; copying
+the views side by side is ``unfold`` (im2col); adding values back into them is
+``fold`` (col2im) and transposed convolution.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["FlatTaps", "flat_taps", "scatter_add_taps", "tap_slices", "tap_views", "taps"]
+
+
+def taps(kernel_size: Sequence[int]) -> Iterator[tuple[int, ...]]:
+    """All kernel taps in row-major order, e.g. (0, 0), (0, 1), ..., (2, 2) for 3×3."""
+    return itertools.product(*(range(k) for k in kernel_size))
+
+
+def tap_slices(
+    tap: Sequence[int], stride: Sequence[int], dilation: Sequence[int], out: Sequence[int]
+) -> tuple[slice, ...]:
+    """The spatial slices of the padded input that tap ``tap`` meets at all outputs."""
+    return tuple(
+        slice(t * d, t * d + s * (o - 1) + 1, s)
+        for t, s, d, o in zip(tap, stride, dilation, out, strict=True)
+    )
+
+
+def tap_views(
+    xp: np.ndarray,
+    kernel_size: Sequence[int],
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    out: Sequence[int],
+) -> Iterator[tuple[tuple[int, ...], np.ndarray]]:
+    """Yield ``(tap, view)`` for every tap; each view has shape ``(..., *out)``.
+
+    >>> xp = np.arange(5.0)
+    >>> [v.tolist() for _, v in tap_views(xp, (2,), (2,), (1,), (2,))]
+    [[0.0, 2.0], [1.0, 3.0]]
+    """
+    for tap in taps(kernel_size):
+        yield tap, xp[(..., *tap_slices(tap, stride, dilation, out))]
+
+
+def scatter_add_taps(
+    full: np.ndarray,
+    cols: np.ndarray,
+    kernel_size: Sequence[int],
+    stride: Sequence[int],
+    dilation: Sequence[int],
+) -> np.ndarray:
+    """Add ``cols[..., tap, *inp]`` into ``full`` at every tap's strided slice (col2im).
+
+    ``cols`` has shape ``(*lead, prod(kernel_size), *inp)`` and ``full`` has shape
+    ``(*lead, *padded)``. Within one tap the slice never overlaps itself, so a plain
+    in-place ``+=`` on the view is exact; overlaps *between* taps are the sums that make
+    transposed convolution (and its checkerboards). No ``np.add.at`` needed.
+    """
+    inp = cols.shape[cols.ndim - len(kernel_size) :]
+    for i, tap in enumerate(taps(kernel_size)):
+        full[(..., *tap_slices(tap, stride, dilation, inp))] += cols[
+            (..., i) + (slice(None),) * len(inp)
+        ]
+    return full
+
+
+@dataclass(frozen=True)
+class FlatTaps:
+    """The padded input laid out so that every kernel tap is a *contiguous* slice.
+
+    Attributes
+    ----------
+    data : ndarray, shape (S, N, C, length_of_phase)
+        The zero-padded input split into its ``S = prod(stride)`` polyphase components
+        (every ``s``-th pixel, starting at each phase), each flattened.
+    grid : tuple of int
+        The output grid the slices produce: the true output size in the first dim, the
+        phase width in the others. Columns beyond the true output are wrap-around garbage.
+    out : tuple of int
+        The true output size (a corner of ``grid``).
+    offsets : list of (phase, offset)
+        Where each tap's slice starts, in ``taps()`` order.
+    """
+
+    data: np.ndarray
+    grid: tuple[int, ...]
+    out: tuple[int, ...]
+    offsets: list[tuple[int, int]]
+
+    @property
+    def length(self) -> int:
+        return math.prod(self.grid)
+
+    def tap(self, i: int) -> np.ndarray:
+        """``(N, C, length)`` view of the input values tap ``i`` meets, zero copy."""
+        phase, offset = self.offsets[i]
+        return self.data[phase, :, :, offset : offset + self.length]
+
+    def crop(self, y: np.ndarray) -> np.ndarray:
+        """``(..., length)`` on the grid -> ``(..., *out)``, dropping the garbage columns."""
+        y = y.reshape(*y.shape[:-1], *self.grid)
+        return y[(..., *(slice(0, o) for o in self.out))]
+
+    def spread(self, y: np.ndarray) -> np.ndarray:
+        """Inverse of :meth:`crop`: ``(..., *out)`` -> ``(..., length)``, zeros elsewhere."""
+        lead = y.shape[: y.ndim - len(self.out)]
+        grid = np.zeros((*lead, *self.grid), y.dtype)
+        grid[(..., *(slice(0, o) for o in self.out))] = y
+        return grid.reshape(*lead, self.length)
+
+
+def flat_taps(
+    x: np.ndarray,
+    pads: Sequence[tuple[int, int]],
+    kernel_size: Sequence[int],
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    out: Sequence[int],
+) -> FlatTaps:
+    """Zero-pad ``x`` (N, C, *n) and split it into stride phases, in one copy.
+
+    Why: with stride 1, the values tap ``t`` meets are ``xp[t*d : t*d + o]`` per dim. If we
+    let the output run over the whole padded width (and ignore the extra columns), then
+    in the *flattened* padded image those values are one contiguous run starting at
+    ``sum(t*d * row_stride)``. A contiguous ``(C, L)`` run is something BLAS reads in
+    place, so each tap is one matmul with no im2col copy. With stride ``s`` the same
+    holds inside each polyphase component ``xp[a::s]``: tap ``t`` reads phase
+    ``(t*d) % s`` from offset ``(t*d) // s``. One spare slab at the end keeps the last
+    tap's run in bounds.
+    """
+    N, C, *n = x.shape
+    padded = [m + b + a for m, (b, a) in zip(n, pads, strict=True)]
+    q = [-(-p // s) for p, s in zip(padded, stride, strict=True)]
+    phases = list(itertools.product(*(range(s) for s in stride)))
+    data = np.zeros((len(phases), N, C, q[0] + 1, *q[1:]), x.dtype)
+    for k, phase in enumerate(phases):
+        src, dst = [], []
+        for a, s, (before, _), m in zip(phase, stride, pads, n, strict=True):
+            first = before + (a - before) % s  # first padded index >= before in this phase
+            start = first - before  # its index in x
+            count = len(range(start, m, s))
+            src.append(slice(start, m, s))
+            dst.append(slice((first - a) // s, (first - a) // s + count))
+        data[(k, ..., *dst)] = x[(..., *src)]
+    strides = [math.prod(q[i + 1 :]) for i in range(len(q))]
+    offsets = []
+    for tap in taps(kernel_size):
+        shift = [t * d for t, d in zip(tap, dilation, strict=True)]
+        phase = tuple(v % s for v, s in zip(shift, stride, strict=True))
+        offset = sum((v // s) * r for v, s, r in zip(shift, stride, strides, strict=True))
+        offsets.append((phases.index(phase), offset))
+    grid = (out[0], *q[1:])
+    flat = data.reshape(len(phases), N, C, math.prod(data.shape[3:]))
+    return FlatTaps(flat, grid, tuple(out), offsets)
