@@ -10,24 +10,26 @@ lazily imported subpackages :mod:`convlab.plot` and :mod:`convlab.widgets`.
 (1, 1, 2, 2)
 """
 
-from .conv import conv1d, conv2d, conv3d
-from .padding import pad
-from .pool import (
+from .adaptive import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
     adaptive_avg_pool3d,
     adaptive_max_pool1d,
     adaptive_max_pool2d,
     adaptive_max_pool3d,
+    max_unpool1d,
+    max_unpool2d,
+    max_unpool3d,
+)
+from .conv import conv1d, conv2d, conv3d
+from .padding import pad
+from .pool import (
     avg_pool1d,
     avg_pool2d,
     avg_pool3d,
     max_pool1d,
     max_pool2d,
     max_pool3d,
-    max_unpool1d,
-    max_unpool2d,
-    max_unpool3d,
 )
 from .shapes import (
     conv_macs,

@@ -19,6 +19,7 @@ import numpy as np
 
 __all__ = [
     "as_float_array",
+    "check_bool",
     "check_choice",
     "check_same_dtype",
     "fail",
@@ -192,6 +193,13 @@ def int_or_none(func: str, name: str, value: Any, *, minimum: int = 1) -> int | 
     if value is None:
         return None
     return int_tuple(func, name, value, 1, minimum=minimum)[0]
+
+
+def check_bool(func: str, name: str, value: Any) -> bool:
+    """``value`` must be a bool (as torch insists for flags such as ``ceil_mode``)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise fail(func, f"{name} must be True or False; got {name}={_show(value)}", kind=TypeError)
+    return bool(value)
 
 
 def check_choice(func: str, name: str, value: Any, choices: Sequence[str]) -> str:

@@ -1,4 +1,4 @@
-"""Pooling: max and average (1-3 spatial dims), adaptive pooling and max-unpooling.
+"""Pooling: max and average over sliding windows, for 1, 2 and 3 spatial dims.
 
 Pooling has no parameters and works on each channel separately. The window slides as a
 convolution's does; instead of a weighted sum it takes the maximum or the mean. Like
@@ -17,32 +17,23 @@ import numpy as np
 from . import shapes
 from ._validation import (
     as_float_array,
+    check_bool,
     check_output_size,
     check_pool_padding,
-    fail,
     int_or_none,
     int_tuple,
     split_batch,
 )
 from .padding import pad_spatial
-from .windows import tap_views, taps
+from .windows import tap_views
 
 __all__ = [
-    "adaptive_avg_pool1d",
-    "adaptive_avg_pool2d",
-    "adaptive_avg_pool3d",
-    "adaptive_max_pool1d",
-    "adaptive_max_pool2d",
-    "adaptive_max_pool3d",
     "avg_pool1d",
     "avg_pool2d",
     "avg_pool3d",
     "max_pool1d",
     "max_pool2d",
     "max_pool3d",
-    "max_unpool1d",
-    "max_unpool2d",
-    "max_unpool3d",
 ]
 
 _LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
@@ -76,12 +67,6 @@ class PoolSpec:
         return pad_spatial(self.x, pairs, "constant", value)
 
 
-def _check_bool(func: str, name: str, value: Any) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise fail(func, f"{name} must be True or False; got {name}={value!r}", kind=TypeError)
-    return bool(value)
-
-
 def parse_pool(
     func: str,
     nd: int,
@@ -98,7 +83,7 @@ def parse_pool(
     stride = kernel if stride is None else int_tuple(func, "stride", stride, nd, minimum=1)
     padding = int_tuple(func, "padding", padding, nd, minimum=0)
     dilation = int_tuple(func, "dilation", dilation, nd, minimum=1)
-    ceil_mode = _check_bool(func, "ceil_mode", ceil_mode)
+    ceil_mode = check_bool(func, "ceil_mode", ceil_mode)
     check_pool_padding(func, padding, kernel, dilation)
     size = x.shape[2:]
     out = tuple(shapes.pool_output_size(size, kernel, stride, padding, dilation, ceil_mode))
@@ -150,7 +135,7 @@ def _first_inside(spec: PoolSpec) -> np.ndarray:
 
 def _max_pool(func, nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     spec = parse_pool(func, nd, input, kernel_size, stride, padding, dilation, ceil_mode)
-    y, idx = max_pool_forward(spec, _check_bool(func, "return_indices", return_indices))
+    y, idx = max_pool_forward(spec, check_bool(func, "return_indices", return_indices))
     if spec.unbatched:
         y = y[0]
         idx = None if idx is None else idx[0]
@@ -186,7 +171,7 @@ def _avg_pool(
     func, nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
 ):
     spec = parse_pool(func, nd, input, kernel_size, stride, padding, 1, ceil_mode)
-    count_include_pad = _check_bool(func, "count_include_pad", count_include_pad)
+    count_include_pad = check_bool(func, "count_include_pad", count_include_pad)
     divisor_override = int_or_none(func, "divisor_override", divisor_override, minimum=1)
     y = avg_pool_sum(spec)
     if divisor_override is not None:
@@ -206,165 +191,173 @@ def avg_pool_sum(spec: PoolSpec) -> np.ndarray:
     return y
 
 
-# ----------------------------------------------------------------------------- adaptive
-
-
-def adaptive_windows(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end of each adaptive window: ``floor(i n / o)`` to ``ceil((i + 1) n / o)``."""
-    i = np.arange(out)
-    return (i * size) // out, -(-((i + 1) * size) // out)
-
-
-def _parse_adaptive(func: str, nd: int, input: Any, output_size: Any):
-    x = as_float_array(func, "input", input)
-    x, unbatched = split_batch(func, "input", x, nd, _LAYOUTS[nd])
-    size = x.shape[2:]
-    if isinstance(output_size, (tuple, list)):
-        output_size = tuple(n if o is None else o for o, n in zip(output_size, size, strict=False))
-    out = int_tuple(func, "output_size", output_size, nd, minimum=0)
-    if min(size) < 1:
-        raise fail(func, f"input must be non-empty in every spatial dim; got shape {x.shape}")
-    return x, out, unbatched
-
-
-def _adaptive_taps(x: np.ndarray, out: tuple[int, ...]):
-    """Yield ``(values, valid, flat_index)`` per tap of the widest adaptive window.
-
-    Windows differ in length, so each dim gets ``kmax`` taps; taps past a window's end
-    are clamped to its last cell (harmless for max) and flagged invalid (for the mean).
-    """
-    size = x.shape[2:]
-    dims = []
-    for n, o in zip(size, out, strict=True):
-        start, end = adaptive_windows(n, o)
-        kmax = int((end - start).max(initial=0))
-        pos = np.minimum(start[:, None] + np.arange(kmax), end[:, None] - 1)
-        dims.append((pos, start[:, None] + np.arange(kmax) < end[:, None]))
-    for tap in taps([pos.shape[1] for pos, _ in dims]):
-        values, valid, index = x, True, 0
-        for axis, (t, (pos, ok)) in enumerate(zip(tap, dims, strict=True)):
-            values = np.take(values, pos[:, t], axis=2 + axis)
-            shape = [1] * len(out)
-            shape[axis] = -1
-            valid = valid & ok[:, t].reshape(shape)
-            index = index * size[axis] + pos[:, t].reshape(shape)
-        yield values, valid, index
-
-
-def _adaptive_avg(func: str, nd: int, input: Any, output_size: Any) -> np.ndarray:
-    x, out, unbatched = _parse_adaptive(func, nd, input, output_size)
-    y = np.zeros(x.shape[:2] + out, x.dtype)
-    for values, valid, _ in _adaptive_taps(x, out):
-        y += np.where(valid, values, 0)
-    count = 1
-    for n, o in zip(x.shape[2:], out, strict=True):
-        start, end = adaptive_windows(n, o)
-        count = np.multiply.outer(count, end - start)
-    y /= np.asarray(count, dtype=y.dtype)
-    return y[0] if unbatched else y
-
-
-def _adaptive_max(func: str, nd: int, input: Any, output_size: Any, return_indices: Any):
-    x, out, unbatched = _parse_adaptive(func, nd, input, output_size)
-    return_indices = _check_bool(func, "return_indices", return_indices)
-    y = np.full(x.shape[:2] + out, -np.inf, x.dtype)
-    idx = np.zeros(y.shape, np.int64)
-    for values, _, index in _adaptive_taps(x, out):
-        better = (values > y) | np.isnan(values)
-        np.copyto(y, values, where=better)
-        if return_indices:
-            np.copyto(idx, np.broadcast_to(index, y.shape), where=better)
-    if unbatched:
-        y, idx = y[0], idx[0]
-    return (y, idx) if return_indices else y
-
-
-# ----------------------------------------------------------------------------- unpool
-
-
-def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_size):
-    x = as_float_array(func, "input", input)
-    idx = np.asarray(indices)
-    if idx.dtype.kind not in "iu":
-        raise fail(
-            func,
-            f"indices must be an integer array (from max_pool{nd}d(..., return_indices=True)); "
-            f"got indices of dtype {idx.dtype}",
-            kind=TypeError,
-        )
-    if idx.shape != x.shape:
-        raise fail(
-            func,
-            f"indices must have the shape of input {x.shape}; got indices with shape {idx.shape}",
-        )
-    x, unbatched = split_batch(func, "input", x, nd, _LAYOUTS[nd])
-    idx = idx[None] if unbatched else idx
-    kernel = int_tuple(func, "kernel_size", kernel_size, nd, minimum=1)
-    stride = kernel if stride is None else int_tuple(func, "stride", stride, nd, minimum=1)
-    padding = int_tuple(func, "padding", padding, nd, minimum=0)
-    if output_size is None:  # the size max-pooling came from, at its smallest
-        out = tuple(shapes.conv_transpose_output_size(x.shape[2:], kernel, stride, padding))
-    else:
-        given = tuple(output_size)
-        out = int_tuple(func, "output_size", given[len(given) - nd :], nd, minimum=1)
-    check_output_size(func, out, x.shape[2:], kernel_size=kernel, stride=stride, padding=padding)
-    n_out = math.prod(out)
-    flat_idx = idx.reshape(idx.shape[0] * idx.shape[1], math.prod(idx.shape[2:]))
-    if flat_idx.size and (flat_idx.min() < 0 or flat_idx.max() >= n_out):
-        raise fail(
-            func,
-            f"indices must lie in [0, {n_out}) for output size {out}; got indices from "
-            f"{flat_idx.min()} to {flat_idx.max()}",
-            "Pass the output_size of the input you pooled",
-        )
-    y = np.zeros((flat_idx.shape[0], n_out), x.dtype)
-    np.put_along_axis(y, flat_idx, x.reshape(flat_idx.shape), axis=1)
-    y = y.reshape(x.shape[:2] + out)
-    return y[0] if unbatched else y
-
-
 # ----------------------------------------------------------------------------- public
+
+_MAX_DOC = """{dim}-D max pooling over {layout}, as ``torch.nn.functional.{name}``.
+
+    Parameters
+    ----------
+    input : ndarray
+        ``{layout}`` or unbatched without ``N``.
+    kernel_size : int or tuple of {dim} ints
+    stride : int or tuple, optional
+        Defaults to ``kernel_size`` (windows side by side, no overlap).
+    padding : int or tuple
+        Implicit ``-inf`` on each side, at most half the effective kernel size.
+    dilation : int or tuple
+        Gaps between window taps (1 = none).
+    ceil_mode : bool
+        Round the output size up (Caffe's convention); a last window must still start
+        inside the input or its left padding.
+    return_indices : bool
+        Also return where each maximum came from, as a flat index into the spatial
+        dims of the unpadded input (what ``max_unpool{dim}d`` takes). Ties go to the first
+        maximum in row-major window order; NaN propagates, as in PyTorch.
+
+    Returns
+    -------
+    ndarray or (ndarray, ndarray of int64)
+
+    Notes
+    -----
+    Per dim :math:`o = \\lfloor (n + 2p - d(k-1) - 1) / s \\rfloor + 1` (ceil in
+    ``ceil_mode``), see :func:`convlab.pool_output_size`.
+
+    Examples
+    --------
+{example}
+    """
+
+_AVG_DOC = """{dim}-D average pooling over {layout}, as ``torch.nn.functional.{name}``.
+
+    Parameters
+    ----------
+    input : ndarray
+        ``{layout}`` or unbatched without ``N``.
+    kernel_size : int or tuple of {dim} ints
+    stride : int or tuple, optional
+        Defaults to ``kernel_size``.
+    padding : int or tuple
+        Implicit zeros on each side, at most half the kernel size.
+    ceil_mode : bool
+        Round the output size up; see :func:`convlab.pool_output_size`.
+    count_include_pad : bool
+        Divide by the window size including padding cells (default), or only by the
+        number of real input cells in the window. A ceil-mode overhang past the padding
+        is never counted.{override}
+
+    Returns
+    -------
+    ndarray
+
+    Notes
+    -----
+    Same output size as max pooling with ``dilation=1``.
+
+    Examples
+    --------
+{example}
+    """
+
+_OVERRIDE = """
+    divisor_override : int, optional
+        Divide every window sum by this instead."""
+
+_EXAMPLES = {
+    "max_pool1d": """    >>> max_pool1d(np.array([[1., 3., 2., 5., 4.]]), 2)
+    array([[3., 5.]])
+    >>> max_pool1d(np.array([[1., 3., 2., 5., 4.]]), 2, ceil_mode=True)
+    array([[3., 5., 4.]])""",
+    "max_pool2d": """    >>> x = np.array([[[[1., 2., 5., 6.],
+    ...                  [3., 4., 7., 8.],
+    ...                  [0., 0., 1., 1.],
+    ...                  [0., 9., 1., 1.]]]])
+    >>> y, idx = max_pool2d(x, 2, return_indices=True)
+    >>> y
+    array([[[[4., 8.],
+             [9., 1.]]]])
+    >>> idx  # flat positions in the 4x4 input; the tie of 1s goes to the first
+    array([[[[ 5,  7],
+             [13, 10]]]])""",
+    "max_pool3d": """    >>> max_pool3d(np.arange(8.0).reshape(1, 1, 2, 2, 2), 2)
+    array([[[[[7.]]]]])""",
+    "avg_pool1d": """    >>> x = np.array([[1., 2., 3., 4.]])
+    >>> avg_pool1d(x, 2, padding=1)
+    array([[0.5, 2.5, 2. ]])
+    >>> avg_pool1d(x, 2, padding=1, count_include_pad=False)
+    array([[1. , 2.5, 4. ]])""",
+    "avg_pool2d": """    >>> avg_pool2d(np.arange(16.0).reshape(1, 4, 4), 2)
+    array([[[ 2.5,  4.5],
+            [10.5, 12.5]]])""",
+    "avg_pool3d": """    >>> avg_pool3d(np.arange(8.0).reshape(1, 2, 2, 2), 2, divisor_override=1)
+    array([[[[28.]]]])""",
+}
 
 
 def max_pool1d(
-    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
-):
+    input: Any,
+    kernel_size: int | tuple[int],
+    stride: int | tuple[int] | None = None,
+    padding: int | tuple[int] = 0,
+    dilation: int | tuple[int] = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Any:
     return _max_pool(
         "max_pool1d", 1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
     )
 
 
 def max_pool2d(
-    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
-):
+    input: Any,
+    kernel_size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None = None,
+    padding: int | tuple[int, int] = 0,
+    dilation: int | tuple[int, int] = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Any:
     return _max_pool(
         "max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
     )
 
 
 def max_pool3d(
-    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
-):
+    input: Any,
+    kernel_size: int | tuple[int, int, int],
+    stride: int | tuple[int, int, int] | None = None,
+    padding: int | tuple[int, int, int] = 0,
+    dilation: int | tuple[int, int, int] = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Any:
     return _max_pool(
         "max_pool3d", 3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
     )
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+def avg_pool1d(
+    input: Any,
+    kernel_size: int | tuple[int],
+    stride: int | tuple[int] | None = None,
+    padding: int | tuple[int] = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+) -> np.ndarray:
     return _avg_pool(
         "avg_pool1d", 1, input, kernel_size, stride, padding, ceil_mode, count_include_pad, None
     )
 
 
 def avg_pool2d(
-    input,
-    kernel_size,
-    stride=None,
-    padding=0,
-    ceil_mode=False,
-    count_include_pad=True,
-    divisor_override=None,
-):
+    input: Any,
+    kernel_size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None = None,
+    padding: int | tuple[int, int] = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> np.ndarray:
     return _avg_pool(
         "avg_pool2d",
         2,
@@ -379,14 +372,14 @@ def avg_pool2d(
 
 
 def avg_pool3d(
-    input,
-    kernel_size,
-    stride=None,
-    padding=0,
-    ceil_mode=False,
-    count_include_pad=True,
-    divisor_override=None,
-):
+    input: Any,
+    kernel_size: int | tuple[int, int, int],
+    stride: int | tuple[int, int, int] | None = None,
+    padding: int | tuple[int, int, int] = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> np.ndarray:
     return _avg_pool(
         "avg_pool3d",
         3,
@@ -400,37 +393,15 @@ def avg_pool3d(
     )
 
 
-def adaptive_avg_pool1d(input, output_size):
-    return _adaptive_avg("adaptive_avg_pool1d", 1, input, output_size)
-
-
-def adaptive_avg_pool2d(input, output_size):
-    return _adaptive_avg("adaptive_avg_pool2d", 2, input, output_size)
-
-
-def adaptive_avg_pool3d(input, output_size):
-    return _adaptive_avg("adaptive_avg_pool3d", 3, input, output_size)
-
-
-def adaptive_max_pool1d(input, output_size, return_indices=False):
-    return _adaptive_max("adaptive_max_pool1d", 1, input, output_size, return_indices)
-
-
-def adaptive_max_pool2d(input, output_size, return_indices=False):
-    return _adaptive_max("adaptive_max_pool2d", 2, input, output_size, return_indices)
-
-
-def adaptive_max_pool3d(input, output_size, return_indices=False):
-    return _adaptive_max("adaptive_max_pool3d", 3, input, output_size, return_indices)
-
-
-def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    return _max_unpool("max_unpool1d", 1, input, indices, kernel_size, stride, padding, output_size)
-
-
-def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    return _max_unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding, output_size)
-
-
-def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    return _max_unpool("max_unpool3d", 3, input, indices, kernel_size, stride, padding, output_size)
+for _dim in (1, 2, 3):
+    for _f, _doc in (
+        (globals()[f"max_pool{_dim}d"], _MAX_DOC),
+        (globals()[f"avg_pool{_dim}d"], _AVG_DOC),
+    ):
+        _f.__doc__ = _doc.format(
+            dim=_dim,
+            name=_f.__name__,
+            layout=_LAYOUTS[_dim],
+            example=_EXAMPLES[_f.__name__],
+            override=_OVERRIDE if _dim > 1 else "",
+        )

@@ -1,0 +1,319 @@
+"""Adaptive pooling (you choose the output size) and max-unpooling.
+
+Adaptive pooling picks its windows so that any input size maps to a fixed output size:
+window ``i`` of ``o`` along a dim of length ``n`` covers ``[floor(i n / o), ceil((i + 1) n / o))``.
+Windows may overlap and differ in length by one. ``adaptive_avg_pool2d(x, 1)`` is
+global average pooling, the head of most modern CNNs.
+
+Max-unpooling puts each pooled maximum back where it came from (the indices from
+``max_pool*(..., return_indices=True)``) and zeros elsewhere: a sparse, partial inverse.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from . import shapes
+from ._validation import (
+    as_float_array,
+    check_bool,
+    check_output_size,
+    fail,
+    int_tuple,
+    split_batch,
+)
+from .windows import taps
+
+__all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "adaptive_max_pool3d",
+    "max_unpool1d",
+    "max_unpool2d",
+    "max_unpool3d",
+]
+
+_LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
+
+
+def adaptive_windows(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of each adaptive window: ``floor(i n / o)`` to ``ceil((i + 1) n / o)``."""
+    i = np.arange(out)
+    return (i * size) // out, -(-((i + 1) * size) // out)
+
+
+def _parse_adaptive(func: str, nd: int, input: Any, output_size: Any):
+    x = as_float_array(func, "input", input)
+    x, unbatched = split_batch(func, "input", x, nd, _LAYOUTS[nd])
+    size = x.shape[2:]
+    if isinstance(output_size, (tuple, list)):
+        output_size = tuple(n if o is None else o for o, n in zip(output_size, size, strict=False))
+    out = int_tuple(func, "output_size", output_size, nd, minimum=0)
+    if min(size) < 1:
+        raise fail(func, f"input must be non-empty in every spatial dim; got shape {x.shape}")
+    return x, out, unbatched
+
+
+def _adaptive_taps(x: np.ndarray, out: tuple[int, ...]):
+    """Yield ``(values, valid, flat_index)`` per tap of the widest adaptive window.
+
+    Windows differ in length, so each dim gets ``kmax`` taps; taps past a window's end
+    are clamped to its last cell (harmless for max) and flagged invalid (for the mean).
+    """
+    size = x.shape[2:]
+    dims = []
+    for n, o in zip(size, out, strict=True):
+        start, end = adaptive_windows(n, o)
+        kmax = int((end - start).max(initial=0))
+        pos = np.minimum(start[:, None] + np.arange(kmax), end[:, None] - 1)
+        dims.append((pos, start[:, None] + np.arange(kmax) < end[:, None]))
+    for tap in taps([pos.shape[1] for pos, _ in dims]):
+        values, valid, index = x, True, 0
+        for axis, (t, (pos, ok)) in enumerate(zip(tap, dims, strict=True)):
+            values = np.take(values, pos[:, t], axis=2 + axis)
+            shape = [1] * len(out)
+            shape[axis] = -1
+            valid = valid & ok[:, t].reshape(shape)
+            index = index * size[axis] + pos[:, t].reshape(shape)
+        yield values, valid, index
+
+
+def _adaptive_avg(func: str, nd: int, input: Any, output_size: Any) -> np.ndarray:
+    x, out, unbatched = _parse_adaptive(func, nd, input, output_size)
+    y = np.zeros(x.shape[:2] + out, x.dtype)
+    for values, valid, _ in _adaptive_taps(x, out):
+        y += np.where(valid, values, 0)
+    count = 1
+    for n, o in zip(x.shape[2:], out, strict=True):
+        start, end = adaptive_windows(n, o)
+        count = np.multiply.outer(count, end - start)
+    y /= np.asarray(count, dtype=y.dtype)
+    return y[0] if unbatched else y
+
+
+def _adaptive_max(func: str, nd: int, input: Any, output_size: Any, return_indices: Any):
+    x, out, unbatched = _parse_adaptive(func, nd, input, output_size)
+    return_indices = check_bool(func, "return_indices", return_indices)
+    y = np.full(x.shape[:2] + out, -np.inf, x.dtype)
+    idx = np.zeros(y.shape, np.int64)
+    for values, _, index in _adaptive_taps(x, out):
+        better = (values > y) | np.isnan(values)
+        np.copyto(y, values, where=better)
+        if return_indices:
+            np.copyto(idx, np.broadcast_to(index, y.shape), where=better)
+    if unbatched:
+        y, idx = y[0], idx[0]
+    return (y, idx) if return_indices else y
+
+
+# ----------------------------------------------------------------------------- unpool
+
+
+def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_size):
+    x = as_float_array(func, "input", input)
+    idx = np.asarray(indices)
+    if idx.dtype.kind not in "iu":
+        raise fail(
+            func,
+            f"indices must be an integer array (from max_pool{nd}d(..., return_indices=True)); "
+            f"got indices of dtype {idx.dtype}",
+            kind=TypeError,
+        )
+    if idx.shape != x.shape:
+        raise fail(
+            func,
+            f"indices must have the shape of input {x.shape}; got indices with shape {idx.shape}",
+        )
+    x, unbatched = split_batch(func, "input", x, nd, _LAYOUTS[nd])
+    idx = idx[None] if unbatched else idx
+    kernel = int_tuple(func, "kernel_size", kernel_size, nd, minimum=1)
+    stride = kernel if stride is None else int_tuple(func, "stride", stride, nd, minimum=1)
+    padding = int_tuple(func, "padding", padding, nd, minimum=0)
+    if output_size is None:  # the size max-pooling came from, at its smallest
+        out = tuple(shapes.conv_transpose_output_size(x.shape[2:], kernel, stride, padding))
+    else:
+        given = tuple(output_size)
+        out = int_tuple(func, "output_size", given[len(given) - nd :], nd, minimum=1)
+    check_output_size(func, out, x.shape[2:], kernel_size=kernel, stride=stride, padding=padding)
+    n_out = math.prod(out)
+    flat_idx = idx.reshape(idx.shape[0] * idx.shape[1], math.prod(idx.shape[2:]))
+    if flat_idx.size and (flat_idx.min() < 0 or flat_idx.max() >= n_out):
+        raise fail(
+            func,
+            f"indices must lie in [0, {n_out}) for output size {out}; got indices from "
+            f"{flat_idx.min()} to {flat_idx.max()}",
+            "Pass the output_size of the input you pooled",
+        )
+    y = np.zeros((flat_idx.shape[0], n_out), x.dtype)
+    np.put_along_axis(y, flat_idx, x.reshape(flat_idx.shape), axis=1)
+    y = y.reshape(x.shape[:2] + out)
+    return y[0] if unbatched else y
+
+
+# ----------------------------------------------------------------------------- public
+
+_ADAPTIVE_DOC = """{dim}-D adaptive {kind} pooling to a chosen output size, as ``F.{name}``.
+
+    Parameters
+    ----------
+    input : ndarray
+        ``{layout}`` or unbatched without ``N``.
+    output_size : int or tuple of {dim} ints (None keeps that dim's input size){ret}
+
+    Returns
+    -------
+    ndarray{ret_type}
+
+    Notes
+    -----
+    Window ``i`` of ``o`` spans ``[floor(i n / o), ceil((i + 1) n / o))``; when ``o``
+    divides ``n`` this is ordinary pooling with ``kernel_size = stride = n / o``.
+
+    Examples
+    --------
+{example}
+    """
+
+_RET = """
+    return_indices : bool
+        Also return the flat index of each maximum (first maximum on ties)."""
+
+_UNPOOL_DOC = """{dim}-D max-unpooling, a partial inverse of ``max_pool{dim}d``, as ``F.{name}``.
+
+    Parameters
+    ----------
+    input : ndarray
+        Pooled values ``{layout}`` (or unbatched).
+    indices : ndarray of int
+        From ``max_pool{dim}d(..., return_indices=True)``: flat positions in each
+        channel's spatial plane.
+    kernel_size, stride, padding : int or tuple
+        Those of the pooling (``stride`` defaults to ``kernel_size``).
+    output_size : tuple, optional
+        The spatial size to restore (the last {dim} entries are used). Default
+        :math:`(n - 1)s - 2p + k` per dim, which misses rows that floor-mode pooling dropped.
+
+    Returns
+    -------
+    ndarray
+        Zeros except at ``indices``, which hold the pooled values.
+
+    Examples
+    --------
+{example}
+    """
+
+_EXAMPLES = {
+    "adaptive_avg_pool1d": """    >>> adaptive_avg_pool1d(np.array([[1., 2., 3., 4., 5.]]), 2)
+    array([[2., 4.]])""",
+    "adaptive_avg_pool2d": """    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> adaptive_avg_pool2d(x, 1)  # global average pooling
+    array([[[[7.5]]]])
+    >>> adaptive_avg_pool2d(x, (3, None)).shape
+    (1, 1, 3, 4)""",
+    "adaptive_avg_pool3d": """    >>> adaptive_avg_pool3d(np.ones((2, 3, 4, 5)), 2).shape
+    (2, 2, 2, 2)""",
+    "adaptive_max_pool1d": """    >>> x = np.array([[1., 5., 3., 4., 2.]])
+    >>> adaptive_max_pool1d(x, 2, return_indices=True)
+    (array([[5., 4.]]), array([[1, 3]]))""",
+    "adaptive_max_pool2d": """    >>> adaptive_max_pool2d(np.arange(9.0).reshape(1, 3, 3), 2)
+    array([[[4., 5.],
+            [7., 8.]]])""",
+    "adaptive_max_pool3d": """    >>> adaptive_max_pool3d(np.arange(8.0).reshape(1, 2, 2, 2), 1)
+    array([[[[7.]]]])""",
+    "max_unpool1d": """    >>> from convlab import max_pool1d
+    >>> y, idx = max_pool1d(np.array([[1., 3., 2., 5.]]), 2, return_indices=True)
+    >>> max_unpool1d(y, idx, 2)
+    array([[0., 3., 0., 5.]])""",
+    "max_unpool2d": """    >>> from convlab import max_pool2d
+    >>> x = np.array([[[[1., 2.], [4., 3.]]]])
+    >>> y, idx = max_pool2d(x, 2, return_indices=True)
+    >>> max_unpool2d(y, idx, 2)
+    array([[[[0., 0.],
+             [4., 0.]]]])""",
+    "max_unpool3d": """    >>> from convlab import max_pool3d
+    >>> y, idx = max_pool3d(np.arange(8.0).reshape(1, 2, 2, 2), 2, return_indices=True)
+    >>> max_unpool3d(y, idx, 2)[0, 1, 1]
+    array([0., 7.])""",
+}
+
+
+def adaptive_avg_pool1d(input: Any, output_size: int | tuple[int | None]) -> np.ndarray:
+    return _adaptive_avg("adaptive_avg_pool1d", 1, input, output_size)
+
+
+def adaptive_avg_pool2d(input: Any, output_size: int | tuple[int | None, int | None]) -> np.ndarray:
+    return _adaptive_avg("adaptive_avg_pool2d", 2, input, output_size)
+
+
+def adaptive_avg_pool3d(input: Any, output_size: int | tuple[int | None, ...]) -> np.ndarray:
+    return _adaptive_avg("adaptive_avg_pool3d", 3, input, output_size)
+
+
+def adaptive_max_pool1d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
+    return _adaptive_max("adaptive_max_pool1d", 1, input, output_size, return_indices)
+
+
+def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
+    return _adaptive_max("adaptive_max_pool2d", 2, input, output_size, return_indices)
+
+
+def adaptive_max_pool3d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
+    return _adaptive_max("adaptive_max_pool3d", 3, input, output_size, return_indices)
+
+
+def max_unpool1d(
+    input: Any,
+    indices: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    output_size: Any = None,
+) -> np.ndarray:
+    return _max_unpool("max_unpool1d", 1, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool2d(
+    input: Any,
+    indices: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    output_size: Any = None,
+) -> np.ndarray:
+    return _max_unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool3d(
+    input: Any,
+    indices: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    output_size: Any = None,
+) -> np.ndarray:
+    return _max_unpool("max_unpool3d", 3, input, indices, kernel_size, stride, padding, output_size)
+
+
+for _dim in (1, 2, 3):
+    for _kind in ("avg", "max"):
+        _f = globals()[f"adaptive_{_kind}_pool{_dim}d"]
+        _f.__doc__ = _ADAPTIVE_DOC.format(
+            dim=_dim,
+            kind=_kind,
+            name=_f.__name__,
+            layout=_LAYOUTS[_dim],
+            ret=_RET if _kind == "max" else "",
+            ret_type=" or (ndarray, ndarray of int64)" if _kind == "max" else "",
+            example=_EXAMPLES[_f.__name__],
+        )
+    _f = globals()[f"max_unpool{_dim}d"]
+    _f.__doc__ = _UNPOOL_DOC.format(
+        dim=_dim, name=_f.__name__, layout=_LAYOUTS[_dim], example=_EXAMPLES[_f.__name__]
+    )
