@@ -22,6 +22,8 @@ from .adaptive import (
     max_unpool3d,
 )
 from .conv import conv1d, conv2d, conv3d
+from .fields import dilation_coverage, hdc_check, receptive_field
+from .matrix import conv_matrix
 from .padding import pad
 from .pool import (
     avg_pool1d,
@@ -58,13 +60,16 @@ __all__ = [
     "conv2d",
     "conv3d",
     "conv_macs",
+    "conv_matrix",
     "conv_output_size",
     "conv_params",
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
     "conv_transpose_output_size",
+    "dilation_coverage",
     "fold",
+    "hdc_check",
     "max_pool1d",
     "max_pool2d",
     "max_pool3d",
@@ -73,6 +78,7 @@ __all__ = [
     "max_unpool3d",
     "pad",
     "pool_output_size",
+    "receptive_field",
     "same_padding",
     "unfold",
 ]

@@ -1,0 +1,253 @@
+"""Receptive fields, dilation coverage and the Hybrid Dilated Convolution (HDC) rule.
+
+A unit deep in a CNN sees a patch of the input, its *receptive field*. Per dim, after a
+layer with kernel ``k``, stride ``s``, padding ``p`` and dilation ``d`` (effective kernel
+``k_eff = d(k - 1) + 1``)::
+
+    size  r_out = r_in + (k_eff - 1) * j_in       how many input pixels one unit spans
+    jump  j_out = j_in * s                        input distance between adjacent units
+    start t_out = t_in - p * j_in                 input index of unit 0's first pixel
+
+starting from ``r = j = 1, t = 0`` at the input. Stacking dilated convolutions grows ``r``
+fast, but if the rates share a factor the stack only ever sees a sub-grid of the input:
+the *gridding* effect. :func:`dilation_coverage` counts, for every input pixel, the
+paths that reach one top unit; :func:`hdc_check` applies Wang et al.'s HDC rule
+("Understanding Convolution for Semantic Segmentation", 2018).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import reduce
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ._validation import fail, int_tuple
+
+__all__ = ["Field", "HDCResult", "dilation_coverage", "hdc_check", "receptive_field"]
+
+_LAYER_KEYS = {"kernel_size", "stride", "padding", "dilation", "name"}
+
+
+class Field(NamedTuple):
+    """Receptive field after one layer (ints, or tuples per dim)."""
+
+    size: Any
+    jump: Any
+    start: Any
+
+
+def receptive_field(layers: Sequence[Mapping[str, Any]]) -> list[Field]:
+    """Receptive field size, jump and start after each layer of a stack.
+
+    Parameters
+    ----------
+    layers : sequence of dict
+        One dict per conv or pooling layer with ``kernel_size`` and optionally
+        ``stride`` (1), ``padding`` (0), ``dilation`` (1) and a ``name``. Values are ints,
+        or tuples for per-dim settings.
+
+    Returns
+    -------
+    list of Field
+        ``Field(size, jump, start)`` after each layer. ``start`` is the input index of the
+        first pixel that output unit 0 sees (negative when it lies in the padding); unit
+        ``i`` sees ``[start + i*jump, start + i*jump + size)``.
+
+    Notes
+    -----
+    :math:`r_{l} = r_{l-1} + (d_l(k_l - 1)) j_{l-1}`, :math:`j_l = j_{l-1} s_l`,
+    :math:`t_l = t_{l-1} - p_l j_{l-1}`, with :math:`r_0 = j_0 = 1, t_0 = 0`.
+
+    Examples
+    --------
+    >>> [f.size for f in receptive_field([{"kernel_size": 3}] * 3)]  # three 3x3 convs see 7x7
+    [3, 5, 7]
+    >>> receptive_field([{"kernel_size": 3, "padding": 1},
+    ...                  {"kernel_size": 2, "stride": 2},
+    ...                  {"kernel_size": 3, "dilation": 2, "padding": 2}])[-1]
+    Field(size=12, jump=2, start=-5)
+    """
+    func = "receptive_field"
+    if isinstance(layers, Mapping) or not isinstance(layers, Sequence):
+        raise fail(
+            func,
+            f"layers must be a list of dicts; got layers={layers!r}",
+            'Wrap a single layer in a list: [{"kernel_size": 3}]',
+            kind=TypeError,
+        )
+    dims = 1
+    for layer in layers:
+        for v in layer.values() if isinstance(layer, Mapping) else ():
+            if isinstance(v, (tuple, list)):
+                dims = max(dims, len(v))
+    per_dim = any(
+        isinstance(v, (tuple, list))
+        for layer in layers
+        if isinstance(layer, Mapping)
+        for v in layer.values()
+    )
+    size, jump, start = [1] * dims, [1] * dims, [0] * dims
+    fields = []
+    for i, layer in enumerate(layers):
+        k, s, p, d = _layer(func, i, layer, dims)
+        for a in range(dims):
+            size[a] += d[a] * (k[a] - 1) * jump[a]
+            start[a] -= p[a] * jump[a]
+            jump[a] *= s[a]
+        fields.append(
+            Field(tuple(size), tuple(jump), tuple(start))
+            if per_dim
+            else Field(size[0], jump[0], start[0])
+        )
+    return fields
+
+
+def _layer(func: str, i: int, layer: Any, dims: int) -> tuple[tuple[int, ...], ...]:
+    if not isinstance(layer, Mapping):
+        raise fail(
+            func,
+            f"layers[{i}] must be a dict such as {{'kernel_size': 3, 'stride': 1}}; got {layer!r}",
+            kind=TypeError,
+        )
+    unknown = set(layer) - _LAYER_KEYS
+    if unknown or "kernel_size" not in layer:
+        raise fail(
+            func,
+            f"layers[{i}] needs 'kernel_size' and may have 'stride', 'padding', 'dilation', "
+            f"'name'; got keys {sorted(layer)}",
+        )
+    return (
+        int_tuple(func, f"layers[{i}]['kernel_size']", layer["kernel_size"], dims, minimum=1),
+        int_tuple(func, f"layers[{i}]['stride']", layer.get("stride", 1), dims, minimum=1),
+        int_tuple(func, f"layers[{i}]['padding']", layer.get("padding", 0), dims, minimum=0),
+        int_tuple(func, f"layers[{i}]['dilation']", layer.get("dilation", 1), dims, minimum=1),
+    )
+
+
+def _dilations(func: str, dilations: Any, kernel_size: Any) -> tuple[tuple[int, ...], int]:
+    if isinstance(dilations, (int, np.integer)) or not isinstance(dilations, Sequence):
+        raise fail(
+            func,
+            f"dilations must be a list of ints, one per layer; got dilations={dilations!r}",
+            "E.g. dilations=[1, 2, 5]",
+            kind=TypeError,
+        )
+    if len(dilations) == 0:
+        raise fail(func, "dilations must name at least one layer; got dilations=[]")
+    rates = int_tuple(func, "dilations", tuple(dilations), len(dilations), minimum=1)
+    k = int_tuple(func, "kernel_size", kernel_size, 1, minimum=1)[0]
+    return rates, k
+
+
+def dilation_coverage(dilations: Sequence[int], kernel_size: int = 3, ndim: int = 2) -> np.ndarray:
+    """How many paths lead from each input pixel to one top unit of a dilated stack.
+
+    Parameters
+    ----------
+    dilations : list of int
+        One dilation rate per stacked ``kernel_size`` convolution (stride 1).
+    kernel_size : int
+    ndim : int
+        1 for a row, 2 for the square picture of the lessons.
+
+    Returns
+    -------
+    ndarray of int
+        Side length = the stack's receptive field. Zeros are input pixels the unit never
+        sees: the holes of the gridding effect.
+
+    Notes
+    -----
+    One layer reaches the ``k`` taps spaced ``d`` apart; a stack reaches their sums, so
+    the 1-D counts are the convolution of the layers' dilated all-ones kernels. In 2-D
+    they are the outer product of the 1-D counts.
+
+    Examples
+    --------
+    >>> dilation_coverage([2, 2], ndim=1)  # every other pixel: gridding
+    array([1, 0, 2, 0, 3, 0, 2, 0, 1])
+    >>> dilation_coverage([1, 2], ndim=1)  # no holes
+    array([1, 1, 2, 1, 2, 1, 1])
+    """
+    func = "dilation_coverage"
+    rates, k = _dilations(func, dilations, kernel_size)
+    ndim = int_tuple(func, "ndim", ndim, 1, minimum=1)[0]
+    counts = np.ones(1, dtype=np.int64)
+    for d in rates:
+        taps = np.zeros(d * (k - 1) + 1, dtype=np.int64)
+        taps[::d] = 1
+        counts = np.convolve(counts, taps)
+    return reduce(np.multiply.outer, [counts] * ndim)
+
+
+@dataclass(frozen=True)
+class HDCResult:
+    """Verdict of :func:`hdc_check`; truthy when the stack has no gridding."""
+
+    ok: bool
+    dilations: tuple[int, ...]
+    kernel_size: int
+    M: tuple[int, ...]  # M_1 .. M_n, the maximum distance between two nonzero taps
+    gcd: int
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCResult:
+    """Does a stack of dilated convolutions avoid gridding? The HDC rule, explained.
+
+    Parameters
+    ----------
+    dilations : list of int
+        Rates ``r_1 .. r_n`` of consecutive ``kernel_size`` convolutions.
+    kernel_size : int
+        ``K``.
+
+    Returns
+    -------
+    HDCResult
+        Truthy when both conditions hold; ``str(result)`` says why or why not, and
+        ``result.M`` holds ``M_1 .. M_n``.
+
+    Notes
+    -----
+    With :math:`M_n = r_n` and, going down,
+    :math:`M_i = \\max(M_{i+1} - 2r_i,\\; M_{i+1} - 2(M_{i+1} - r_i),\\; r_i)`, the rule asks
+    for :math:`M_2 \\le K`; and the rates must not share a common factor > 1, otherwise
+    every path steps in multiples of it and the other pixels are never seen.
+
+    Examples
+    --------
+    >>> bool(hdc_check([1, 2, 5])), bool(hdc_check([2, 4, 6]))
+    (True, False)
+    >>> print(hdc_check([2, 4, 6]))
+    [2, 4, 6] grids with K=3: M_2 = 4 > K = 3, and every rate is a multiple of 2
+    """
+    rates, k = _dilations("hdc_check", dilations, kernel_size)
+    m = [rates[-1]]
+    for r in reversed(rates[:-1]):
+        nxt = m[0]
+        m.insert(0, max(nxt - 2 * r, nxt - 2 * (nxt - r), r))
+    common = math.gcd(*rates)
+    problems = []
+    if len(rates) >= 2 and m[1] > k:
+        problems.append(f"M_2 = {m[1]} > K = {k}")
+    if common > 1:
+        problems.append(f"every rate is a multiple of {common}")
+    name = f"{list(rates)}"
+    if problems:
+        reason = f"{name} grids with K={k}: " + ", and ".join(problems)
+    elif len(rates) >= 2:
+        reason = f"{name} satisfies HDC with K={k}: M_2 = {m[1]} <= {k}, rates share no factor"
+    else:
+        reason = f"{name} is a single undilated layer: nothing to grid"
+    return HDCResult(not problems, rates, k, tuple(m), common, reason)
