@@ -41,6 +41,7 @@ from .shapes import (
     pool_output_size,
     same_padding,
 )
+from .signal import convolve, convolve2d, correlate, correlate2d
 from .transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .unfold import fold, unfold
 
@@ -67,6 +68,10 @@ __all__ = [
     "conv_transpose2d",
     "conv_transpose3d",
     "conv_transpose_output_size",
+    "convolve",
+    "convolve2d",
+    "correlate",
+    "correlate2d",
     "dilation_coverage",
     "fold",
     "hdc_check",
