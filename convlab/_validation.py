@@ -121,7 +121,7 @@ def split_batch(
         return x[None], True
     raise fail(
         func,
-        f"{name} must be {nd + 1}-D (unbatched {layout[3:]}) or {nd + 2}-D (batched {layout}); "
+        f"{name} must be {nd + 1}-D (unbatched ({layout[4:]}) or {nd + 2}-D (batched {layout}); "
         f"got {name} with shape {x.shape}",
         "Add or remove axes, e.g. x[None] for a single sample"
         if x.ndim == nd
@@ -153,7 +153,8 @@ def int_tuple(
     (2, 2)
     """
     what = {None: "int", 0: "non-negative int", 1: "positive int"}.get(minimum, f"int >= {minimum}")
-    expected = f"an {what} or a tuple of {n} {what}s" if n > 1 else f"an {what}"
+    article = "an" if what[0] in "aeiou" else "a"
+    expected = f"{article} {what} or a tuple of {n} {what}s" if n > 1 else f"{article} {what}"
     if _is_int(value):
         values = (int(value),) * n
     elif isinstance(value, Sequence) and not isinstance(value, str):

@@ -98,13 +98,17 @@ def pad(
             func,
             f"pad pads {m} dims but input has only {x.ndim} (shape {x.shape}); got pad={pad!r}",
         )
+    spatial_dims = min(x.ndim - 2, 3)
     if mode != "constant" and not (1 <= m <= 3 and x.ndim in (m + 1, m + 2)):
         raise fail(
             func,
             f"mode={mode!r} pads the last 1, 2 or 3 dims of a batched (N, C, ...) or "
             f"unbatched (C, ...) array; got pad of length {len(widths)} for input of shape "
             f"{x.shape}",
-            f"Give the array {m + 1} or {m + 2} dims (e.g. x[None]), or use mode='constant'",
+            "Add axes (e.g. x[None]) or use mode='constant'"
+            if x.ndim < m + 1
+            else f"Pad the last {spatial_dims} dims (a pad of length {2 * spatial_dims}) "
+            "or use mode='constant'",
         )
     # torch order (last dim first) -> natural order of (before, after) pairs
     pairs = [(widths[2 * i], widths[2 * i + 1]) for i in reversed(range(m))]

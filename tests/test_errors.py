@@ -1,0 +1,359 @@
+"""Every case where torch raises, convlab raises a TypeError/ValueError that names the
+function, the argument, the value received and, where there is one, the fix."""
+
+import re
+
+import numpy as np
+import pytest
+
+import convlab as cl
+
+x4 = np.ones((1, 1, 4, 4))
+w3 = np.ones((1, 1, 3, 3))
+
+CASES = [
+    # (id, call, exception, regex the message must match)
+    (
+        "channel mismatch",
+        lambda: cl.conv2d(x4, np.ones((1, 2, 3, 3))),
+        ValueError,
+        r"^conv2d: weight of shape \(1, 2, 3, 3\) with groups=1 expects input with 2 channels; got 1 channels.*C_in/groups",
+    ),
+    (
+        "groups do not divide out",
+        lambda: cl.conv2d(np.ones((1, 4, 4, 4)), np.ones((3, 2, 3, 3)), groups=2),
+        ValueError,
+        r"^conv2d: groups must divide out_channels; got groups=2",
+    ),
+    (
+        "groups do not divide in",
+        lambda: cl.conv2d(np.ones((1, 3, 4, 4)), np.ones((2, 1, 3, 3)), groups=2),
+        ValueError,
+        r"groups=2 expects input with 2 channels; got 3",
+    ),
+    (
+        "groups zero",
+        lambda: cl.conv2d(x4, w3, groups=0),
+        ValueError,
+        r"^conv2d: groups must be a positive int",
+    ),
+    (
+        "stride zero",
+        lambda: cl.conv2d(x4, w3, stride=0),
+        ValueError,
+        r"^conv2d: stride must be .*positive int.*got stride=0",
+    ),
+    (
+        "stride negative in tuple",
+        lambda: cl.conv1d(np.ones((1, 1, 5)), np.ones((1, 1, 2)), stride=(-1,)),
+        ValueError,
+        r"stride=\(-1,\)",
+    ),
+    (
+        "dilation zero",
+        lambda: cl.conv2d(x4, w3, dilation=0),
+        ValueError,
+        r"^conv2d: dilation must be .*got dilation=0",
+    ),
+    (
+        "negative padding",
+        lambda: cl.conv2d(x4, w3, padding=-1),
+        ValueError,
+        r"^conv2d: padding must be .*non-negative.*got padding=-1",
+    ),
+    (
+        "kernel too large",
+        lambda: cl.conv2d(x4, np.ones((1, 1, 5, 5))),
+        ValueError,
+        r"^conv2d: the kernel \(dilated extent \(5, 5\)\) is larger than the padded input \(4, 4\).*more padding",
+    ),
+    (
+        "dilated kernel too large",
+        lambda: cl.conv1d(np.ones((1, 1, 4)), np.ones((1, 1, 3)), dilation=2),
+        ValueError,
+        r"dilated extent \(5,\)",
+    ),
+    (
+        "same with stride",
+        lambda: cl.conv2d(x4, w3, padding="same", stride=2),
+        ValueError,
+        r"^conv2d: padding='same' is not supported for strided convolutions; got stride=\(2, 2\)",
+    ),
+    (
+        "padding string",
+        lambda: cl.conv2d(x4, w3, padding="full"),
+        ValueError,
+        r"^conv2d: padding must be one of 'valid', 'same'; got padding='full'",
+    ),
+    (
+        "reflect too much",
+        lambda: cl.conv2d(np.ones((1, 1, 3, 3)), w3, padding=4, padding_mode="reflect"),
+        ValueError,
+        r"^conv2d: padding_mode='reflect' needs padding < input size in every spatial dim; got padding=\(\(4, 4\), \(4, 4\)\) for input size \(3, 3\)",
+    ),
+    (
+        "reflect pad equal size",
+        lambda: cl.pad(np.ones((1, 1, 4)), (4, 4), "reflect"),
+        ValueError,
+        r"^pad: mode='reflect' needs padding < input size",
+    ),
+    (
+        "circular too much",
+        lambda: cl.pad(np.ones((1, 1, 4)), (5, 4), "circular"),
+        ValueError,
+        r"^pad: mode='circular' needs padding <= input size .*wraps around at most once",
+    ),
+    (
+        "circular conv too much",
+        lambda: cl.conv2d(np.ones((1, 1, 4, 8)), w3, padding=5, padding_mode="circular"),
+        ValueError,
+        r"padding_mode='circular'",
+    ),
+    (
+        "bad padding_mode",
+        lambda: cl.conv2d(x4, w3, padding_mode="zero"),
+        ValueError,
+        r"^conv2d: padding_mode must be one of 'zeros', 'reflect', 'replicate', 'circular'; got padding_mode='zero'",
+    ),
+    (
+        "bad pad mode case",
+        lambda: cl.pad(x4, (1, 1), "Reflect"),
+        ValueError,
+        r"Did you mean 'reflect'\?",
+    ),
+    (
+        "odd pad tuple",
+        lambda: cl.pad(x4, (1, 1, 1)),
+        ValueError,
+        r"^pad: pad must have an even length.*got pad=\(1, 1, 1\)",
+    ),
+    (
+        "pad not tuple",
+        lambda: cl.pad(x4, 1),
+        TypeError,
+        r"^pad: pad must be a tuple of ints.*got pad=1\. Wrap it in a tuple",
+    ),
+    (
+        "pad too many dims",
+        lambda: cl.pad(np.ones(3), (1, 1, 1, 1)),
+        ValueError,
+        r"pad pads 2 dims but input has only 1",
+    ),
+    (
+        "reflect wrong rank",
+        lambda: cl.pad(np.ones((4, 4)), (1, 1, 1, 1), "reflect"),
+        ValueError,
+        r"^pad: mode='reflect' pads the last 1, 2 or 3 dims .*x\[None\]",
+    ),
+    (
+        "pad float",
+        lambda: cl.pad(x4, (1.5, 1)),
+        TypeError,
+        r"^pad: pad must be .*ints; got pad=\(1\.5, 1\)",
+    ),
+    (
+        "output_padding too big",
+        lambda: cl.conv_transpose2d(x4, w3, stride=2, output_padding=2),
+        ValueError,
+        r"^conv_transpose2d: output_padding must be smaller than either stride or dilation; got output_padding=\(2, 2\)",
+    ),
+    (
+        "transpose output too small",
+        lambda: cl.conv_transpose2d(x4, w3, padding=4),
+        ValueError,
+        r"^conv_transpose2d: output size would be \(-2, -2\) for input size \(4, 4\)",
+    ),
+    (
+        "transpose weight channels",
+        lambda: cl.conv_transpose2d(x4, np.ones((2, 1, 3, 3))),
+        ValueError,
+        r"expects input with 2 channels \(weight.shape\[0\]\); got 1 channels.*\(C_in, C_out/groups",
+    ),
+    (
+        "pool padding too big",
+        lambda: cl.max_pool2d(x4, 3, padding=2),
+        ValueError,
+        r"^max_pool2d: padding must be at most half of the effective kernel size; got padding=\(2, 2\) with kernel_size=\(3, 3\)",
+    ),
+    (
+        "avg pool padding too big",
+        lambda: cl.avg_pool2d(x4, 2, padding=2),
+        ValueError,
+        r"^avg_pool2d: padding must be at most half",
+    ),
+    (
+        "pool output < 1",
+        lambda: cl.max_pool2d(np.ones((1, 1, 2, 2)), 3),
+        ValueError,
+        r"^max_pool2d: output size would be \(0, 0\)",
+    ),
+    (
+        "avg pool stride zero",
+        lambda: cl.avg_pool2d(x4, 3, stride=0),
+        ValueError,
+        r"^avg_pool2d: stride must be",
+    ),
+    (
+        "divisor zero",
+        lambda: cl.avg_pool2d(x4, 2, divisor_override=0),
+        ValueError,
+        r"^avg_pool2d: divisor_override must be .*positive",
+    ),
+    (
+        "ceil_mode not bool",
+        lambda: cl.max_pool2d(x4, 2, ceil_mode="yes"),
+        TypeError,
+        r"^max_pool2d: ceil_mode must be True or False; got ceil_mode='yes'",
+    ),
+    (
+        "input ndim",
+        lambda: cl.conv2d(np.ones((4, 4)), w3),
+        ValueError,
+        r"^conv2d: input must be 3-D \(unbatched \(C, H, W\)\) or 4-D \(batched \(N, C, H, W\)\); got input with shape \(4, 4\)\. Add or remove axes",
+    ),
+    (
+        "input 5-D to conv2d",
+        lambda: cl.conv2d(np.ones((1, 1, 4, 4, 4)), w3),
+        ValueError,
+        r"use the 3d version",
+    ),
+    (
+        "weight ndim",
+        lambda: cl.conv2d(x4, np.ones((3, 3))),
+        ValueError,
+        r"^conv2d: weight must be 4-D \(C_out, C_in/groups, \*kernel\); got weight with shape \(3, 3\)\. For a single 2-D kernel k use k\[None, None\]",
+    ),
+    (
+        "bias shape",
+        lambda: cl.conv2d(x4, w3, bias=np.ones(2)),
+        ValueError,
+        r"^conv2d: bias must be 1-D with one value per output channel \(1\); got bias with shape \(2,\)",
+    ),
+    (
+        "dtype mismatch",
+        lambda: cl.conv2d(x4.astype(np.float32), w3),
+        TypeError,
+        r"^conv2d: all arrays must have the same float dtype; got input is float32, weight is float64\. Cast",
+    ),
+    (
+        "complex",
+        lambda: cl.conv2d(x4 + 0j, w3),
+        TypeError,
+        r"^conv2d: input must be real; got input=array of shape \(1, 1, 4, 4\) and dtype complex128",
+    ),
+    (
+        "strings",
+        lambda: cl.conv2d(np.array([["a"]]), w3),
+        TypeError,
+        r"^conv2d: input must be an array of real numbers",
+    ),
+    (
+        "None input",
+        lambda: cl.max_pool2d(None, 2),
+        TypeError,
+        r"^max_pool2d: input must be an array of real numbers; got input=None",
+    ),
+    (
+        "ragged list",
+        lambda: cl.conv1d([[[1, 2], [3]]], np.ones((1, 1, 1))),
+        TypeError,
+        r"rectangular",
+    ),
+    (
+        "float stride",
+        lambda: cl.conv2d(x4, w3, stride=1.5),
+        TypeError,
+        r"^conv2d: stride must be .*got stride=1\.5",
+    ),
+    (
+        "float kernel_size",
+        lambda: cl.max_pool2d(x4, 2.0),
+        TypeError,
+        r"got kernel_size=2\.0\. Use a whole number, e\.g\. kernel_size=2",
+    ),
+    (
+        "tuple wrong length",
+        lambda: cl.conv2d(x4, w3, stride=(1, 1, 1)),
+        ValueError,
+        r"^conv2d: stride must be .*got stride=\(1, 1, 1\) with 3 entries\. Give one value per spatial dim \(2\)",
+    ),
+    ("bool as int", lambda: cl.conv2d(x4, w3, stride=True), TypeError, r"stride=True"),
+    (
+        "unpool indices out of range",
+        lambda: cl.max_unpool2d(np.ones((1, 1, 2, 2)), np.full((1, 1, 2, 2), 99), 2),
+        ValueError,
+        r"^max_unpool2d: indices must lie in \[0, 16\) for output size \(4, 4\); got indices from 99 to 99",
+    ),
+    (
+        "unpool float indices",
+        lambda: cl.max_unpool2d(np.ones((1, 1, 2, 2)), np.ones((1, 1, 2, 2)), 2),
+        TypeError,
+        r"indices must be an integer array",
+    ),
+    (
+        "unfold ndim",
+        lambda: cl.unfold(np.ones((1, 1, 1, 4, 4)), 2),
+        ValueError,
+        r"^unfold: input must be 3-D \(C, H, W\) or 4-D",
+    ),
+    (
+        "fold blocks",
+        lambda: cl.fold(np.ones((1, 4, 8)), (4, 4), 2),
+        ValueError,
+        r"^fold: input.shape\[2\] must be the number of sliding windows, 3 \* 3 = 9",
+    ),
+    (
+        "fold channels",
+        lambda: cl.fold(np.ones((1, 5, 9)), (4, 4), 2),
+        ValueError,
+        r"multiple of kH\*kW = 4",
+    ),
+    (
+        "conv_output_size float",
+        lambda: cl.conv_output_size(5.5, 3),
+        TypeError,
+        r"^conv_output_size: input_size must be",
+    ),
+    (
+        "conv_params groups",
+        lambda: cl.conv_params(3, 64, 3, groups=2),
+        ValueError,
+        r"^conv_params: groups must divide in_channels; got groups=2 with in_channels=3",
+    ),
+    (
+        "receptive_field keys",
+        lambda: cl.receptive_field([{"kernel": 3}]),
+        ValueError,
+        r"needs 'kernel_size'",
+    ),
+    (
+        "receptive_field not list",
+        lambda: cl.receptive_field({"kernel_size": 3}),
+        TypeError,
+        r"Wrap a single layer in a list",
+    ),
+    ("hdc empty", lambda: cl.hdc_check([]), ValueError, r"at least one layer"),
+    (
+        "conv_matrix too big",
+        lambda: cl.conv_matrix((64, 56, 56), np.ones((64, 64, 3, 3))),
+        ValueError,
+        r"conv_matrix is for small teaching sizes",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "pattern"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_error_message(call, error, pattern):
+    with pytest.raises(error) as info:
+        call()
+    assert type(info.value) is error  # never a subclass surprise, never IndexError
+    assert re.search(pattern, str(info.value)), str(info.value)
+
+
+def test_messages_start_with_the_function_name():
+    for name, call, _, _ in CASES:
+        with pytest.raises((TypeError, ValueError)) as info:
+            call()
+        assert re.match(r"^[a-z_0-9]+: ", str(info.value)), name
