@@ -14,6 +14,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 collect_ignore_glob = [
     "exercises/*",
     "benchmarks/*",
+    "tests/fixtures/*",  # generators that need torch, run by hand
     "lessons/*.py",
     "solutions/*.py",
     ".venv/*",
