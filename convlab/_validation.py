@@ -352,3 +352,18 @@ def check_pool_padding(
                 f"padding={padding} with kernel_size={kernel}, dilation={dilation}",
                 "Larger padding would create windows that see only padding",
             )
+
+
+# ----------------------------------------------------------------------------- gradients
+
+
+def check_grad_output(func: str, got: tuple[int, ...], expected: tuple[int, ...]) -> None:
+    """``grad_output`` must have the shape the forward op returns for these arguments."""
+    if got != expected:
+        forward = func.removesuffix("_backward")
+        raise fail(
+            func,
+            f"grad_output must have the shape of {forward}'s output for these arguments, "
+            f"{expected}; got grad_output with shape {got}",
+            f"Pass dL/dy for y = {forward}(input, ...) with the same arguments",
+        )
