@@ -367,3 +367,51 @@ def check_grad_output(func: str, got: tuple[int, ...], expected: tuple[int, ...]
             f"{expected}; got grad_output with shape {got}",
             f"Pass dL/dy for y = {forward}(input, ...) with the same arguments",
         )
+
+
+def check_callable(func: str, name: str, value: Any) -> None:
+    if not callable(value):
+        raise fail(
+            func,
+            f"{name} must be a function; got {name}={_show(value)}",
+            "Pass the function itself, e.g. lambda x, w: conv2d(x, w)",
+            kind=TypeError,
+        )
+
+
+def check_gradients(func: str, grads: Any, arrays: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """One gradient per checked array, each of that array's shape."""
+    if isinstance(grads, np.ndarray) or not isinstance(grads, Sequence):
+        grads = (grads,)
+    if len(grads) < len(arrays):
+        raise fail(
+            func,
+            f"need one gradient per array ({len(arrays)}); got {len(grads)}",
+            "Return (or pass) the gradients in the order of the arrays",
+        )
+    result = []
+    for i, (g, a) in enumerate(zip(grads, arrays, strict=False)):
+        if g is None:
+            raise fail(func, f"the gradient for array {i} is None", kind=TypeError)
+        g = np.asarray(g)
+        if g.shape != a.shape:
+            raise fail(
+                func,
+                f"the gradient for array {i} must have its shape {a.shape}; got shape {g.shape}",
+            )
+        result.append(g)
+    return result
+
+
+def check_scalar_output(func: str, value: Any) -> float:
+    """A function checked against precomputed gradients must return one number."""
+    arr = np.asarray(value)
+    if arr.size != 1:
+        raise fail(
+            func,
+            f"with precomputed gradients, f must return a scalar; got an array of shape "
+            f"{arr.shape}",
+            "Reduce it (e.g. f(...).sum()), or pass backward as a function of "
+            "(grad_output, *arrays)",
+        )
+    return float(arr.reshape(()))
