@@ -415,3 +415,22 @@ def check_scalar_output(func: str, value: Any) -> float:
             "(grad_output, *arrays)",
         )
     return float(arr.reshape(()))
+
+
+def check_class_targets(func: str, logits: np.ndarray, target: Any) -> np.ndarray:
+    """Logits ``(N, classes)`` and integer class indices ``(N,)`` in ``[0, classes)``."""
+    t = np.asarray(target)
+    if logits.ndim != 2 or t.shape != logits.shape[:1] or t.dtype.kind not in "iu":
+        raise fail(
+            func,
+            f"needs logits of shape (N, classes) and integer targets of shape (N,); got "
+            f"logits with shape {logits.shape} and target {_show(t)}",
+            "Targets are class indices, e.g. np.array([3, 0, 7]), not one-hot rows",
+        )
+    if t.size and (t.min() < 0 or t.max() >= logits.shape[1]):
+        raise fail(
+            func,
+            f"targets must lie in [0, {logits.shape[1]}) for {logits.shape[1]} classes; got "
+            f"targets from {t.min()} to {t.max()}",
+        )
+    return t
