@@ -81,7 +81,8 @@ def gradient_check(
     *arrays : ndarray
         The point to check at. They are not modified.
     eps : float, optional
-        Step of the differences (default 1e-6 for float64, 1e-3 for float32).
+        Step of the differences, relative for entries larger than 1: entry ``a_j``
+        moves by ``eps * max(1, |a_j|)`` (default 1e-6 for float64, 1e-3 for float32).
     rtol, atol : float, optional
         Pass when ``|analytic - numeric| <= max(rtol * max(|analytic|, |numeric|),
         atol)`` for every entry (defaults 1e-5, 1e-8 for float64; 1e-2, 1e-3 for
@@ -100,8 +101,9 @@ def gradient_check(
     Notes
     -----
     With ``R`` random (or 1 for a scalar ``f``) and ``S = sum(f(*arrays) * R)``, the
-    numeric gradient of entry ``j`` is :math:`(S(a + \\epsilon e_j) - S(a - \\epsilon
-    e_j)) / 2\\epsilon` and the analytic one ``backward(R, *arrays)[j]``.
+    numeric gradient of entry ``j`` is :math:`(S(a + h e_j) - S(a - h e_j)) / 2h` with
+    :math:`h = \\epsilon \\max(1, |a_j|)`, and the analytic one is
+    ``backward(R, *arrays)[j]``.
 
     Examples
     --------
@@ -138,8 +140,8 @@ def gradient_check(
         projection = 1.0
         grads = check_gradients(func, backward, arrays)
 
-    def objective() -> float:
-        return float(np.sum(np.asarray(f(*arrays), np.float64) * projection))
+    def output() -> np.ndarray:
+        return np.asarray(f(*arrays), np.float64)
 
     worst_rel, worst_abs, worst = -1.0, 0.0, ((0, ()), 0.0, 0.0)
     checked = 0
@@ -150,12 +152,15 @@ def gradient_check(
         for j in entries:
             index = np.unravel_index(j, a.shape)
             original = a[index]
-            a[index] = original + eps
-            up, s_up = float(a[index]), objective()
-            a[index] = original - eps
-            down, s_down = float(a[index]), objective()
+            step = eps * max(1.0, abs(float(original)))  # relative for large entries
+            a[index] = original + step
+            up, y_up = float(a[index]), output()
+            a[index] = original - step
+            down, y_down = float(a[index]), output()
             a[index] = original
-            numeric = (s_up - s_down) / (up - down)  # the step really taken (float32 rounds)
+            # differences first (unchanged outputs cancel exactly), then project; divide
+            # by the step really taken (float32 rounds original ± step)
+            numeric = float(np.sum((y_up - y_down) * projection)) / (up - down)
             analytic = float(g[index])
             error = abs(analytic - numeric)
             rel = error / max(abs(analytic), abs(numeric), atol / rtol)
