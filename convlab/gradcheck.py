@@ -141,7 +141,7 @@ def gradient_check(
         grads = check_gradients(func, backward, arrays)
 
     def output() -> np.ndarray:
-        return np.asarray(f(*arrays), np.float64)
+        return np.array(f(*arrays), np.float64)  # a copy: f may return a view of an input
 
     worst_rel, worst_abs, worst = -1.0, 0.0, ((0, ()), 0.0, 0.0)
     checked = 0

@@ -183,6 +183,8 @@ def test_gradient_check_float32_and_scalar_function():
     x = normal(3, 4, dtype=np.float32)
     assert cl.gradient_check(lambda x: np.tanh(x).sum(), 1 - np.tanh(x) ** 2, x)
     assert cl.gradient_check(lambda x: (x**3).sum(), [3 * x**2], x, max_checks=5).checked == 5
+    # f returning a view of its input (a reshape) must not fool the differences
+    assert cl.gradient_check(lambda x: x.reshape(-1), lambda g, x: (g.reshape(x.shape),), x)
 
 
 # ----------------------------------------------------------------------------- errors
