@@ -18,17 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_float_array, int_or_none
+from ._validation import as_float_array, check_bool, int_or_none
+from .adaptive import _parse_adaptive, adaptive_windows
 from .grad import parse_grad_output
 from .padding import pad_spatial_adjoint
-from .pool import (
-    _check_bool,
-    _parse_adaptive,
-    adaptive_windows,
-    avg_pool_divisor,
-    max_pool_forward,
-    parse_pool,
-)
+from .pool import avg_pool_divisor, max_pool_forward, parse_pool
 from .windows import tap_views
 
 __all__ = [
@@ -161,7 +155,7 @@ def _avg_pool_backward(
     divisor_override,
 ) -> PoolGrads:  # fmt: skip
     spec = parse_pool(func, nd, input, kernel_size, stride, padding, 1, ceil_mode)
-    count_include_pad = _check_bool(func, "count_include_pad", count_include_pad)
+    count_include_pad = check_bool(func, "count_include_pad", count_include_pad)
     divisor_override = int_or_none(func, "divisor_override", divisor_override, minimum=1)
     x = spec.x
     gy = parse_grad_output(func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out)
