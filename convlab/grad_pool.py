@@ -56,7 +56,7 @@ def _max_pool_backward(func, nd, grad_output, input, *args) -> PoolGrads:
     # route: input cell argmax[w] of plane p receives gy[w]. One bincount sums the
     # windows that picked the same cell (overlapping windows), with no np.add.at.
     planes, area = x.shape[0] * x.shape[1], math.prod(x.shape[2:])
-    target = argmax.reshape(planes, -1) + area * np.arange(planes)[:, None]
+    target = argmax.reshape(planes, math.prod(spec.out)) + area * np.arange(planes)[:, None]
     gx = np.bincount(target.ravel(), weights=gy.ravel(), minlength=planes * area)
     return _finish(gx.astype(x.dtype).reshape(x.shape), spec.unbatched)
 

@@ -317,3 +317,15 @@ def test_live_torch_random_pools(dtype):
         ours = getattr(cl, name + "_backward")(gy, x)[0]
         (theirs,) = _torch_grads(torch, getattr(F, name), (x,), gy, output_size=out)
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)
+
+
+def test_empty_batch():
+    x, w = np.ones((0, 2, 5, 5)), np.ones((3, 2, 3, 3))
+    gx, gw, gb = cl.conv2d_backward(np.ones((0, 3, 3, 3)), x, w, np.ones(3))
+    assert gx.shape == x.shape and not gw.any() and not gb.any()
+    for backward, gy in (
+        (lambda g: cl.max_pool2d_backward(g, x, 2), np.ones((0, 2, 2, 2))),
+        (lambda g: cl.avg_pool2d_backward(g, x, 2), np.ones((0, 2, 2, 2))),
+        (lambda g: cl.adaptive_avg_pool2d_backward(g, x), np.ones((0, 2, 3, 3))),
+    ):
+        assert backward(gy)[0].shape == x.shape
