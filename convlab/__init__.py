@@ -24,10 +24,12 @@ from .adaptive import (
 from .conv import conv1d, conv2d, conv3d
 from .fields import dilation_coverage, hdc_check, receptive_field
 from .grad import conv1d_backward, conv2d_backward, conv3d_backward
-from .grad_pool import (
+from .grad_adaptive import (
     adaptive_avg_pool1d_backward,
     adaptive_avg_pool2d_backward,
     adaptive_avg_pool3d_backward,
+)
+from .grad_pool import (
     avg_pool1d_backward,
     avg_pool2d_backward,
     avg_pool3d_backward,

@@ -8,7 +8,8 @@ triple as the convolution backwards. For ``gy = dL/dy``:
   windows that picked the same input *add* their gradients.
 * **average**: each window shares its gradient equally, ``gy / divisor``, among the
   cells it averaged (padding included or not, as the forward counted them).
-* **adaptive average**: the same, with the variable windows of adaptive pooling.
+
+Adaptive average pooling's gradient is in :mod:`convlab.grad_adaptive`.
 """
 
 from __future__ import annotations
@@ -18,17 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_float_array, check_bool, int_or_none
-from .adaptive import _parse_adaptive, adaptive_windows
+from ._validation import check_bool, int_or_none
 from .grad import parse_grad_output
 from .padding import pad_spatial_adjoint
 from .pool import avg_pool_divisor, max_pool_forward, parse_pool
 from .windows import tap_views
 
 __all__ = [
-    "adaptive_avg_pool1d_backward",
-    "adaptive_avg_pool2d_backward",
-    "adaptive_avg_pool3d_backward",
     "avg_pool1d_backward",
     "avg_pool2d_backward",
     "avg_pool3d_backward",
@@ -261,93 +258,15 @@ def avg_pool3d_backward(
     )  # fmt: skip
 
 
-# ----------------------------------------------------------------------------- adaptive
-
-
-def _adaptive_avg_backward(func: str, nd: int, grad_output: Any, input: Any) -> PoolGrads:
-    g = as_float_array(func, "grad_output", grad_output)
-    out = g.shape[max(g.ndim - nd, 0) :]  # a wrong rank is reported below
-    x, out, unbatched = _parse_adaptive(func, nd, input, out)
-    gy = parse_grad_output(func, grad_output, x, unbatched, x.shape[:2] + out)
-    # Adaptive windows are separable: per dim, output i averages input cells
-    # [start_i, end_i). Divide by each window length (torch divides dim by dim), then
-    # hand the shares back through each dim's 0/1 window matrix (overlaps add up).
-    for axis, (n, o) in enumerate(zip(x.shape[2:], out, strict=True), start=2):
-        start, end = adaptive_windows(n, o)
-        shape = [1] * gy.ndim
-        shape[axis] = o
-        gy = gy / (end - start).astype(gy.dtype).reshape(shape)
-    for axis, (n, o) in enumerate(zip(x.shape[2:], out, strict=True), start=2):
-        start, end = adaptive_windows(n, o)
-        cells = np.arange(n)
-        windows = ((start[:, None] <= cells) & (cells < end[:, None])).astype(gy.dtype)
-        gy = np.moveaxis(np.moveaxis(gy, axis, -1) @ windows, -1, axis)  # (.., o) -> (.., n)
-    return _finish(np.ascontiguousarray(gy), unbatched)
-
-
-_ADAPTIVE_DOC = """Gradient of :func:`convlab.{forward}` with respect to its input.
-
-    The output size is read from ``grad_output``'s shape.
-
-    Parameters
-    ----------
-    grad_output : ndarray
-        ``dL/dy``, shape ``(N, C, {out})`` or unbatched.
-    input : ndarray
-        The forward's input.
-
-    Returns
-    -------
-    grad_input, None, None
-
-    Notes
-    -----
-    Output ``i`` averages input cells :math:`[\\lfloor i n / o \\rfloor,
-    \\lceil (i + 1) n / o \\rceil)` per dim, so ``grad_input[j]`` is the sum of
-    ``gy[i] / window_size[i]`` over the windows containing ``j``.
-
-    Examples
-    --------
-{example}
-    """
-
-_ADAPTIVE_EXAMPLES = {
-    1: """    >>> adaptive_avg_pool1d_backward(np.array([[[6., 6.]]]), np.zeros((1, 1, 3)))[0]
-    array([[[3., 6., 3.]]])""",
-    2: """    >>> adaptive_avg_pool2d_backward(np.ones((1, 1, 1, 1)), np.zeros((1, 1, 2, 2)))[0]
-    array([[[[0.25, 0.25],
-             [0.25, 0.25]]]])""",
-    3: """    >>> gy, x = np.ones((1, 2, 1, 1)), np.zeros((1, 3, 2, 2))
-    >>> adaptive_avg_pool3d_backward(gy, x)[0][0, :, 0, 0]
-    array([0.125, 0.25 , 0.125])""",
-}
-
-
-def adaptive_avg_pool1d_backward(grad_output: Any, input: Any) -> PoolGrads:
-    return _adaptive_avg_backward("adaptive_avg_pool1d_backward", 1, grad_output, input)
-
-
-def adaptive_avg_pool2d_backward(grad_output: Any, input: Any) -> PoolGrads:
-    return _adaptive_avg_backward("adaptive_avg_pool2d_backward", 2, grad_output, input)
-
-
-def adaptive_avg_pool3d_backward(grad_output: Any, input: Any) -> PoolGrads:
-    return _adaptive_avg_backward("adaptive_avg_pool3d_backward", 3, grad_output, input)
-
-
 for _doc, _examples, _kind, _fs in (
     (_MAX_DOC, _MAX_EXAMPLES, "max_pool", (max_pool1d_backward, max_pool2d_backward,
                                            max_pool3d_backward)),
     (_AVG_DOC, _AVG_EXAMPLES, "avg_pool", (avg_pool1d_backward, avg_pool2d_backward,
                                            avg_pool3d_backward)),
-    (_ADAPTIVE_DOC, _ADAPTIVE_EXAMPLES, "adaptive_avg_pool", (
-        adaptive_avg_pool1d_backward, adaptive_avg_pool2d_backward,
-        adaptive_avg_pool3d_backward)),
 ):  # fmt: skip
     for _dim, _f in enumerate(_fs, start=1):
         _f.__doc__ = _doc.format(
             forward=f"{_kind}{_dim}d",
             example=_examples[_dim],
             override=", divisor_override" if _dim > 1 else "",
-            out=("L_out", "H_out, W_out", "D_out, H_out, W_out")[_dim - 1],
         )
