@@ -23,6 +23,26 @@ from .adaptive import (
 )
 from .conv import conv1d, conv2d, conv3d
 from .fields import dilation_coverage, hdc_check, receptive_field
+from .grad import conv1d_backward, conv2d_backward, conv3d_backward
+from .grad_adaptive import (
+    adaptive_avg_pool1d_backward,
+    adaptive_avg_pool2d_backward,
+    adaptive_avg_pool3d_backward,
+)
+from .grad_pool import (
+    avg_pool1d_backward,
+    avg_pool2d_backward,
+    avg_pool3d_backward,
+    max_pool1d_backward,
+    max_pool2d_backward,
+    max_pool3d_backward,
+)
+from .grad_transpose import (
+    conv_transpose1d_backward,
+    conv_transpose2d_backward,
+    conv_transpose3d_backward,
+)
+from .gradcheck import gradient_check
 from .matrix import conv_matrix
 from .padding import pad
 from .pool import (
@@ -49,24 +69,36 @@ __version__ = "0.1.0"
 
 __all__ = [
     "adaptive_avg_pool1d",
+    "adaptive_avg_pool1d_backward",
     "adaptive_avg_pool2d",
+    "adaptive_avg_pool2d_backward",
     "adaptive_avg_pool3d",
+    "adaptive_avg_pool3d_backward",
     "adaptive_max_pool1d",
     "adaptive_max_pool2d",
     "adaptive_max_pool3d",
     "avg_pool1d",
+    "avg_pool1d_backward",
     "avg_pool2d",
+    "avg_pool2d_backward",
     "avg_pool3d",
+    "avg_pool3d_backward",
     "conv1d",
+    "conv1d_backward",
     "conv2d",
+    "conv2d_backward",
     "conv3d",
+    "conv3d_backward",
     "conv_macs",
     "conv_matrix",
     "conv_output_size",
     "conv_params",
     "conv_transpose1d",
+    "conv_transpose1d_backward",
     "conv_transpose2d",
+    "conv_transpose2d_backward",
     "conv_transpose3d",
+    "conv_transpose3d_backward",
     "conv_transpose_output_size",
     "convolve",
     "convolve2d",
@@ -74,10 +106,14 @@ __all__ = [
     "correlate2d",
     "dilation_coverage",
     "fold",
+    "gradient_check",
     "hdc_check",
     "max_pool1d",
+    "max_pool1d_backward",
     "max_pool2d",
+    "max_pool2d_backward",
     "max_pool3d",
+    "max_pool3d_backward",
     "max_unpool1d",
     "max_unpool2d",
     "max_unpool3d",

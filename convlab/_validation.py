@@ -352,3 +352,85 @@ def check_pool_padding(
                 f"padding={padding} with kernel_size={kernel}, dilation={dilation}",
                 "Larger padding would create windows that see only padding",
             )
+
+
+# ----------------------------------------------------------------------------- gradients
+
+
+def check_grad_output(func: str, got: tuple[int, ...], expected: tuple[int, ...]) -> None:
+    """``grad_output`` must have the shape the forward op returns for these arguments."""
+    if got != expected:
+        forward = func.removesuffix("_backward")
+        raise fail(
+            func,
+            f"grad_output must have the shape of {forward}'s output for these arguments, "
+            f"{expected}; got grad_output with shape {got}",
+            f"Pass dL/dy for y = {forward}(input, ...) with the same arguments",
+        )
+
+
+def check_callable(func: str, name: str, value: Any) -> None:
+    if not callable(value):
+        raise fail(
+            func,
+            f"{name} must be a function; got {name}={_show(value)}",
+            "Pass the function itself, e.g. lambda x, w: conv2d(x, w)",
+            kind=TypeError,
+        )
+
+
+def check_gradients(func: str, grads: Any, arrays: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """One gradient per checked array, each of that array's shape."""
+    if isinstance(grads, np.ndarray) or not isinstance(grads, Sequence):
+        grads = (grads,)
+    if len(grads) < len(arrays):
+        raise fail(
+            func,
+            f"need one gradient per array ({len(arrays)}); got {len(grads)}",
+            "Return (or pass) the gradients in the order of the arrays",
+        )
+    result = []
+    for i, (g, a) in enumerate(zip(grads, arrays, strict=False)):
+        if g is None:
+            raise fail(func, f"the gradient for array {i} is None", kind=TypeError)
+        g = np.asarray(g)
+        if g.shape != a.shape:
+            raise fail(
+                func,
+                f"the gradient for array {i} must have its shape {a.shape}; got shape {g.shape}",
+            )
+        result.append(g)
+    return result
+
+
+def check_scalar_output(func: str, value: Any) -> float:
+    """A function checked against precomputed gradients must return one number."""
+    arr = np.asarray(value)
+    if arr.size != 1:
+        raise fail(
+            func,
+            f"with precomputed gradients, f must return a scalar; got an array of shape "
+            f"{arr.shape}",
+            "Reduce it (e.g. f(...).sum()), or pass backward as a function of "
+            "(grad_output, *arrays)",
+        )
+    return float(arr.reshape(()))
+
+
+def check_class_targets(func: str, logits: np.ndarray, target: Any) -> np.ndarray:
+    """Logits ``(N, classes)`` and integer class indices ``(N,)`` in ``[0, classes)``."""
+    t = np.asarray(target)
+    if logits.ndim != 2 or t.shape != logits.shape[:1] or t.dtype.kind not in "iu":
+        raise fail(
+            func,
+            f"needs logits of shape (N, classes) and integer targets of shape (N,); got "
+            f"logits with shape {logits.shape} and target {_show(t)}",
+            "Targets are class indices, e.g. np.array([3, 0, 7]), not one-hot rows",
+        )
+    if t.size and (t.min() < 0 or t.max() >= logits.shape[1]):
+        raise fail(
+            func,
+            f"targets must lie in [0, {logits.shape[1]}) for {logits.shape[1]} classes; got "
+            f"targets from {t.min()} to {t.max()}",
+        )
+    return t

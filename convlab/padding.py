@@ -158,3 +158,61 @@ def _crop(x: np.ndarray, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
         for (b, a), n in zip(pairs, x.shape[lead:], strict=True)
     ]
     return x[(..., *crop)]
+
+
+def pad_spatial_adjoint(
+    g: np.ndarray, pairs: Sequence[tuple[int, int]], mode: str = "constant"
+) -> np.ndarray:
+    """The adjoint (transpose) of :func:`pad_spatial`: the gradient of padding.
+
+    ``g`` is a gradient with the padded shape; the result has the unpadded shape and
+    ``<pad_spatial(x), g> == <x, pad_spatial_adjoint(g)>`` for every ``x``. A padded
+    cell is a copy of some input cell, so its gradient is *added back* onto that cell:
+    constant padding drops the border, replicate adds it onto the edge, reflect onto
+    the mirrored cells, circular onto the far side. Each fold is one slice-add per side
+    (a side's cells go to distinct input cells, so a plain ``+=`` is exact).
+
+    >>> g = np.array([10., 20., 1., 2., 3., 4., 30., 40.])
+    >>> [pad_spatial_adjoint(g, [(2, 2)], m).tolist() for m in ("constant", "replicate")]
+    [[1.0, 2.0, 3.0, 4.0], [31.0, 2.0, 3.0, 74.0]]
+    >>> [pad_spatial_adjoint(g, [(2, 2)], m).tolist() for m in ("reflect", "circular")]
+    [[1.0, 62.0, 43.0, 4.0], [31.0, 42.0, 13.0, 24.0]]
+    """
+    if mode == "circular":  # pad_spatial crops, then wraps: undo in reverse order
+        return _uncrop(_fold(g, pairs, mode), pairs)
+    return _fold(_uncrop(g, pairs), pairs, mode)
+
+
+def _uncrop(g: np.ndarray, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Adjoint of a (negative-width) crop: put the zeros back."""
+    widths = [(0, 0)] * (g.ndim - len(pairs)) + [(max(-b, 0), max(-a, 0)) for b, a in pairs]
+    return np.pad(g, widths) if any(b or a for b, a in widths) else g
+
+
+def _fold(g: np.ndarray, pairs: Sequence[tuple[int, int]], mode: str) -> np.ndarray:
+    """Adjoint of growing each dim by ``(before, after)`` in ``mode`` (one dim at a time)."""
+    lead = g.ndim - len(pairs)
+    for axis, (before, after) in enumerate(pairs, start=lead):
+        before, after = max(before, 0), max(after, 0)
+        if before or after:
+            g = _fold_axis(g, axis, before, after, mode)
+    return g
+
+
+def _fold_axis(g: np.ndarray, axis: int, before: int, after: int, mode: str) -> np.ndarray:
+    def at(start: int, stop: int) -> tuple[slice, ...]:
+        return (slice(None),) * axis + (slice(start, stop),)
+
+    n = g.shape[axis] - before - after
+    core = g[at(before, before + n)].copy()
+    left, right = g[at(0, before)], g[at(before + n, before + n + after)]
+    if mode == "replicate":  # every border cell copies the edge cell
+        core[at(0, 1)] += left.sum(axis, keepdims=True)
+        core[at(n - 1, n)] += right.sum(axis, keepdims=True)
+    elif mode == "reflect":  # left border holds x[before..1], right border x[n-2..n-1-after]
+        core[at(1, before + 1)] += np.flip(left, axis)
+        core[at(n - 1 - after, n - 1)] += np.flip(right, axis)
+    elif mode == "circular":  # left border holds x[n-before:], right border x[:after]
+        core[at(n - before, n)] += left
+        core[at(0, after)] += right
+    return core

@@ -52,6 +52,11 @@ class PoolSpec:
 
     def padded(self, value: float) -> np.ndarray:
         """The input padded by ``padding`` on both sides, plus room for a ceil-mode window."""
+        return pad_spatial(self.x, self.pad_pairs, "constant", value)
+
+    @property
+    def pad_pairs(self) -> list[tuple[int, int]]:
+        """``(before, after)`` per spatial dim used by :meth:`padded`."""
         pairs = []
         for n, k, s, p, d, o in zip(
             self.x.shape[2:],
@@ -64,7 +69,7 @@ class PoolSpec:
         ):
             reach = (o - 1) * s + d * (k - 1) + 1  # padded length the last window needs
             pairs.append((p, max(p, reach - n - p)))
-        return pad_spatial(self.x, pairs, "constant", value)
+        return pairs
 
 
 def parse_pool(

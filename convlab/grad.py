@@ -1,0 +1,243 @@
+"""Backpropagation through convolution: the gradients torch's autograd computes.
+
+For ``y = conv(x, w) + b`` and ``gy = dL/dy`` (same shape as ``y``), the chain rule gives
+three familiar operations::
+
+    dL/dx = conv_transpose(gy, w)      the SAME weight, the transposed op (Cᵀ gy)
+    dL/dw = correlate(x, gy)           per tap t: sum over n, i of gy[n,o,i] xp[n,c,i*s+t*d]
+    dL/db = gy summed over batch and space
+
+(with ``xp`` the padded input). A transposed convolution is the adjoint of a
+convolution, so for it the roles swap: its input gradient is a convolution of ``gy``,
+and its weight gradient is the same correlation with ``gy`` playing the input. Padding
+is linear too; its adjoint (:func:`convlab.padding.pad_spatial_adjoint`) folds the
+gradient that reached the border back onto the input cells the border copied.
+
+The transposed convolution's gradients live in :mod:`convlab.grad_transpose`,
+pooling's in :mod:`convlab.grad_pool`, the numerical check in :mod:`convlab.gradcheck`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from . import shapes
+from ._validation import as_float_array, check_grad_output, check_same_dtype
+from .conv import ConvSpec, parse_conv
+from .padding import pad_spatial, pad_spatial_adjoint
+from .transpose import TransposeSpec, conv_transpose_forward
+from .windows import flat_taps
+
+__all__ = [
+    "conv1d_backward",
+    "conv2d_backward",
+    "conv3d_backward",
+]
+
+Grads = tuple[np.ndarray, np.ndarray | None, np.ndarray | None]
+IntOrTuple = int | tuple[int, ...]
+_PAD_MODE = {
+    "zeros": "constant",
+    "reflect": "reflect",
+    "replicate": "replicate",
+    "circular": "circular",
+}
+
+
+def parse_grad_output(
+    func: str, grad_output: Any, x: np.ndarray, unbatched: bool, shape: tuple[int, ...]
+) -> np.ndarray:
+    """Check ``grad_output`` against the forward's (batched) output ``shape``; batch it."""
+    g = as_float_array(func, "grad_output", grad_output)
+    check_same_dtype(func, input=x, grad_output=g)
+    check_grad_output(func, g.shape, shape[1:] if unbatched else shape)
+    return g[None] if unbatched else g
+
+
+def correlate_grad(
+    x: np.ndarray,
+    pads: tuple[tuple[int, int], ...],
+    gy: np.ndarray,
+    kernel: tuple[int, ...],
+    stride: tuple[int, ...],
+    dilation: tuple[int, ...],
+    groups: int,
+) -> np.ndarray:
+    """Weight gradient: the (zero-padded) input correlated with the output gradient.
+
+    ``dw[o, c, t] = sum_{n, i} gy[n, o, i] * xp[n, g*C_g + c, i*s + t*d]``. In the
+    :class:`~convlab.windows.FlatTaps` layout every tap's input values are one contiguous
+    slice on the output grid; spreading ``gy`` onto that grid (zeros on the columns past
+    the true output) turns each tap into one batched matmul, with no im2col buffer.
+    """
+    n, c_in = x.shape[:2]
+    c_out = gy.shape[1]
+    layout = flat_taps(x, pads, kernel, stride, dilation, gy.shape[2:])
+    length = layout.length
+    gys = layout.spread(gy).reshape(n, groups, c_out // groups, length)
+    dw = np.empty((math.prod(kernel), groups, c_out // groups, c_in // groups), gy.dtype)
+    for i in range(len(dw)):
+        xt = layout.tap(i).reshape(n, groups, c_in // groups, length)
+        np.sum(np.matmul(gys, xt.swapaxes(-1, -2)), axis=0, out=dw[i])
+    return dw.transpose(1, 2, 3, 0).reshape(c_out, c_in // groups, *kernel)
+
+
+def bias_grad(gy: np.ndarray, bias: Any) -> np.ndarray | None:
+    return None if bias is None else gy.sum(axis=(0, *range(2, gy.ndim)))
+
+
+# ----------------------------------------------------------------------------- conv
+
+
+def _conv_backward(func: str, nd: int, grad_output: Any, *args: Any) -> Grads:
+    spec = parse_conv(func, nd, *args)
+    n, c_out = spec.x.shape[0], spec.weight.shape[0]
+    gy = parse_grad_output(func, grad_output, spec.x, spec.unbatched, (n, c_out, *spec.out))
+    gx = conv_input_grad(spec, gy)
+    gw = conv_weight_grad(spec, gy)
+    return (gx[0] if spec.unbatched else gx), gw, bias_grad(gy, spec.bias)
+
+
+def conv_input_grad(spec: ConvSpec, gy: np.ndarray) -> np.ndarray:
+    """``dL/dx = Cᵀ gy``: a transposed convolution with the same weight, then unpad.
+
+    The transposed conv (no padding) lands on the padded input; its ``output_padding``
+    restores the trailing rows a strided forward never visited (they get zero gradient).
+    The adjoint of the padding then crops (zeros) or folds the border back (other modes).
+    """
+    nd = len(spec.out)
+    padded = tuple(m + b + a for m, (b, a) in zip(spec.x.shape[2:], spec.pads, strict=True))
+    reached = shapes.conv_transpose_output_size(
+        spec.out, spec.kernel_size, spec.stride, 0, 0, spec.dilation
+    )
+    unvisited = tuple(p - r for p, r in zip(padded, reached, strict=True))
+    transposed = TransposeSpec(
+        gy, spec.weight, None, spec.stride, (0,) * nd, unvisited, spec.groups, spec.dilation,
+        padded, False,
+    )  # fmt: skip
+    gxp = conv_transpose_forward(transposed)
+    return pad_spatial_adjoint(gxp, spec.pads, _PAD_MODE[spec.padding_mode])
+
+
+def conv_weight_grad(spec: ConvSpec, gy: np.ndarray) -> np.ndarray:
+    """``dL/dw``: the padded input correlated with ``gy`` (see :func:`correlate_grad`).
+
+    Padding modes other than zeros materialise their border first, as the forward does.
+    """
+    x, pads = spec.x, spec.pads
+    if spec.padding_mode != "zeros":
+        x, pads = pad_spatial(x, pads, spec.padding_mode), ((0, 0),) * len(pads)
+    return correlate_grad(x, pads, gy, spec.kernel_size, spec.stride, spec.dilation, spec.groups)
+
+
+_CONV_DOC = """Gradients of :func:`convlab.{forward}` (what torch's autograd returns).
+
+    Parameters
+    ----------
+    grad_output : ndarray
+        ``dL/dy``, the shape of ``{forward}(input, weight, ...)``.
+    input, weight, bias, stride, padding, dilation, groups, padding_mode
+        Exactly the forward's arguments (validated the same way).
+
+    Returns
+    -------
+    grad_input, grad_weight, grad_bias : ndarray
+        Shapes of ``input``, ``weight`` and ``bias``; ``grad_bias`` is ``None`` when
+        ``bias`` is ``None``.
+
+    Notes
+    -----
+    With ``xp`` the padded input and ``C`` the convolution's matrix:
+
+    * ``grad_input = Cᵀ gy``: a transposed convolution of ``gy`` with the same weight,
+      stride, dilation and groups, whose ``output_padding`` restores the rows the forward
+      never visited, :math:`(n + 2p - d(k-1) - 1) \\bmod s`; then the adjoint of the
+      padding. With zeros padding ``p`` this is just
+      ``conv_transpose{dim}d(gy, weight, stride=s, padding=p, output_padding=r,
+      groups=g, dilation=d)``.
+    * ``grad_weight[o, c, t] = sum_{{n, i}} gy[n, o, i] xp[n, c, i s + t d]``: the
+      input correlated with ``gy``.
+    * ``grad_bias[o] = sum_{{n, i}} gy[n, o, i]``.
+
+    Examples
+    --------
+{example}
+    """
+
+_CONV_EXAMPLES = {
+    1: """    >>> x, w = np.array([[[1., 2., 3.]]]), np.array([[[1., -1.]]])
+    >>> gx, gw, gb = conv1d_backward(np.ones((1, 1, 2)), x, w, bias=np.zeros(1))
+    >>> gx, gw, gb
+    (array([[[ 1.,  0., -1.]]]), array([[[3., 5.]]]), array([2.]))""",
+    2: """    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> gx, gw, gb = conv2d_backward(np.ones((1, 1, 2, 2)), x, np.ones((1, 1, 2, 2)))
+    >>> gx  # how many output windows cover each pixel
+    array([[[[1., 2., 1.],
+             [2., 4., 2.],
+             [1., 2., 1.]]]])
+    >>> gw, gb
+    (array([[[[ 8., 12.],
+             [20., 24.]]]]), None)""",
+    3: """    >>> gx, gw, _ = conv3d_backward(np.ones((1, 1, 1, 1)), np.ones((1, 2, 2, 2)),
+    ...                             np.ones((1, 1, 2, 2, 2)), padding_mode="circular")
+    >>> gx.shape, gw.sum()
+    ((1, 2, 2, 2), np.float64(8.0))""",
+}
+
+
+def conv1d_backward(
+    grad_output: Any,
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple | str = 0,
+    dilation: IntOrTuple = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+) -> Grads:
+    return _conv_backward(
+        "conv1d_backward", 1, grad_output, input, weight, bias, stride, padding, dilation,
+        groups, padding_mode,
+    )  # fmt: skip
+
+
+def conv2d_backward(
+    grad_output: Any,
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple | str = 0,
+    dilation: IntOrTuple = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+) -> Grads:
+    return _conv_backward(
+        "conv2d_backward", 2, grad_output, input, weight, bias, stride, padding, dilation,
+        groups, padding_mode,
+    )  # fmt: skip
+
+
+def conv3d_backward(
+    grad_output: Any,
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple | str = 0,
+    dilation: IntOrTuple = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+) -> Grads:
+    return _conv_backward(
+        "conv3d_backward", 3, grad_output, input, weight, bias, stride, padding, dilation,
+        groups, padding_mode,
+    )  # fmt: skip
+
+
+for _f, _dim in ((conv1d_backward, 1), (conv2d_backward, 2), (conv3d_backward, 3)):
+    _f.__doc__ = _CONV_DOC.format(forward=f"conv{_dim}d", dim=_dim, example=_CONV_EXAMPLES[_dim])

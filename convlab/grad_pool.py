@@ -1,0 +1,272 @@
+"""Gradients of pooling: routing (max) and sharing (average), as torch's autograd does.
+
+Pooling has no weights, so each backward returns ``(grad_input, None, None)``, the same
+triple as the convolution backwards. For ``gy = dL/dy``:
+
+* **max**: each window passes its whole gradient to the one input it picked (torch's
+  argmax: the first maximum in row-major window order, a NaN wins). Overlapping
+  windows that picked the same input *add* their gradients.
+* **average**: each window shares its gradient equally, ``gy / divisor``, among the
+  cells it averaged (padding included or not, as the forward counted them).
+
+Adaptive average pooling's gradient is in :mod:`convlab.grad_adaptive`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ._validation import check_bool, int_or_none
+from .grad import parse_grad_output
+from .padding import pad_spatial_adjoint
+from .pool import avg_pool_divisor, max_pool_forward, parse_pool
+from .windows import tap_views
+
+__all__ = [
+    "avg_pool1d_backward",
+    "avg_pool2d_backward",
+    "avg_pool3d_backward",
+    "max_pool1d_backward",
+    "max_pool2d_backward",
+    "max_pool3d_backward",
+]
+
+IntOrTuple = int | tuple[int, ...]
+PoolGrads = tuple[np.ndarray, None, None]
+
+
+def _finish(gx: np.ndarray, unbatched: bool) -> PoolGrads:
+    return (gx[0] if unbatched else gx), None, None
+
+
+# ----------------------------------------------------------------------------- max
+
+
+def _max_pool_backward(func, nd, grad_output, input, *args) -> PoolGrads:
+    spec = parse_pool(func, nd, input, *args)
+    x = spec.x
+    gy = parse_grad_output(func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out)
+    _, argmax = max_pool_forward(spec, return_indices=True)  # flat index in each plane
+    # route: input cell argmax[w] of plane p receives gy[w]. One bincount sums the
+    # windows that picked the same cell (overlapping windows), with no np.add.at.
+    planes, area = x.shape[0] * x.shape[1], math.prod(x.shape[2:])
+    target = argmax.reshape(planes, math.prod(spec.out)) + area * np.arange(planes)[:, None]
+    gx = np.bincount(target.ravel(), weights=gy.ravel(), minlength=planes * area)
+    return _finish(gx.astype(x.dtype).reshape(x.shape), spec.unbatched)
+
+
+_MAX_DOC = """Gradient of :func:`convlab.{forward}` with respect to its input.
+
+    Parameters
+    ----------
+    grad_output : ndarray
+        ``dL/dy``, the shape of ``{forward}(input, ...)``.
+    input, kernel_size, stride, padding, dilation, ceil_mode
+        The forward's arguments.
+
+    Returns
+    -------
+    grad_input : ndarray
+        The shape of ``input``.
+    None, None
+        Pooling has no weight and no bias.
+
+    Notes
+    -----
+    ``grad_input[j] = sum of gy[w] over the windows w whose argmax is j``; the argmax is
+    torch's (first maximum in row-major window order; NaN wins), so ties route the
+    gradient exactly as autograd does.
+
+    Examples
+    --------
+{example}
+    """
+
+_MAX_EXAMPLES = {
+    1: """    >>> x = np.array([[[1., 2., 3., 0., 1.]]])
+    >>> max_pool1d_backward(np.array([[[10., 20.]]]), x, 3, stride=2)[0]  # 3 won twice
+    array([[[ 0.,  0., 30.,  0.,  0.]]])""",
+    2: """    >>> x = np.array([[[[1., 5.], [5., 2.]]]])
+    >>> max_pool2d_backward(np.array([[[[1.]]]]), x, 2)  # a tie: the first 5 wins
+    (array([[[[0., 1.],
+             [0., 0.]]]]), None, None)""",
+    3: """    >>> x = np.arange(8.0).reshape(1, 2, 2, 2)
+    >>> max_pool3d_backward(np.ones((1, 1, 1, 1)), x, 2)[0].ravel()
+    array([0., 0., 0., 0., 0., 0., 0., 1.])""",
+}
+
+
+def max_pool1d_backward(
+    grad_output: Any,
+    input: Any,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+    ceil_mode: bool = False,
+) -> PoolGrads:
+    return _max_pool_backward(
+        "max_pool1d_backward", 1, grad_output, input, kernel_size, stride, padding, dilation,
+        ceil_mode,
+    )  # fmt: skip
+
+
+def max_pool2d_backward(
+    grad_output: Any,
+    input: Any,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+    ceil_mode: bool = False,
+) -> PoolGrads:
+    return _max_pool_backward(
+        "max_pool2d_backward", 2, grad_output, input, kernel_size, stride, padding, dilation,
+        ceil_mode,
+    )  # fmt: skip
+
+
+def max_pool3d_backward(
+    grad_output: Any,
+    input: Any,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+    ceil_mode: bool = False,
+) -> PoolGrads:
+    return _max_pool_backward(
+        "max_pool3d_backward", 3, grad_output, input, kernel_size, stride, padding, dilation,
+        ceil_mode,
+    )  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- average
+
+
+def _avg_pool_backward(
+    func, nd, grad_output, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+    divisor_override,
+) -> PoolGrads:  # fmt: skip
+    spec = parse_pool(func, nd, input, kernel_size, stride, padding, 1, ceil_mode)
+    count_include_pad = check_bool(func, "count_include_pad", count_include_pad)
+    divisor_override = int_or_none(func, "divisor_override", divisor_override, minimum=1)
+    x = spec.x
+    gy = parse_grad_output(func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out)
+    if divisor_override is not None:
+        share = gy / gy.dtype.type(divisor_override)
+    else:
+        share = gy / avg_pool_divisor(spec, count_include_pad).astype(gy.dtype)
+    # every window adds its share to each cell it covers: one strided slice-add per tap
+    # (a tap's cells never repeat within its slice), in the padded frame, then crop
+    pairs = spec.pad_pairs
+    grown = tuple(n + b + a for n, (b, a) in zip(x.shape[2:], pairs, strict=True))
+    gxp = np.zeros(x.shape[:2] + grown, x.dtype)
+    for _, view in tap_views(gxp, spec.kernel_size, spec.stride, spec.dilation, spec.out):
+        view += share
+    return _finish(pad_spatial_adjoint(gxp, pairs, "constant"), spec.unbatched)
+
+
+_AVG_DOC = """Gradient of :func:`convlab.{forward}` with respect to its input.
+
+    Parameters
+    ----------
+    grad_output : ndarray
+        ``dL/dy``, the shape of ``{forward}(input, ...)``.
+    input, kernel_size, stride, padding, ceil_mode, count_include_pad{override}
+        The forward's arguments.
+
+    Returns
+    -------
+    grad_input : ndarray
+        The shape of ``input``.
+    None, None
+        Pooling has no weight and no bias.
+
+    Notes
+    -----
+    ``grad_input[j] = sum over the windows w covering j of gy[w] / divisor[w]``, with the
+    forward's divisor (window size, the in-bounds count when
+    ``count_include_pad=False``, or ``divisor_override``).
+
+    Examples
+    --------
+{example}
+    """
+
+_AVG_EXAMPLES = {
+    1: """    >>> avg_pool1d_backward(np.array([[[4., 8.]]]), np.zeros((1, 1, 4)), 2)[0]
+    array([[[2., 2., 4., 4.]]])""",
+    2: """    >>> gy = np.ones((1, 1, 2, 2))
+    >>> avg_pool2d_backward(gy, np.zeros((1, 1, 3, 3)), 2, stride=1)[0]  # overlaps add up
+    array([[[[0.25, 0.5 , 0.25],
+             [0.5 , 1.  , 0.5 ],
+             [0.25, 0.5 , 0.25]]]])""",
+    3: """    >>> gx, _, _ = avg_pool3d_backward(np.ones((1, 1, 1, 1)), np.zeros((1, 2, 2, 2)), 2)
+    >>> gx.ravel()
+    array([0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125])""",
+}
+
+
+def avg_pool1d_backward(
+    grad_output: Any,
+    input: Any,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+) -> PoolGrads:
+    return _avg_pool_backward(
+        "avg_pool1d_backward", 1, grad_output, input, kernel_size, stride, padding, ceil_mode,
+        count_include_pad, None,
+    )  # fmt: skip
+
+
+def avg_pool2d_backward(
+    grad_output: Any,
+    input: Any,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> PoolGrads:
+    return _avg_pool_backward(
+        "avg_pool2d_backward", 2, grad_output, input, kernel_size, stride, padding, ceil_mode,
+        count_include_pad, divisor_override,
+    )  # fmt: skip
+
+
+def avg_pool3d_backward(
+    grad_output: Any,
+    input: Any,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> PoolGrads:
+    return _avg_pool_backward(
+        "avg_pool3d_backward", 3, grad_output, input, kernel_size, stride, padding, ceil_mode,
+        count_include_pad, divisor_override,
+    )  # fmt: skip
+
+
+for _doc, _examples, _kind, _fs in (
+    (_MAX_DOC, _MAX_EXAMPLES, "max_pool", (max_pool1d_backward, max_pool2d_backward,
+                                           max_pool3d_backward)),
+    (_AVG_DOC, _AVG_EXAMPLES, "avg_pool", (avg_pool1d_backward, avg_pool2d_backward,
+                                           avg_pool3d_backward)),
+):  # fmt: skip
+    for _dim, _f in enumerate(_fs, start=1):
+        _f.__doc__ = _doc.format(
+            forward=f"{_kind}{_dim}d",
+            example=_examples[_dim],
+            override=", divisor_override" if _dim > 1 else "",
+        )

@@ -1,0 +1,149 @@
+"""Gradients of the transposed convolution (what torch's autograd returns).
+
+A transposed convolution multiplies by ``Cᵀ`` (``C`` the matrix of the convolution it
+transposes), so its backward pass is the convolution's forward pass turned around::
+
+    dL/dx = conv(gy, w)                         multiply by C: a plain convolution
+    dL/dw[c, o, t] = sum over n, i of x[n, c, i] gyp[n, o, i*s + t*d]
+    dL/db = gy summed over batch and space
+
+with ``gyp`` the output gradient zero-padded by ``padding``. The weight gradient is the
+same correlation as a convolution's (:func:`convlab.grad.correlate_grad`), with ``gy``
+playing the input and ``x`` the output gradient.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .conv import ConvSpec, conv_forward
+from .grad import Grads, IntOrTuple, bias_grad, correlate_grad, parse_grad_output
+from .transpose import parse_conv_transpose
+
+__all__ = ["conv_transpose1d_backward", "conv_transpose2d_backward", "conv_transpose3d_backward"]
+
+
+def _conv_transpose_backward(func: str, nd: int, grad_output: Any, *args: Any) -> Grads:
+    spec = parse_conv_transpose(func, nd, *args)
+    n, c_out = spec.x.shape[0], spec.weight.shape[1] * spec.groups
+    gy = parse_grad_output(func, grad_output, spec.x, spec.unbatched, (n, c_out, *spec.out))
+    pads = tuple((p, p) for p in spec.padding)
+    # dL/dx: the convolution this op is the transpose of (C gy), same weight. The output
+    # is cropped to the input size: with output_padding >= stride (allowed when
+    # dilation > stride) the conv would reach one row further than the input had.
+    conv = ConvSpec(
+        gy, spec.weight, None, spec.stride, pads, spec.dilation, spec.groups, "zeros",
+        spec.x.shape[2:], False,
+    )  # fmt: skip
+    gx = conv_forward(conv)
+    # dL/dw: the same correlation as a conv's weight gradient, with gy as the input
+    # and x as the output gradient (weight layout (C_in, C_out/groups, *k) falls out)
+    gw = correlate_grad(gy, pads, spec.x, spec.kernel_size, spec.stride, spec.dilation, spec.groups)
+    return (gx[0] if spec.unbatched else gx), gw, bias_grad(gy, spec.bias)
+
+
+_TRANSPOSE_DOC = """Gradients of :func:`convlab.{forward}` (what torch's autograd returns).
+
+    Parameters
+    ----------
+    grad_output : ndarray
+        ``dL/dy``, the shape of ``{forward}(input, weight, ...)``.
+    input, weight, bias, stride, padding, output_padding, groups, dilation
+        Exactly the forward's arguments, in torch's order.
+
+    Returns
+    -------
+    grad_input, grad_weight, grad_bias : ndarray
+        ``grad_bias`` is ``None`` when ``bias`` is ``None``.
+
+    Notes
+    -----
+    The transposed convolution multiplies by ``Cᵀ``, so its input gradient multiplies
+    by ``C``: ``grad_input = conv{dim}d(gy, weight, stride=s, padding=p, dilation=d,
+    groups=g)`` (the weight layouts agree). ``grad_weight[c, o, t] = sum_{{n, i}}
+    x[n, c, i] gyp[n, o, i s + t d]`` with ``gyp`` = ``gy`` zero-padded by ``p``.
+
+    Examples
+    --------
+{example}
+    """
+
+_TRANSPOSE_EXAMPLES = {
+    1: """    >>> gx, gw, _ = conv_transpose1d_backward(np.ones((1, 1, 3)), np.ones((1, 1, 2)),
+    ...                                        np.ones((1, 1, 2)))
+    >>> gx, gw
+    (array([[[2., 2.]]]), array([[[2., 2.]]]))""",
+    2: """    >>> x = np.array([[[[1., 2.], [3., 4.]]]])
+    >>> gy = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> gx, gw, gb = conv_transpose2d_backward(gy, x, np.ones((1, 1, 2, 2)), bias=np.zeros(1))
+    >>> gx  # = conv2d(gy, weight)
+    array([[[[ 8., 12.],
+             [20., 24.]]]])
+    >>> gb
+    array([36.])""",
+    3: """    >>> x, w = np.ones((1, 2, 2, 2)), np.ones((1, 1, 2, 2, 2))
+    >>> gx, gw, _ = conv_transpose3d_backward(np.ones((1, 3, 3, 3)), x, w)
+    >>> gx.shape, gw.shape
+    ((1, 2, 2, 2), (1, 1, 2, 2, 2))""",
+}
+
+
+def conv_transpose1d_backward(
+    grad_output: Any,
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    output_padding: IntOrTuple = 0,
+    groups: int = 1,
+    dilation: IntOrTuple = 1,
+) -> Grads:
+    return _conv_transpose_backward(
+        "conv_transpose1d_backward", 1, grad_output, input, weight, bias, stride, padding,
+        output_padding, groups, dilation,
+    )  # fmt: skip
+
+
+def conv_transpose2d_backward(
+    grad_output: Any,
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    output_padding: IntOrTuple = 0,
+    groups: int = 1,
+    dilation: IntOrTuple = 1,
+) -> Grads:
+    return _conv_transpose_backward(
+        "conv_transpose2d_backward", 2, grad_output, input, weight, bias, stride, padding,
+        output_padding, groups, dilation,
+    )  # fmt: skip
+
+
+def conv_transpose3d_backward(
+    grad_output: Any,
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    output_padding: IntOrTuple = 0,
+    groups: int = 1,
+    dilation: IntOrTuple = 1,
+) -> Grads:
+    return _conv_transpose_backward(
+        "conv_transpose3d_backward", 3, grad_output, input, weight, bias, stride, padding,
+        output_padding, groups, dilation,
+    )  # fmt: skip
+
+
+for _f, _dim in (
+    (conv_transpose1d_backward, 1),
+    (conv_transpose2d_backward, 2),
+    (conv_transpose3d_backward, 3),
+):
+    _f.__doc__ = _TRANSPOSE_DOC.format(
+        forward=f"conv_transpose{_dim}d", dim=_dim, example=_TRANSPOSE_EXAMPLES[_dim]
+    )
