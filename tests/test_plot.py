@@ -33,7 +33,7 @@ def _close_figures():
 
 
 def cells(ax) -> list[str]:
-    return [t.get_text() for t in ax.texts if t.get_gid() == "cell"]
+    return plot.cell_texts(ax)
 
 
 def by_gid(ax, gid) -> list:
@@ -178,9 +178,9 @@ def test_grid_cells_padding_and_highlight():
     (hi,) = by_gid(ax, "highlight")
     assert hi.get_xy() == (2.5, 0.5)  # real (0, 2) is padded (1, 3)
     assert len(by_gid(ax, "real-frame")) == 1
-    (hatch,) = [c for c in ax.collections if c.get_hatch()]
-    assert len(hatch.get_paths()) == padded.size - 9
-    index = [t.get_text() for t in ax.texts if t.get_gid() == "index"]
+    (hatch,) = by_gid(ax, "hatch")
+    assert len(hatch.get_path().vertices) == 5 * (padded.size - 9)  # one square per padding cell
+    index = [s for a in ax.artists if a.get_gid() == "index" for s in a.get_texts()]
     assert index[:5] == ["−1", "0", "1", "2", "3"]
     assert tuple(fig.get_size_inches()) == pytest.approx(fig.get_size_inches())
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import convlab
-from convlab import kernels, widgets
+from convlab import kernels, plot, widgets
 from convlab.plot._style import fmt_value
 from convlab.widgets.conv import demo_kernel
 
@@ -25,7 +25,7 @@ def picture(ex) -> bytes:
 
 
 def cells(ax) -> list[str]:
-    return [t.get_text() for t in ax.texts if t.get_gid() == "cell"]
+    return plot.cell_texts(ax)
 
 
 # ----------------------------------------------------------------------------- conv

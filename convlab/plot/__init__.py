@@ -5,6 +5,7 @@ Every function returns its :class:`matplotlib.figure.Figure` (end the notebook l
 pictures come from convlab's own ops, so what you see is what the library computes.
 """
 
+from ._style import cell_texts
 from .animation import SlidingAnimation, animate, save_gif, to_html
 from .features import feature_maps
 from .fields import dilated_kernel, gridding, receptive_field
@@ -17,6 +18,7 @@ __all__ = [
     "SlidingAnimation",
     "StepPicture",
     "animate",
+    "cell_texts",
     "conv_matrix",
     "conv_step",
     "dilated_kernel",

@@ -11,8 +11,11 @@ from dataclasses import dataclass
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.collections import PatchCollection
-from matplotlib.patches import Rectangle
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path
+from matplotlib.transforms import Affine2D
+
+from ._celltext import CellTexts
 
 DPI = 100
 ACCENT = "#e8590c"  # the sliding window and the output cell it makes
@@ -112,8 +115,10 @@ class NumberGrid:
     """A 2-D array drawn as coloured tiles with each value written in its cell.
 
     Cells outside ``real`` (padding) are washed out, hatched and written in grey; a dark
-    frame marks the real input inside them. Tick labels give indices relative to the
-    real input (so padding rows are ``-1``, ``-2`` ...). Update with :meth:`set_values`.
+    frame marks the real input inside them. Index labels count from the real input (so
+    padding rows are ``−1``, ``−2`` ...). Cells in ``blank`` keep their colour but no text.
+    The numbers are one :class:`CellTexts` artist (gid ``"cell"``), read back with
+    :attr:`strings`. Update with :meth:`set_values`.
     """
 
     def __init__(
@@ -131,6 +136,8 @@ class NumberGrid:
         text=True,
         fontsize=None,
         wash=0.6,
+        blank=None,
+        frame=True,
     ):
         v = np.asarray(values, float)
         self.ax, self.shape, self.palette = ax, v.shape, palette
@@ -158,18 +165,24 @@ class NumberGrid:
             spine.set_visible(False)
         pads = np.argwhere(~self.real)
         if len(pads):
-            hatch = PatchCollection(
-                [Rectangle((c - 0.5, r - 0.5), 1, 1) for r, c in pads],
+            # one compound path for all padding cells: hatched in a single fill
+            squares = [
+                Path.unit_rectangle().transformed(Affine2D().translate(c - 0.5, r - 0.5))
+                for r, c in pads
+            ]
+            hatch = PathPatch(
+                Path.make_compound_path(*squares),
                 facecolor="none",
                 edgecolor=HATCH,
                 linewidth=0,
                 hatch="///",
                 zorder=1.5,
+                gid="hatch",
             )
-            ax.add_collection(hatch)
+            ax.add_artist(hatch)
             rows, cols = np.nonzero(self.real)
-            if len(rows):
-                ax.add_patch(
+            if len(rows) and frame:
+                ax.add_artist(
                     Rectangle(
                         (cols.min() - 0.5, rows.min() - 0.5),
                         cols.max() - cols.min() + 1,
@@ -182,38 +195,32 @@ class NumberGrid:
                         gid="real-frame",
                     )
                 )
-        ax.add_patch(
+        ax.add_artist(
             Rectangle(
                 (-0.5, -0.5), w, h, fill=False, edgecolor=MUTED, lw=0.8, zorder=3, clip_on=False
             )
         )
-        self.texts = []
+        self.blank = np.zeros(v.shape, bool) if blank is None else np.asarray(blank, bool)
+        self.cells = None
         if text:
             strings = [fmt_value(x) for x in v.ravel()]
-            size = fontsize or font_for(cell_pt, max(len(s) for s in strings))
-            self.fontsize = size
-            self.texts = [
-                ax.text(
-                    c,
-                    r,
-                    "",
-                    ha="center",
-                    va="center",
-                    fontsize=size,
-                    zorder=4,
-                    gid="cell",
-                    parse_math=False,
-                )
-                for r in range(h)
-                for c in range(w)
-            ]
+            self.fontsize = fontsize or font_for(cell_pt, max(len(s) for s in strings))
+            rows, cols = np.mgrid[0:h, 0:w]
+            xy = np.column_stack([cols.ravel(), rows.ravel()])
+            self.cells = CellTexts(xy, strings, INK, self.fontsize, False, zorder=4, gid="cell")
+            ax.add_artist(self.cells)
         self._labels(labels, origin, cell_pt)
         if title:
             ax.set_title(title, fontsize=10.5, color=INK, pad=4 + 1.3 * self.index_size)
         self.set_values(v)
 
+    @property
+    def strings(self) -> list[str]:
+        """The text of every cell, row by row ("" where nothing is written)."""
+        return self.cells.get_texts() if self.cells is not None else []
+
     def _labels(self, labels, origin, cell_pt):
-        """Row/column indices as plain texts (much cheaper to draw than axis ticks)."""
+        """Row/column indices relative to the real input (negative in the padding)."""
         ax, (h, w) = self.ax, self.shape
         ax.set_xticks([])
         ax.set_yticks([])
@@ -223,17 +230,25 @@ class NumberGrid:
         size = self.index_size = min(7.5, max(5.0, 0.4 * cell_pt))
         step = 1 if cell_pt >= 9 else int(np.ceil(9 / cell_pt))
         gap = 2.0 / cell_pt
-        kw = {
-            "fontsize": size,
-            "color": MUTED,
-            "clip_on": False,
-            "gid": "index",
-            "parse_math": False,
-        }
-        for c in range(0, w, step):
-            ax.text(c, -0.5 - gap, _tick(origin[1] + c), ha="center", va="bottom", **kw)
-        for r in range(0, h, step):
-            ax.text(-0.5 - gap, r, _tick(origin[0] + r), ha="right", va="center", **kw)
+        cols, rows = range(0, w, step), range(0, h, step)
+        for xy, text, ha, va in (
+            (
+                [(c, -0.5 - gap) for c in cols],
+                [_tick(origin[1] + c) for c in cols],
+                "center",
+                "bottom",
+            ),
+            (
+                [(-0.5 - gap, r) for r in rows],
+                [_tick(origin[0] + r) for r in rows],
+                "right",
+                "center",
+            ),
+        ):
+            index = CellTexts(
+                xy, text, MUTED, size, False, ha=ha, va=va, gid="index", clip_on=False
+            )
+            ax.add_artist(index)
 
     def set_values(self, values, scale: Scale | None = None):
         v = np.asarray(values, float)
@@ -246,14 +261,15 @@ class NumberGrid:
         pad = ~self.real
         rgba[pad, :3] = (1 - self.wash) * rgba[pad, :3] + self.wash
         self.mesh.set_facecolor(rgba.reshape(-1, 4))
-        colors = text_colors(rgba)
-        for t, x, c, is_real in zip(
-            self.texts, v.ravel(), colors.ravel(), self.real.ravel(), strict=False
-        ):
-            t.set_text("" if self.hide_zeros and x == 0 else fmt_value(x))
-            t.set_color(c if is_real else PAD_TEXT)
-            t.set_fontstyle("normal" if is_real else "italic")
-            t.set_fontsize(self.fontsize if is_real else 0.92 * self.fontsize)
+        if self.cells is None:
+            return
+        hidden = self.blank | ((v == 0) if self.hide_zeros else False)
+        strings = [
+            "" if hide else fmt_value(x) for x, hide in zip(v.ravel(), hidden.ravel(), strict=True)
+        ]
+        colors = np.where(self.real, text_colors(rgba), PAD_TEXT).ravel()
+        sizes = np.where(self.real, self.fontsize, 0.92 * self.fontsize).ravel()
+        self.cells.set_labels(strings, colors, sizes, ~self.real.ravel())
 
     def outline(self, r, c, color=ACCENT, lw=2.6, gid="highlight", **kw) -> Rectangle:
         """Draw (and return) a frame around cell ``(r, c)``; move it with ``set_xy``."""
@@ -268,8 +284,13 @@ class NumberGrid:
             gid=gid,
             **kw,
         )
-        self.ax.add_patch(rect)
+        self.ax.add_artist(rect)
         return rect
+
+
+def cell_texts(ax) -> list[str]:
+    """The numbers written in the grid cells of ``ax``, row by row ("" for blank cells)."""
+    return [s for a in ax.artists if a.get_gid() == "cell" for s in a.get_texts()]
 
 
 def new_figure(figsize, dpi=DPI):
@@ -352,7 +373,7 @@ def blank_axes(fig, n: int) -> list:
     for t in list(fig.texts):
         t.remove()
     for ax in fig.axes:
-        for a in [*ax.texts, *ax.patches, *ax.collections, *ax.images, *ax.lines]:
+        for a in [*ax.texts, *ax.patches, *ax.collections, *ax.images, *ax.lines, *ax.artists]:
             a.remove()
         ax.set_title("")
         ax.set_xlabel("")

@@ -45,10 +45,11 @@ def dilated_kernel(kernel_size: int = 3, dilation: int | Sequence[int] = 2, weig
     Examples
     --------
     >>> import matplotlib.pyplot as plt
+    >>> from convlab.plot import cell_texts
     >>> fig = dilated_kernel(3, [1, 2])
     >>> [ax.get_title() for ax in fig.axes]
     ['3×3, dilation 1\\nextent 3×3', '3×3, dilation 2\\nextent 5×5']
-    >>> [t.get_text() for t in fig.axes[1].texts][:6]
+    >>> cell_texts(fig.axes[1])[:6]
     ['1', '', '2', '', '3', '']
     >>> plt.close(fig)
     """
@@ -69,7 +70,7 @@ def dilated_kernel(kernel_size: int = 3, dilation: int | Sequence[int] = 2, weig
         spread[::d, ::d] = w
         taps = np.zeros((e, e), bool)
         taps[::d, ::d] = True
-        g = NumberGrid(
+        NumberGrid(
             ax,
             spread,
             real=taps,
@@ -77,12 +78,9 @@ def dilated_kernel(kernel_size: int = 3, dilation: int | Sequence[int] = 2, weig
             labels=False,
             title=f"{k}×{k}, dilation {d}\nextent {e}×{e}",
             wash=0.9,
+            blank=~taps,
+            frame=False,
         )
-        for t, is_tap in zip(g.texts, taps.ravel(), strict=True):
-            t.set_text(t.get_text() if is_tap else "")
-        for patch in ax.patches:
-            if patch.get_gid() == "real-frame":
-                patch.remove()
     return axes[0].figure
 
 
@@ -302,13 +300,17 @@ def draw_coverage(ax, dilations: list[int], cov: np.ndarray, verdict: Any) -> Nu
     """One coverage map with its verdict in the title and the holes counted below."""
     seen = cov > 0
     show = font_for(cell_points(ax), len(str(int(cov.max())))) >= 5.5
-    g = NumberGrid(ax, cov, real=seen, palette="count", labels=False, text=show, wash=0.9)
-    for t, s in zip(g.texts, seen.ravel(), strict=True):
-        if not s:
-            t.set_text("")
-    for patch in ax.patches:
-        if patch.get_gid() == "real-frame":
-            patch.remove()
+    g = NumberGrid(
+        ax,
+        cov,
+        real=seen,
+        palette="count",
+        labels=False,
+        text=show,
+        wash=0.9,
+        blank=~seen,
+        frame=False,
+    )
     mark = "✓ no holes" if verdict else "✗ grids"
     why = str(verdict).split(": ", 1)[-1].replace("<=", "≤").replace("M_2", "M₂")
     ax.set_title(f"{dilations}  {mark}\n{why}", fontsize=10, color=GOOD if verdict else BAD, pad=6)

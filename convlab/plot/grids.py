@@ -64,9 +64,10 @@ def grid(
     Examples
     --------
     >>> import matplotlib.pyplot as plt
+    >>> from convlab.plot import cell_texts
     >>> fig = grid(np.arange(6).reshape(2, 3), highlight=[(1, 2)])
     >>> ax = fig.axes[0]
-    >>> [t.get_text() for t in ax.texts]
+    >>> cell_texts(ax)
     ['0', '1', '2', '3', '4', '5']
     >>> [p.get_xy() for p in ax.patches if p.get_gid() == "highlight"]
     [(1.5, 0.5)]

@@ -59,10 +59,13 @@ def conv_matrix(
     Examples
     --------
     >>> import matplotlib.pyplot as plt
+    >>> from convlab.plot import cell_texts
     >>> fig = conv_matrix((3, 3), np.array([[1., 2.], [3., 4.]]))
     >>> [ax.get_title() for ax in fig.axes]
-    ['x (input, flattened)', 'C  (4 × 9)', 'y = C x', 'kernel w']
-    >>> [t.get_text() for t in fig.axes[2].texts]
+    ['x (input, flattened)', '', 'y = C x', 'kernel w']
+    >>> fig.axes[1].get_xlabel()
+    'C (4 × 9): one row per output pixel, one column per input pixel'
+    >>> cell_texts(fig.axes[2])
     ['37', '47', '67', '77']
     >>> plt.close(fig)
     """

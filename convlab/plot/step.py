@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from ._celltext import CellTexts
 from ._style import (
     ACCENT,
     INK,
@@ -117,7 +118,7 @@ class StepPicture:
             self.winner = Rectangle(
                 (0, 0), 0.8, 0.8, fill=False, edgecolor=SECOND, lw=2.4, zorder=6, gid="winner"
             )
-            axes[0].add_patch(self.winner)
+            axes[0].add_artist(self.winner)
         x_mid = (axes[0].get_position().x0 + axes[-1].get_position().x1) / 2
         y_low = min(a.get_position().y0 for a in axes)
         self.text = self.fig.text(
@@ -159,37 +160,37 @@ class StepPicture:
         ]
         for r in self.taps:
             r.set_gid("tap")
-            ax.add_patch(r)
+            ax.add_artist(r)
         self.extent = None
         if w.dilation != (1, 1):
             self.extent = Rectangle(
                 (0, 0), 1, 1, fill=False, edgecolor=ACCENT, lw=1.2, ls=(0, (4, 3)), zorder=5
             )
-            ax.add_patch(self.extent)
-        self.corners = []
+            ax.add_artist(self.extent)
+        self.corners = None
         meets = w.meets()
         if meets is not None and cell_points(ax) >= 18:  # too small to read otherwise
             size = max(5.0, min(9.0, 0.27 * cell_points(ax)))
-            self.corners = [
-                ax.text(
-                    0,
-                    0,
-                    f"×{fmt_value(v)}",
-                    ha="right",
-                    va="bottom",
-                    fontsize=size,
-                    color=_CORNER,
-                    zorder=6,
-                    fontweight="bold",
-                )
-                for v in meets.ravel()
-            ]
+            labels = [f"×{fmt_value(v)}" for v in meets.ravel()]
+            self.corners = CellTexts(
+                np.zeros((len(labels), 2)),
+                labels,
+                _CORNER,
+                size,
+                False,
+                ha="right",
+                va="bottom",
+                props={"fontweight": "bold"},
+                zorder=6,
+                gid="corner",
+            )
+            ax.add_artist(self.corners)
 
     @property
     def moving(self) -> list:
         """The artists that :meth:`set_position` changes (for blitting)."""
-        extra = [a for a in (self.extent, self.winner) if a is not None]
-        return [*self.taps, *self.corners, *extra, self.highlight, self.text]
+        extra = [a for a in (self.corners, self.extent, self.winner) if a is not None]
+        return [*self.taps, *extra, self.highlight, self.text]
 
     def set_position(self, i: int, j: int) -> None:
         """Move the window to output ``(i, j)`` and rewrite its arithmetic."""
@@ -199,8 +200,8 @@ class StepPicture:
         rows, cols = w.taps(i, j)
         for rect, r, c in zip(self.taps, rows.ravel(), cols.ravel(), strict=True):
             rect.set_xy((c - 0.5, r - 0.5))
-        for t, r, c in zip(self.corners, rows.ravel(), cols.ravel(), strict=False):
-            t.set_position((c + 0.45, r + 0.47))
+        if self.corners is not None:
+            self.corners.set_xy(np.column_stack([cols.ravel() + 0.45, rows.ravel() + 0.47]))
         if self.extent is not None:
             eh, ew = w.extent
             self.extent.set_bounds(cols[0, 0] - 0.5, rows[0, 0] - 0.5, ew, eh)

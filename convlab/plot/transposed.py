@@ -120,7 +120,7 @@ def transposed_stamps(
             s = st.stamp(a, b)
             at = (a * st.stride[0], b * st.stride[1])
             title = f"x[{a}, {b}] = {fmt_value(st.x[a, b])}\nstamps at {at}"
-            g = NumberGrid(
+            NumberGrid(
                 ax,
                 np.nan_to_num(s),
                 real=~np.isnan(s),
@@ -128,9 +128,8 @@ def transposed_stamps(
                 labels=False,
                 title=title,
                 wash=0.93,
+                blank=np.isnan(s),
             )
-            for t, inside in zip(g.texts, ~np.isnan(s).ravel(), strict=True):
-                t.set_text(t.get_text() if inside else "")
     right = x0 + w * pw_ + (w - 1) * gap + 0.9
     y_mid = 0.35 + (block_h - ph_) / 2
     ax_sum = fig.add_axes(_rect(fig, right, y_mid, pw_, ph_))

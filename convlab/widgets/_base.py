@@ -71,7 +71,7 @@ class Explorer(widgets.VBox):
         self.renders = 0
         self._holding = 0
         self._background = None
-        self._moving: list[Any] = []
+        self._moving: list[Any] = getattr(self, "_moving", [])
         super().__init__(
             [*controls, self.formula_html, self.message_html, self.image],
             layout=widgets.Layout(align_items="flex-start"),
@@ -130,14 +130,14 @@ class Explorer(widgets.VBox):
         for artist in self._moving:
             self.figure.draw_artist(artist)
         buf = io.BytesIO()
-        rgba = np.asarray(canvas.buffer_rgba())
-        imsave(buf, rgba, format="png", pil_kwargs={"compress_level": 1})
+        rgb = np.asarray(canvas.buffer_rgba())[..., :3]  # opaque: RGB is a quarter smaller
+        imsave(buf, rgb, format="png", pil_kwargs={"compress_level": 1})
         self.image.value = buf.getvalue()
         self.renders += 1
 
     def set_moving(self, artists: list[Any]) -> None:
         """Artists redrawn on every render but left out of the cached background."""
-        for a in self._moving:
+        for a in getattr(self, "_moving", []):
             a.set_animated(False)
         self._moving = list(artists)
         for a in self._moving:

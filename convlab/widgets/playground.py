@@ -62,9 +62,10 @@ class KernelPlayground(Explorer):
         width = 2.9 * w / h
         W, H = self.figsize
         y0, ph = 0.45 / H, 2.9 / H
-        ax_in = self.figure.add_axes((0.2 / W, y0, width / W, ph))
-        ax_k = self.figure.add_axes(((0.2 + width + 0.7) / W, (0.45 + 0.85) / H, 1.2 / W, 1.2 / H))
-        self.ax_out = self.figure.add_axes(((0.2 + width + 2.6) / W, y0, width / W, ph))
+        x0 = (W - 2 * width - 2.6) / 2  # centre photo, kernel and result
+        ax_in = self.figure.add_axes((x0 / W, y0, width / W, ph))
+        ax_k = self.figure.add_axes(((x0 + width + 0.7) / W, (0.45 + 0.85) / H, 1.2 / W, 1.2 / H))
+        self.ax_out = self.figure.add_axes(((x0 + width + 2.6) / W, y0, width / W, ph))
         ax_in.imshow(self.photo, cmap="gray", vmin=0, vmax=1)
         ax_in.set_title("photo", fontsize=11, color=INK)
         self.kernel_grid = NumberGrid(
@@ -75,8 +76,20 @@ class KernelPlayground(Explorer):
         for ax in (ax_in, self.ax_out):
             ax.set_xticks([])
             ax.set_yticks([])
-        self.figure.text((0.2 + width + 0.35) / W, 0.5, "⋆", fontsize=26, ha="center", va="center")
-        self.figure.text((0.2 + width + 2.25) / W, 0.5, "=", fontsize=20, ha="center", va="center")
+        self.figure.text((x0 + width + 0.35) / W, 0.5, "⋆", fontsize=36, ha="center", va="center")
+        grid = self.kernel_grid
+        self.range = self.ax_out.text(
+            0.5,
+            -0.03,
+            "",
+            transform=self.ax_out.transAxes,
+            ha="center",
+            va="top",
+            fontsize=9,
+            color=MUTED,
+        )
+        self.set_moving([self.picture, grid.mesh, grid.cells, self.range])
+        self.figure.text((x0 + width + 2.25) / W, 0.5, "=", fontsize=20, ha="center", va="center")
 
     def _preset(self, change):
         name = change["new"]
@@ -110,9 +123,7 @@ class KernelPlayground(Explorer):
             self.picture.set_clim(-m, m)
             how = f"weights sum to {fmt_value(k.sum())}: signed output (red > 0 > blue)"
         self.picture.set_data(y)
-        self.ax_out.set_xlabel(
-            f"values {fmt_value(y.min())} … {fmt_value(y.max())}", fontsize=9, color=MUTED
-        )
+        self.range.set_text(f"values {fmt_value(y.min())} … {fmt_value(y.max())}")
         self.kernel_grid.set_values(k)
         self.state = {
             "preset": name,
@@ -124,7 +135,7 @@ class KernelPlayground(Explorer):
             "y[i, j] = Σₐ Σ_b x[i+a−1, j+b−1] · w[a, b]   (cross-correlation, zero padding 1)"
         )
         self.set_message(how, None)
-        self.render()
+        self.render(moved_only=True)  # only the output, the kernel and its range change
 
 
 def kernel_playground(**settings) -> KernelPlayground:

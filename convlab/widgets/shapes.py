@@ -269,7 +269,7 @@ class TransposeExplorer(Explorer):
         self._stamp = Rectangle(
             (0, 0), k, k, fill=False, edgecolor=ACCENT, lw=2.6, zorder=6, gid="stamp"
         )
-        axes[1].add_patch(self._stamp)
+        axes[1].add_artist(self._stamp)
         self.set_moving([self._cell, self._stamp])
         self._place()
         uneven = st.counts[st.kept].min() != st.counts[st.kept].max()
