@@ -27,6 +27,7 @@ PAD_TEXT = "#495057"
 HATCH = "#ced4da"
 EMPTY = "#f1f3f5"
 BLANK = "#f8f9fa"  # zeros left blank in sparse pictures
+MIN_FONT = 5.0  # points; below this a grid shows colours without numbers
 
 PALETTES = {"input": "Blues", "kernel": "Purples", "output": "Greens", "count": "YlOrBr"}
 _SPAN = (0.07, 0.62)  # the part of a sequential colormap used: light tiles, readable digits
@@ -202,9 +203,9 @@ class NumberGrid:
         )
         self.blank = np.zeros(v.shape, bool) if blank is None else np.asarray(blank, bool)
         self.cells = None
-        if text:
-            strings = [fmt_value(x) for x in v.ravel()]
-            self.fontsize = fontsize or font_for(cell_pt, max(len(s) for s in strings))
+        strings = [fmt_value(x) for x in v.ravel()]
+        self.fontsize = fontsize or font_for(cell_pt, max(len(s) for s in strings))
+        if text and self.fontsize >= MIN_FONT:  # smaller digits are smudges: colours only
             rows, cols = np.mgrid[0:h, 0:w]
             xy = np.column_stack([cols.ravel(), rows.ravel()])
             self.cells = CellTexts(xy, strings, INK, self.fontsize, False, zorder=4, gid="cell")

@@ -133,6 +133,8 @@ def feature_maps(
     flat[0].imshow(img, cmap="gray", vmin=0, vmax=1, interpolation="antialiased")
     flat[0].set_title("input", fontsize=10.5, color=INK)
     for ax, name, y, k in zip(flat[1:], names, maps, arrays, strict=False):
+        if layer:  # a filter of a conv layer: inset it when it has one input channel
+            k = k[0] if k.shape[0] == 1 else None
         show_map(ax, y, k, inset=0.3 * panel)
         ax.set_title(name, fontsize=10.5, color=INK)
     for ax in flat:

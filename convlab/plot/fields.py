@@ -299,7 +299,7 @@ def gridding(*dilations: Sequence[int], kernel_size: int = 3, axes=None):
 def draw_coverage(ax, dilations: list[int], cov: np.ndarray, verdict: Any) -> NumberGrid:
     """One coverage map with its verdict in the title and the holes counted below."""
     seen = cov > 0
-    show = font_for(cell_points(ax), len(str(int(cov.max())))) >= 5.5
+    show = font_for(cell_points(ax), len(str(int(cov.max())))) >= 7
     g = NumberGrid(
         ax,
         cov,

@@ -42,12 +42,22 @@ def _pair(t: tuple[int, int]) -> str:
 def _titles(w: Window) -> list[str]:
     (h, wd), (oh, ow) = w.x.shape, w.out
     pads = w.pads
+    if w.kernel is None:  # pooling: the drawn border may include ceil_mode's overhang
+        pads = ((pads[0][0],) * 2, (pads[1][0],) * 2)
     lines = [f"input {h}×{wd}"]
     if any(p for pair in pads for p in pair):
-        same = pads[0][0] == pads[0][1] == pads[1][0] == pads[1][1]
-        amount = str(pads[0][0]) if same else f"{pads[0]} {pads[1]}"
+        (t, b), (l, r) = pads
+        amount = (
+            str(t)
+            if t == b == l == r
+            else f"({t}, {l})"
+            if (t, l) == (b, r)
+            else f"rows {t},{b} cols {l},{r}"
+        )
         fill = {"-inf": "−∞", "zeros": "zeros"}.get(w.padding_mode, w.padding_mode)
-        lines[0] += f"\npadding {amount}, {fill}"
+        lines.append(f"padding {amount}, {fill}")
+    if w.kernel is None and np.isnan(w.padded).any():
+        lines.append("ceil_mode: last window overhangs")
     titles = ["\n".join(lines)]
     if w.kernel is not None:
         kh, kw = w.kernel_size
@@ -67,10 +77,10 @@ def _lines(w: Window) -> int:
     return min(n, _MAX_ROWS)
 
 
-def _layout(w: Window) -> tuple[list[tuple[int, int]], dict[str, float]]:
+def _layout(w: Window, arithmetic: bool = True) -> tuple[list[tuple[int, int]], dict[str, float]]:
     shapes = [w.padded.shape] + ([w.kernel.shape] if w.kernel is not None else []) + [w.out]
-    top = 0.8 if any("\n" in t for t in _titles(w)) else 0.6
-    return shapes, {"top": top, "bottom": 0.3 + 0.2 * _lines(w)}
+    top = 0.42 + 0.19 * max(t.count("\n") + 1 for t in _titles(w))
+    return shapes, {"top": top, "bottom": 0.3 + 0.2 * _lines(w) if arithmetic else 0.2}
 
 
 def panel_size(w: Window) -> tuple[float, float]:
@@ -82,7 +92,8 @@ def panel_size(w: Window) -> tuple[float, float]:
 class StepPicture:
     """A :class:`Window` drawn at one output position; :meth:`set_position` moves only the
     overlays (footprint, highlight, arithmetic), which is what keeps animations and widget
-    sliders cheap."""
+    sliders cheap. ``arithmetic=False`` leaves the written-out sum off the figure (the
+    widgets show it as HTML text); it is still in :attr:`arithmetic`."""
 
     def __init__(
         self,
@@ -94,9 +105,10 @@ class StepPicture:
         axes=None,
         reveal=False,
         reuse=None,
+        arithmetic=True,
     ):
         w = self.window = window
-        shapes, margins = _layout(w)
+        shapes, margins = _layout(w, arithmetic)
         if axes is None:
             fig, axes, _ = panel_row(shapes, fig=fig, reuse=reuse, **margins)
         elif len(axes) != len(shapes):
@@ -121,17 +133,21 @@ class StepPicture:
             axes[0].add_artist(self.winner)
         x_mid = (axes[0].get_position().x0 + axes[-1].get_position().x1) / 2
         y_low = min(a.get_position().y0 for a in axes)
-        self.text = self.fig.text(
-            x_mid,
-            y_low - 0.1 / self.fig.get_figheight(),
-            "",
-            ha="center",
-            va="top",
-            multialignment="left",
-            family="DejaVu Sans Mono",
-            fontsize=10.5,
-            color=INK,
-            gid="arithmetic",
+        self.text = (
+            None
+            if not arithmetic
+            else self.fig.text(
+                x_mid,
+                y_low - 0.1 / self.fig.get_figheight(),
+                "",
+                ha="center",
+                va="top",
+                multialignment="left",
+                family="DejaVu Sans Mono",
+                fontsize=10.5,
+                color=INK,
+                gid="arithmetic",
+            )
         )
         self.set_position(i, j)
 
@@ -190,7 +206,8 @@ class StepPicture:
     def moving(self) -> list:
         """The artists that :meth:`set_position` changes (for blitting)."""
         extra = [a for a in (self.corners, self.extent, self.winner) if a is not None]
-        return [*self.taps, *extra, self.highlight, self.text]
+        extra += [self.text] if self.text is not None else []
+        return [*self.taps, *extra, self.highlight]
 
     def set_position(self, i: int, j: int) -> None:
         """Move the window to output ``(i, j)`` and rewrite its arithmetic."""
@@ -214,7 +231,8 @@ class StepPicture:
             shown[i * w.out[1] + j + 1 :] = np.nan
             self.output.set_values(shown.reshape(w.out), scale=self.out_scale)
         self.arithmetic = w.arithmetic(i, j, _MAX_ROWS)
-        self.text.set_text(self.arithmetic)
+        if self.text is not None:
+            self.text.set_text(self.arithmetic)
 
 
 def conv_step(

@@ -57,7 +57,12 @@ class Explorer(widgets.VBox):
     figsize = (9.6, 4.4)
     dpi = 80
 
-    def _setup(self, controls: list[widgets.Widget], watch: list[widgets.Widget]) -> None:
+    def _setup(
+        self,
+        controls: list[widgets.Widget],
+        watch: list[widgets.Widget],
+        below: tuple[widgets.Widget, ...] = (),
+    ) -> None:
         if getattr(self, "figure", None) is None:  # the playground draws its figure first
             self.figure = Figure(figsize=self.figsize, dpi=self.dpi)
             FigureCanvasAgg(self.figure)
@@ -73,7 +78,7 @@ class Explorer(widgets.VBox):
         self._background = None
         self._moving: list[Any] = getattr(self, "_moving", [])
         super().__init__(
-            [*controls, self.formula_html, self.message_html, self.image],
+            [*controls, self.formula_html, self.message_html, self.image, *below],
             layout=widgets.Layout(align_items="flex-start"),
         )
         for w in watch:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 import numpy as np
 
@@ -51,6 +53,7 @@ class WindowExplorer(Explorer):
         self.j = slider("output col j", 0, 0, 1)
         self.play = widgets.Play(value=0, min=0, max=1, interval=700, description="play")
         self.output, self.picture, self.arithmetic = None, None, ""
+        self.arithmetic_html = widgets.HTML()
         for w in (self.i, self.j):
             w.observe(self._moved, names="value")
         self.play.observe(self._played, names="value")
@@ -75,6 +78,10 @@ class WindowExplorer(Explorer):
         i, j = self.picture.position
         self.state.update(i=i, j=j, value=float(self.output[i, j]))
         self.arithmetic = self.picture.arithmetic
+        self.arithmetic_html.value = (
+            "<pre style='font-size:14px;line-height:1.35;margin:0 0 0 40px'>"
+            f"{html.escape(self.arithmetic)}</pre>"
+        )
 
     def _show(self, window: Window, note: str) -> None:
         """Draw ``window`` at the current (clamped) position; sliders follow its size."""
@@ -85,14 +92,17 @@ class WindowExplorer(Explorer):
             self.play.max = max(oh * ow - 1, 1)
             self.i.value, self.j.value = min(self.i.value, oh - 1), min(self.j.value, ow - 1)
         reuse = blank_axes(self.figure, 3 if window.kernel is not None else 2)
-        self.picture = StepPicture(window, self.i.value, self.j.value, fig=self.figure, reuse=reuse)
+        self.picture = StepPicture(
+            window, self.i.value, self.j.value, fig=self.figure, reuse=reuse, arithmetic=False
+        )
         self.set_moving(self.picture.moving)
         self._record()
         self.set_message(f"output {oh}×{ow}; {note}", None)
         self.render()
 
     def _impossible(self, title: str, detail: str, error: str) -> None:
-        self.output, self.picture = None, None
+        self.output, self.picture, self.arithmetic = None, None, ""
+        self.arithmetic_html.value = ""
         self.state["error"] = error
         self.set_message(f"{title}. {detail}", False)
         self.show_problem(title, detail)
@@ -124,7 +134,7 @@ class ConvExplorer(WindowExplorer):
         left = widgets.VBox([self.n, self.k, self.stride, self.padding, self.dilation])
         right = widgets.VBox([self.mode, *self._positions()])
         settings = [self.n, self.k, self.stride, self.padding, self.dilation, self.mode, self.op]
-        self._setup([widgets.HBox([left, right]), self.op], settings)
+        self._setup([widgets.HBox([left, right]), self.op], settings, (self.arithmetic_html,))
 
     def update(self):
         n, k, s, p, d = (
@@ -187,7 +197,7 @@ class PoolExplorer(WindowExplorer):
         left = widgets.VBox([self.n, self.k, self.stride, self.padding])
         right = widgets.VBox([widgets.HBox([self.ceil, self.include]), *self._positions()])
         settings = [self.mode, self.n, self.k, self.stride, self.padding, self.ceil, self.include]
-        self._setup([self.mode, widgets.HBox([left, right])], settings)
+        self._setup([self.mode, widgets.HBox([left, right])], settings, (self.arithmetic_html,))
 
     def update(self):
         n, k, s, p = (w.value for w in (self.n, self.k, self.stride, self.padding))
