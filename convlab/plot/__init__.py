@@ -5,10 +5,11 @@ Every function returns its :class:`matplotlib.figure.Figure` (end the notebook l
 pictures come from convlab's own ops, so what you see is what the library computes.
 """
 
-from ._style import cell_texts
+from ._grid import cell_texts
 from .animation import SlidingAnimation, animate, save_gif, to_html
 from .features import feature_maps
-from .fields import dilated_kernel, gridding, receptive_field
+from .fields import dilated_kernel, receptive_field
+from .gridding import gridding
 from .grids import grid, padding_modes
 from .matrix import conv_matrix
 from .step import StepPicture, conv_step, pool_step

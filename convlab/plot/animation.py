@@ -13,8 +13,8 @@ from matplotlib.animation import FuncAnimation, PillowWriter
 from matplotlib.figure import Figure
 
 from .._validation import check_choice, int_tuple
+from ._picture import StepPicture, panel_size
 from ._window import KINDS, conv_window, pool_window
-from .step import StepPicture, panel_size
 
 __all__ = ["SlidingAnimation", "animate", "save_gif", "to_html"]
 

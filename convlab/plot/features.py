@@ -9,7 +9,8 @@ import numpy as np
 
 from .. import conv2d
 from .._validation import as_float_array, check_ndim, fail
-from ._style import INK, MUTED, NumberGrid, fmt_value, font_for, new_figure
+from ._grid import NumberGrid
+from ._style import INK, MUTED, fmt_value, font_for, new_figure
 
 __all__ = ["feature_maps", "show_map"]
 

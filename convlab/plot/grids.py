@@ -8,7 +8,8 @@ import numpy as np
 
 from .. import pad
 from .._validation import as_float_array, check_ndim, int_tuple
-from ._style import INK, MUTED, NumberGrid, Scale, panel_row
+from ._grid import NumberGrid
+from ._style import INK, MUTED, Scale, panel_row
 
 __all__ = ["MODE_NOTES", "grid", "padding_modes"]
 

@@ -10,7 +10,8 @@ from matplotlib.collections import LineCollection
 from .. import conv2d, conv_output_size, conv_transpose2d
 from .. import conv_matrix as _conv_matrix
 from .._validation import as_float_array, check_ndim, int_tuple
-from ._style import INK, MUTED, NumberGrid, Scale, cell_points, new_figure
+from ._grid import NumberGrid
+from ._style import INK, MUTED, Scale, cell_points, new_figure
 
 __all__ = ["conv_matrix"]
 

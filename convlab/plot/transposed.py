@@ -9,7 +9,8 @@ import numpy as np
 from .. import conv_transpose2d
 from .._validation import as_float_array, check_ndim
 from ..transpose import parse_conv_transpose
-from ._style import INK, NumberGrid, Scale, fmt_value, new_figure
+from ._grid import NumberGrid
+from ._style import INK, Scale, fmt_value, new_figure
 
 __all__ = ["Stamps", "transposed_stamps"]
 

@@ -7,15 +7,10 @@ for tests and for learners who want the numbers.
 """
 
 from .conv import ConvExplorer, PoolExplorer, conv_explorer, pool_explorer
+from .dilation import DilationExplorer, dilation_explorer
+from .padding import PaddingExplorer, padding_explorer
 from .playground import KernelPlayground, kernel_playground
-from .shapes import (
-    DilationExplorer,
-    PaddingExplorer,
-    TransposeExplorer,
-    dilation_explorer,
-    padding_explorer,
-    transpose_explorer,
-)
+from .transpose import TransposeExplorer, transpose_explorer
 
 __all__ = [
     "ConvExplorer",

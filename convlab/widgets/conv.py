@@ -8,9 +8,9 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import conv_output_size, pool_output_size
+from ..plot._picture import StepPicture
 from ..plot._style import blank_axes
 from ..plot._window import Window, conv_window, pool_window
-from ..plot.step import StepPicture
 from ._base import Explorer, dropdown, slider
 
 __all__ = [

@@ -7,7 +7,8 @@ import numpy as np
 
 from .. import conv2d, kernels
 from ..images import photo
-from ..plot._style import INK, MUTED, NumberGrid, fmt_value
+from ..plot._grid import NumberGrid
+from ..plot._style import INK, MUTED, fmt_value
 from ._base import Explorer, dropdown
 
 __all__ = ["PRESETS", "KernelPlayground", "kernel_playground"]
