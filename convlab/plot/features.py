@@ -82,7 +82,9 @@ def feature_maps(
     Each map is ``conv2d(image, kernel, padding="same")`` (cross-correlation, as in a CNN).
     Kernels whose weights sum to 1 (blur, sharpen...) keep the brightness, so their maps
     are drawn as gray images on ``[0, 1]``; the others (edges, filters) give signed maps,
-    drawn red > 0 > blue on a symmetric scale. Each kernel is inset bottom-left.
+    drawn red > 0 > blue on a symmetric scale that saturates at the 99th percentile of
+    ``|y|`` (so faint structure shows; the exact range is written below each map). Each
+    kernel is inset bottom-left.
 
     Examples
     --------
@@ -153,7 +155,7 @@ def show_map(ax, y: np.ndarray, kernel: np.ndarray | None = None, inset: float =
     if keeps:
         im = ax.imshow(y, cmap="gray", vmin=0, vmax=1, interpolation="antialiased")
     else:
-        m = float(np.percentile(np.abs(y), 99.5)) or 1.0
+        m = float(np.percentile(np.abs(y), 99)) or 1.0
         im = ax.imshow(y, cmap="RdBu_r", vmin=-m, vmax=m, interpolation="antialiased")
     ax.set_xlabel(
         f"values {fmt_value(y.min())} … {fmt_value(y.max())}", fontsize=8.5, color=MUTED, labelpad=2

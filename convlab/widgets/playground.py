@@ -119,7 +119,7 @@ class KernelPlayground(Explorer):
             self.picture.set_clim(0, 1)
             how = "weights sum to 1: brightness kept (gray, clipped to [0, 1])"
         else:
-            m = float(np.percentile(np.abs(y), 99.5)) or 1.0
+            m = float(np.percentile(np.abs(y), 99)) or 1.0
             self.picture.set_cmap("RdBu_r")
             self.picture.set_clim(-m, m)
             how = f"weights sum to {fmt_value(k.sum())}: signed output (red > 0 > blue)"
