@@ -524,3 +524,10 @@ def test_animation_frames_gif_and_html(tmp_path):
 def test_animate_rejects_unknown_mode():
     with pytest.raises(ValueError, match="animate: mode must be one of"):
         plot.animate(X5, W3, mode="deconv")
+
+
+def test_cell_numbers_stay_text_in_vector_output():
+    buf = io.BytesIO()
+    plot.conv_step(X5[:3, :3], np.ones((2, 2))).savefig(buf, format="svg")
+    svg = buf.getvalue().decode()
+    assert "<image" not in svg  # the bitmap cache is for raster output only

@@ -6,6 +6,7 @@ import re
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.collections import PolyCollection
 from matplotlib.ticker import MaxNLocator
 
 from .. import dilation_coverage, hdc_check, receptive_field
@@ -116,7 +117,8 @@ def _profile(ax, row):
     """One row of the coverage as bars; the holes marked in red."""
     ax.set_aspect("auto")
     xs = np.arange(len(row))
-    ax.bar(xs, row, width=0.8, color="#f59f00")
+    bars = [[(x - 0.4, 0), (x - 0.4, v), (x + 0.4, v), (x + 0.4, 0)] for x, v in enumerate(row)]
+    ax.add_collection(PolyCollection(bars, facecolor="#f59f00", edgecolor="none"), autolim=False)
     holes = xs[row == 0]
     ax.plot(holes, np.zeros(len(holes)), "x", color=BAD, ms=6, mew=1.6, clip_on=False)
     ax.set_xlim(-0.6, len(row) - 0.4)
