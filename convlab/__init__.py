@@ -67,6 +67,19 @@ from .unfold import fold, unfold
 
 __version__ = "0.1.0"
 
+# Submodules loaded on first use, so ``import convlab`` stays light (NumPy only):
+# ``convlab.plot`` imports matplotlib and ``convlab.widgets`` ipywidgets.
+_LAZY = ("images", "kernels", "plot", "widgets")
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_avg_pool1d_backward",

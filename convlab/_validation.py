@@ -21,10 +21,13 @@ __all__ = [
     "as_float_array",
     "check_bool",
     "check_choice",
+    "check_ndim",
+    "check_position",
     "check_same_dtype",
     "fail",
     "int_or_none",
     "int_tuple",
+    "positive_float",
     "split_batch",
 ]
 
@@ -131,6 +134,19 @@ def split_batch(
     )
 
 
+def check_ndim(func: str, name: str, arr: np.ndarray, ndims: Sequence[int], meaning: str) -> None:
+    """``arr.ndim`` must be one of ``ndims``; ``meaning`` describes the layout, e.g. "(H, W)"."""
+    if arr.ndim not in ndims:
+        dims = " or ".join(f"{n}-D" for n in ndims)
+        raise fail(
+            func,
+            f"{name} must be {dims} {meaning}; got {name} with shape {arr.shape}",
+            "Pick one channel, e.g. x[0], or drop the batch axis"
+            if arr.ndim > max(ndims)
+            else None,
+        )
+
+
 # ----------------------------------------------------------------------------- integers
 
 
@@ -187,6 +203,31 @@ def int_tuple(
     if minimum is not None and any(v < minimum for v in values):
         raise fail(func, f"{name} must be {expected}{meaning}; got {name}={_show(value)}")
     return values
+
+
+def positive_float(func: str, name: str, value: Any) -> float:
+    """A finite real number ``> 0`` (e.g. a Gaussian's ``sigma``), as a float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise fail(
+            func, f"{name} must be a positive number; got {name}={_show(value)}", kind=TypeError
+        )
+    if not np.isfinite(value) or value <= 0:
+        raise fail(func, f"{name} must be a positive number; got {name}={_show(value)}")
+    return float(value)
+
+
+def check_position(func: str, position: tuple[int, ...], out: tuple[int, ...]) -> tuple[int, ...]:
+    """An output position ``(i, j)`` must lie inside the output of shape ``out``."""
+    pos = int_tuple(func, "position (i, j)", tuple(position), len(out))
+    if any(not 0 <= v < o for v, o in zip(pos, out, strict=True)):
+        ranges = ", ".join(f"0..{o - 1}" for o in out)
+        raise fail(
+            func,
+            f"the output position must lie inside the {'x'.join(map(str, out))} output "
+            f"({ranges}); got (i, j)={pos}",
+            "Pick i and j within the output size",
+        )
+    return pos
 
 
 def int_or_none(func: str, name: str, value: Any, *, minimum: int = 1) -> int | None:

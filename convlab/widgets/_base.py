@@ -1,0 +1,161 @@
+"""What every explorer shares: a fixed-size figure rendered to PNG in an ``ipywidgets.Image``.
+
+No ipympl: the picture is plain PNG bytes, so it works in any Jupyter front end, survives
+nbconvert, and a browser sees an ``<img>`` whose ``src`` changes as a slider moves. The
+explorer keeps its own state (``state``, ``output``, ``formula``, ``figure``) because under
+nbval or plain Python nothing is ever displayed.
+
+Redraws are kept cheap: a change that only moves overlays (the window's position)
+restores a cached background and draws just the moving artists (blitting); anything
+else redraws the figure once.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from contextlib import contextmanager
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.image import imsave
+
+from ..plot._style import INK, MUTED
+
+
+def _look() -> dict:
+    return {"style": {"description_width": "110px"}, "layout": widgets.Layout(width="330px")}
+
+
+def slider(description: str, value: int, lo: int, hi: int, **kw: Any) -> widgets.IntSlider:
+    """An IntSlider in the explorers' common style (updates while dragging)."""
+    return widgets.IntSlider(
+        value=value,
+        min=lo,
+        max=hi,
+        description=description,
+        continuous_update=True,
+        **_look(),
+        **kw,
+    )
+
+
+def dropdown(description: str, options, value) -> widgets.Dropdown:
+    return widgets.Dropdown(options=options, value=value, description=description, **_look())
+
+
+class Explorer(widgets.VBox):
+    """Base of the explorers: ``figure`` → PNG → ``image``, with a formula and a message line.
+
+    Subclasses build their controls, call :meth:`_setup`, and implement :meth:`update`
+    (recompute the state and redraw). ``state`` is a plain dict that tests can read.
+    """
+
+    figsize = (9.6, 4.4)
+    dpi = 80
+
+    def _setup(
+        self,
+        controls: list[widgets.Widget],
+        watch: list[widgets.Widget],
+        below: tuple[widgets.Widget, ...] = (),
+    ) -> None:
+        if getattr(self, "figure", None) is None:  # the playground draws its figure first
+            self.figure = Figure(figsize=self.figsize, dpi=self.dpi)
+            FigureCanvasAgg(self.figure)
+        width, height = (round(v * self.dpi) for v in self.figsize)
+        self.image = widgets.Image(format="png", width=width, height=height)
+        self.formula_html = widgets.HTML()
+        self.message_html = widgets.HTML()
+        self.state: dict[str, Any] = {}
+        self.formula = ""
+        self.message = ""
+        self.renders = 0
+        self._holding = 0
+        self._background = None
+        self._moving: list[Any] = getattr(self, "_moving", [])
+        super().__init__(
+            [*controls, self.formula_html, self.message_html, self.image, *below],
+            layout=widgets.Layout(align_items="flex-start"),
+        )
+        for w in watch:
+            w.observe(self._changed, names="value")
+        self.update()
+
+    @property
+    def widget(self) -> widgets.Widget:
+        """The explorer itself (it *is* a widget); for symmetry with other libraries."""
+        return self
+
+    # ------------------------------------------------------------------ plumbing
+    @contextmanager
+    def hold(self):
+        """Change several controls at once with a single redraw at the end."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+
+    def _changed(self, change: dict) -> None:
+        if not self._holding:
+            self.update()
+
+    def update(self) -> None:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+    def set_formula(self, text: str) -> None:
+        self.formula = text
+        self.formula_html.value = (
+            f"<div style='font-family:monospace;font-size:14px;color:{INK};margin:4px 0'>"
+            f"{html.escape(text)}</div>"
+        )
+
+    def set_message(self, text: str, ok: bool | None = None) -> None:
+        """A line under the formula: an error (red), a verdict (green) or a note (grey)."""
+        self.message = text
+        color = {True: "#2b8a3e", False: "#c92a2a", None: MUTED}[ok]
+        self.message_html.value = (
+            f"<div style='color:{color};font-size:14px;max-width:760px'>{html.escape(text)}</div>"
+            if text
+            else ""
+        )
+
+    def render(self, moved_only: bool = False) -> None:
+        """Draw the figure (or only its moving artists over the cached background) to PNG."""
+        canvas = self.figure.canvas
+        if moved_only and self._background is not None:
+            canvas.restore_region(self._background)
+        else:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        for artist in self._moving:
+            self.figure.draw_artist(artist)
+        buf = io.BytesIO()
+        rgb = np.asarray(canvas.buffer_rgba())[..., :3]  # opaque: RGB is a quarter smaller
+        imsave(buf, rgb, format="png", pil_kwargs={"compress_level": 1})
+        self.image.value = buf.getvalue()
+        self.renders += 1
+
+    def set_moving(self, artists: list[Any]) -> None:
+        """Artists redrawn on every render but left out of the cached background."""
+        for a in getattr(self, "_moving", []):
+            a.set_animated(False)
+        self._moving = list(artists)
+        for a in self._moving:
+            a.set_animated(True)
+
+    def show_problem(self, title: str, detail: str) -> None:
+        """Replace the picture by an explanation (impossible settings are not a crash)."""
+        self.figure.clear()
+        self.set_moving([])
+        self.figure.text(
+            0.5, 0.58, title, ha="center", va="center", fontsize=15, color="#c92a2a", wrap=True
+        )
+        self.figure.text(
+            0.5, 0.42, detail, ha="center", va="center", fontsize=11, color=INK, wrap=True
+        )
+        self.render()
