@@ -77,9 +77,13 @@ def grade_class(
     jobs: int = 1,
     lesson: str | None = None,
     seed: int | None = None,
-    log: TextIO = sys.stderr,
+    log: TextIO | None = None,
 ) -> list[SubmissionReport]:
-    """Grade ``paths`` into ``out_dir`` (``grades.csv`` + one JSON each); return the reports."""
+    """Grade ``paths`` into ``out_dir`` (``grades.csv`` + one JSON each); return the reports.
+
+    Progress goes to ``log`` (default: standard error), one line per finished submission.
+    """
+    log = sys.stderr if log is None else log
     seed = secrets.randbits(31) if seed is None else seed
     started = time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -103,6 +103,7 @@ def _static_forbidden(ex: Exercise, sel: Selection) -> list[str]:
 
 def _report(ex: Exercise, status: str, *messages: str, **more: Any) -> ExerciseReport:
     score = ex.points if status == "ok" else 0
+    more.setdefault("cases", len(ex.cases))
     return ExerciseReport(
         ex.id, ex.title, score, ex.points, status, [m for m in messages if m], **more
     )

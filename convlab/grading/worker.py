@@ -311,6 +311,19 @@ def _plant_tripwires(dotted_names: list[str], log) -> None:
                         setattr(module, key, wire)
 
 
+def _block_threads(log) -> None:
+    """No threads: Python 3.11 has no audit event for them, so the entry point is replaced."""
+    import _thread
+
+    def refuse(*args, **kwargs):
+        log("blocked", "_thread.start_new_thread")
+        raise PermissionError("the convlab grader's sandbox refuses _thread.start_new_thread")
+
+    _thread.start_new_thread = _thread.start_new = refuse
+    if "threading" in sys.modules:
+        sys.modules["threading"]._start_new_thread = refuse
+
+
 def _describe(exc: BaseException) -> dict:
     """Type names (MRO), message and the submission's own frames of an exception."""
     import linecache
@@ -366,6 +379,7 @@ def main(work: str) -> None:
         os.replace("result.json.tmp", "result.json")
 
     _plant_tripwires(job["forbidden"]["functions"], log)
+    _block_threads(log)
     _install_guard(os.path.realpath(work), job["forbidden"]["modules"], log)
     tail = _Tail(int(job["output_chars"]))
     sys.stdout = sys.stderr = tail
