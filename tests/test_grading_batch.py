@@ -89,8 +89,9 @@ def _hostile() -> dict[str, tuple[dict, dict[str, str]]]:
     nb = _replace(
         nb,
         "conv2d_single",
-        f"def conv2d_single(x, k, stride=1, padding=0):\n    {patch.replace(chr(10), chr(10) + '    ')}\n"
-        "    return np.zeros((1, 1))",
+        "def conv2d_single(x, k, stride=1, padding=0):\n"
+        + "".join(f"    {line}\n" for line in patch.splitlines())
+        + "    return np.zeros((1, 1))",
     )
     nb = _replace(nb, "reflect_pad", "def reflect_pad(x, p):\n    return x")
     suite["patch_numpy"] = (nb, ok | {"02.conv2d_single": "wrong", "02.reflect_pad": "wrong"})
@@ -103,7 +104,8 @@ def _hostile() -> dict[str, tuple[dict, dict[str, str]]]:
     nb = _replace(
         nb,
         "reflect_pad",
-        "def reflect_pad(x, p):\n    return np.zeros((x.shape[0] + 2 * p, x.shape[1] + 2 * p), np.float32)",
+        "def reflect_pad(x, p):\n"
+        "    return np.zeros((x.shape[0] + 2 * p, x.shape[1] + 2 * p), np.float32)",
     )
     suite["wrong_dtype"] = (nb, ok | {"02.output_size": "wrong", "02.reflect_pad": "wrong"})
 
@@ -151,7 +153,8 @@ def _hostile() -> dict[str, tuple[dict, dict[str, str]]]:
     nb = _replace(
         nb,
         "reflect_pad",
-        "def reflect_pad(x, p):\n    return np.frombuffer(open(SECRET_FILE, 'rb').read(), np.uint8)",
+        "def reflect_pad(x, p):\n"
+        "    return np.frombuffer(open(SECRET_FILE, 'rb').read(), np.uint8)",
     )
     nb = _insert(nb, "SECRET_FILE = 'PLACEHOLDER'")
     nb = _replace(
@@ -172,7 +175,8 @@ def _hostile() -> dict[str, tuple[dict, dict[str, str]]]:
     nb = _replace(
         nb,
         "conv2d_single",
-        "import threading\ndef conv2d_single(x, k, stride=1, padding=0):\n    threading.Thread(target=print).start()",
+        "import threading\ndef conv2d_single(x, k, stride=1, padding=0):\n"
+        "    threading.Thread(target=print).start()",
     )
     suite["resources"] = (nb, dict.fromkeys(LESSON2, "error"))
 

@@ -69,6 +69,8 @@ def _kind(value: Any) -> str:
 
 def _scalar(value: Any) -> Any:
     """Python or 0-d NumPy number -> Python number; anything else unchanged."""
+    if isinstance(value, np.generic):
+        value = np.asarray(value)
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "biuf":
         return value.item()
     return value
@@ -144,7 +146,7 @@ def _compare_arrays(expected: np.ndarray, got: Any, rtol: float, atol: float) ->
     bad = np.argwhere(~close)
     first = tuple(int(i) for i in bad[0])
     where = f"[{', '.join(map(str, first))}]"
-    detail = f"got {got[first]!r}, expected {expected[first]!r}".replace("np.float64(", "(")
+    detail = f"got {got[first].item()!r}, expected {expected[first].item()!r}"
     return Verdict(
         False, f"{len(bad)} of {expected.size} values differ; first at {where}: {detail}"
     )
