@@ -87,15 +87,18 @@ class CheckResult:
         ]
         f = self.failure
         if f is not None:
-            args = "".join(
-                f"<tr><td><code>{e(n)}</code></td><td><pre>{e(t)}</pre></td></tr>"
-                for n, t in f.inputs
-            )
+            td = '<td style="vertical-align:top;text-align:left;padding:2px 24px 2px 0">'
+            th = '<th style="text-align:left;padding-right:24px">'
+
+            def row(*cells: str) -> str:
+                return "<tr>" + "".join(f"{td}{c}</td>" for c in cells) + "</tr>"
+
+            args = "".join(row(f"<code>{e(n)}</code>", f"<pre>{e(t)}</pre>") for n, t in f.inputs)
             parts += [
                 f"<p><b>Smallest failing case:</b> {e(f.label)}</p>",
-                f"<table><tr><th>argument</th><th>value</th></tr>{args}</table>",
-                "<table><tr><th>expected</th><th>got</th></tr>",
-                f"<tr><td><pre>{e(f.expected)}</pre></td><td><pre>{e(f.got)}</pre></td></tr></table>",
+                f"<table>{args}</table>",
+                f"<table><tr>{th}expected</th>{th}got</th></tr>",
+                row(f"<pre>{e(f.expected)}</pre>", f"<pre>{e(f.got)}</pre>") + "</table>",
                 f"<p><b>Problem:</b> {e(f.problem)}</p>",
                 f'<p style="background:#fff8c5;padding:4px"><b>Hint:</b> {e(f.hint)}</p>',
             ]
@@ -172,9 +175,9 @@ def _run(ex: Exercise, func: Callable) -> CheckResult:
         marks.append(("❌", case.label))
         marks += [("·", later.label) for _, later in public[done + 1 :]]
         if isinstance(got, Raised) and got.name == "NotImplementedError":
-            summary = "not implemented yet"
-        else:
-            summary = f"public case {done + 1} of {len(public)} fails"
+            todo = "Replace `raise NotImplementedError` with your code, then run the cell again."
+            return CheckResult(title, False, "not implemented yet", marks, None, [todo])
+        summary = f"public case {done + 1} of {len(public)} fails"
         inputs = [(name, show(a)) for name, a in zip(ex.params, args, strict=False)]
         failure = Failure(
             case.label,
