@@ -41,6 +41,8 @@ def _plan(path: str, lesson: str | None, seed: int):
         sub = read_submission(path, data)
     except SubmissionError as exc:
         report.messages.append(f"could not read the submission: {exc}")
+    except Exception as exc:  # anything else the parser trips on must not stop the batch
+        report.messages.append(f"could not read the submission ({type(exc).__name__}: {exc})")
     lessons = [lesson[:2]] if lesson else detect_lessons(sub) if sub else []
     if sub is not None and not lessons:
         report.messages.append("no exercise of the course was found (no marker, no known function)")

@@ -162,6 +162,15 @@ def _definitions(node: ast.stmt, lines: list[str]):
         yield "assign", names, *_segment(lines, node)
 
 
+def _cell_definitions(text: str):
+    """(kind, names, line, source, uses, node) of each definition in one cell's code."""
+    text = _MAGIC.sub(r"\1# \2", text)  # IPython magics and shell escapes become comments
+    lines = text.splitlines(keepends=True)
+    for node in ast.parse(text).body:
+        for kind, names, line, source in _definitions(node, lines):
+            yield kind, frozenset(names), line, source, _uses(source), node
+
+
 def parse_cells(cells: list[tuple[int, str]]) -> Submission:
     """Index the definitions of code cells given as ``(cell number, source)``."""
     statements: list[Statement] = []
@@ -173,23 +182,15 @@ def parse_cells(cells: list[tuple[int, str]]) -> Submission:
         if len(text) > MAX_CELL_CHARS:
             errors[number] = f"the cell has {len(text)} characters; cells over 200,000 are skipped"
             continue
-        text = _MAGIC.sub(r"\1# \2", text)  # IPython magics and shell escapes
         try:
-            tree = ast.parse(text)
+            found = list(_cell_definitions(text))
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             line = getattr(exc, "lineno", None)
             errors[number] = f"{type(exc).__name__}{f' on line {line}' if line else ''}: {exc}"
             continue
-        lines = text.splitlines(keepends=True)
-        for node in tree.body:
-            for kind, names, line, source in _definitions(node, lines):
-                try:
-                    uses = _uses(source)
-                except (SyntaxError, RecursionError, ValueError):
-                    uses = frozenset()
-                index = len(statements)
-                bound = frozenset(names)
-                statements.append(Statement(index, number, line, source, kind, bound, uses, node))
+        for kind, names, line, source, uses, node in found:
+            index = len(statements)
+            statements.append(Statement(index, number, line, source, kind, names, uses, node))
     return Submission(list(cells), statements, errors, markers)
 
 
