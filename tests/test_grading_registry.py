@@ -112,7 +112,7 @@ def _holes(dilations, k):
 def test_hdc_rule_matches_the_paper_and_coverage():
     assert dilation.hdc_ok_ref([1, 2, 5], 3) and not dilation.hdc_ok_ref([2, 4, 6], 3)
     assert not dilation.hdc_ok_ref([1, 2, 9], 3)  # M_2 = 5 > 3 in Wang et al.'s example
-    assert dilation.hdc_max_distance([1, 2, 5]) == 2 and dilation.hdc_max_distance([1, 2, 9]) == 5
+    assert dilation._m([1, 2, 5], 3, 2) == 2 and dilation._m([1, 2, 9], 3, 2) == 5
     for _, (rates, k), ok in _cases(exercise("04.hdc_ok")):
         if ok:
             assert not _holes(rates, k), rates
@@ -130,6 +130,7 @@ def test_dilated_kernel_is_what_a_dilated_conv_uses():
 
 
 def test_conv_matrix_times_x_is_the_convolution_and_its_transpose_the_transposed_one():
+    """conv_matrix_ref is convlab.conv_matrix: check it once more on the exercise's cases."""
     rng = np.random.default_rng(1)
     for _, (shape, k, s, p), c in _cases(exercise("05.conv_matrix")):
         x = rng.standard_normal(shape)

@@ -11,8 +11,8 @@ import pytest
 
 from convlab.grading import forbid
 from convlab.grading.compare import Raised, Raises, compare, show
+from convlab.grading.protocol import Opaque, decode, encode
 from convlab.grading.source import SubmissionError, is_stub, parse_cells, read_submission, select
-from convlab.grading.worker import Opaque, decode, encode
 
 
 def _sources(cells, func):

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .worker import Opaque
+from .protocol import Opaque
 
 __all__ = ["Raised", "Raises", "Verdict", "compare", "show"]
 

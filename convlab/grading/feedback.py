@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 
 from . import forbid
 from .compare import Raised, compare, show
+from .protocol import BASELINES, time_against
 from .registry import Exercise, exercise
-from .worker import BASELINES, time_against
 
 __all__ = ["CheckResult", "check"]
 

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from .compare import Raised
-from .worker import Opaque, decode, encode
+from .protocol import Opaque, decode, encode
 
 __all__ = ["Job", "Limits", "Outcome", "run", "selftest"]
 

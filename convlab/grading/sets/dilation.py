@@ -1,8 +1,7 @@
 """Lesson 04 exercises: dilate a kernel, receptive field of a stack, the HDC rule.
 
-The receptive-field and HDC expectations use the small helpers below, written from the
-formulas (and checked by brute force in ``tests/test_grading_registry.py``); they can
-switch to :mod:`convlab.fields` once it is on main.
+Expected values come from :mod:`convlab.fields`; the helpers below only compute the usual
+*wrong* answers, for the hints.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import math
 
 import numpy as np
 
-from ... import conv_transpose2d
+from ... import conv_transpose2d, hdc_check, receptive_field
 from ..registry import Case, Exercise, Mistake
 from ._inputs import ints, normal
 
@@ -21,27 +20,30 @@ def dilate_kernel_ref(k: np.ndarray, d: int) -> np.ndarray:
     return conv_transpose2d(np.ones((1, 1, 1, 1)), k[None, None], dilation=d)[0, 0]
 
 
-def receptive_field_ref(layers, use_jump=True, use_dilation=True) -> list[int]:
-    """r_l = r_{l-1} + (k_l - 1) d_l j_{l-1},  j_l = j_{l-1} s_l  (r_0 = j_0 = 1)."""
-    r, jump, sizes = 1, 1, []
-    for k, s, d in layers:
-        r += (k - 1) * (d if use_dilation else 1) * (jump if use_jump else 1)
-        jump *= s
-        sizes.append(r)
-    return sizes
-
-
-def hdc_max_distance(dilations, last: int = 2) -> int:
-    """HDC's M_i recursion from M_n = r_n down to M_last (1-based i)."""
-    m = dilations[-1]
-    for r in reversed(dilations[last - 1 : -1]):
-        m = max(m - 2 * r, m - 2 * (m - r), r)
-    return m
+def receptive_field_ref(layers) -> list[int]:
+    """Receptive field size after each ``(kernel_size, stride, dilation)`` layer."""
+    stack = [{"kernel_size": k, "stride": s, "dilation": d} for k, s, d in layers]
+    return [int(field.size) for field in receptive_field(stack)]
 
 
 def hdc_ok_ref(dilations, kernel_size: int) -> bool:
     """Hybrid Dilated Convolution: M_2 <= K and no common factor > 1."""
-    return hdc_max_distance(dilations) <= kernel_size and math.gcd(*dilations) == 1
+    return bool(hdc_check(dilations, kernel_size))
+
+
+def _without(layers, jump=True, dilation=True) -> list[int]:
+    """The receptive field with the jump or the dilation forgotten (a usual mistake)."""
+    r, j, sizes = 1, 1, []
+    for k, s, d in layers:
+        r += (k - 1) * (d if dilation else 1) * (j if jump else 1)
+        j *= s
+        sizes.append(r)
+    return sizes
+
+
+def _m(dilations, k, i: int) -> int:
+    """HDC's M_i (1-based), from convlab.hdc_check."""
+    return hdc_check(dilations, k).M[i - 1]
 
 
 def _dilate(label, kh, kw, d, public=True, make=ints):
@@ -111,11 +113,11 @@ EXERCISES = (
             Mistake(
                 "Each layer steps over the previous layer's grid: multiply (k − 1)·d by the jump "
                 "j_{l−1}, the product of the earlier strides.",
-                lambda layers: receptive_field_ref(layers, use_jump=False),
+                lambda layers: _without(layers, jump=False),
             ),
             Mistake(
                 "A dilated kernel spans (k − 1)·d + 1 pixels: multiply (k − 1) by d.",
-                lambda layers: receptive_field_ref(layers, use_dilation=False),
+                lambda layers: _without(layers, dilation=False),
             ),
             Mistake(
                 "Update the jump after adding the layer: layer l uses j_{l−1}, the jump of the "
@@ -153,15 +155,15 @@ EXERCISES = (
             Mistake(
                 "Also test the common factor: [2, 2, 2] passes the distance test but every "
                 "rate is even, so odd pixels are never seen (gridding). Require gcd = 1.",
-                lambda r, k: hdc_max_distance(r) <= k,
+                lambda r, k: _m(r, k, 2) <= k,
             ),
             Mistake(
                 "Stop the recursion at M_2 (the first layer is never part of it).",
-                lambda r, k: hdc_max_distance(r, last=1) <= k and math.gcd(*r) == 1,
+                lambda r, k: _m(r, k, 1) <= k and math.gcd(*r) == 1,
             ),
             Mistake(
                 "The rule is M_2 ≤ K (equal is fine), not M_2 < K.",
-                lambda r, k: hdc_max_distance(r) < k and math.gcd(*r) == 1,
+                lambda r, k: _m(r, k, 2) < k and math.gcd(*r) == 1,
             ),
         ),
     ),

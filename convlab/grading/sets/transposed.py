@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import conv2d, conv_output_size, conv_transpose2d, conv_transpose_output_size
+from ... import conv_matrix, conv_output_size, conv_transpose2d, conv_transpose_output_size
 from ..registry import Case, Exercise, Mistake
 from ._inputs import ints, normal
 
 
 def conv_matrix_ref(input_shape, k: np.ndarray, stride=1, padding=0) -> np.ndarray:
-    """Column q of C is the conv2d of the q-th unit image: C @ x.ravel() = conv2d(x).ravel()."""
-    h, w = input_shape
-    basis = np.eye(h * w).reshape(h * w, 1, h, w)
-    responses = conv2d(basis, k[None, None], stride=stride, padding=padding)
-    return responses.reshape(h * w, -1).T
+    return conv_matrix(tuple(input_shape), k, stride=stride, padding=padding)
 
 
 def scatter_ref(x: np.ndarray, w: np.ndarray, stride=1, padding=0) -> np.ndarray:
