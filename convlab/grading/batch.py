@@ -120,13 +120,18 @@ def grade_class(
         for k, (_, _, exercises) in enumerate(plans):
             if not exercises:
                 finish(k)
-        for future in as_completed(futures):
-            k = futures[future]
-            result = future.result()
-            plans[k][0].exercises[result.id] = result
-            remaining[k] -= 1
-            if remaining[k] == 0:
-                finish(k)
+        try:
+            for future in as_completed(futures):
+                k = futures[future]
+                result = future.result()
+                plans[k][0].exercises[result.id] = result
+                remaining[k] -= 1
+                if remaining[k] == 0:
+                    finish(k)
+        except KeyboardInterrupt:  # Ctrl-C: drop the queue; running workers end at their limit
+            pool.shutdown(wait=False, cancel_futures=True)
+            log.write("interrupted: finished reports are in place, grades.csv was not written\n")
+            raise
     reports = [report for report, _, _ in plans]
     write_csv(out_dir / "grades.csv", reports)
     log.write(
