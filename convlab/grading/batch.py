@@ -67,6 +67,7 @@ def _grade_one(prep: Prepared, sub: Submission | None, limits: Limits) -> Exerci
 
 def _progress(log: TextIO, done: int, total: int, report: SubmissionReport) -> None:
     statuses = " ".join(f"{i.split('.', 1)[1]}:{r.status}" for i, r in report.exercises.items())
+    statuses = statuses or "; ".join(report.messages)
     score = f"{report.score:g}/{report.max_score:g}"
     log.write(f"[{done:>{len(str(total))}}/{total}] {report.submission}  {score}  {statuses}\n")
     log.flush()

@@ -167,8 +167,10 @@ def judge(prep: Prepared, outcome: sandbox.Outcome, limits: sandbox.Limits) -> E
             f"printed {outcome.output_chars:,} characters; "
             f"the report keeps the first {limits.output_chars:,}"
         )
-    notes += [f"the sandbox refused {what}" for kind, what in outcome.events if kind == "blocked"][
-        :5
+    refused = Counter(what for kind, what in outcome.events if kind == "blocked")
+    notes += [
+        f"the sandbox refused {what}" + (f" ({n} times)" if n > 1 else "")
+        for what, n in list(refused.items())[:5]
     ]
     used = [what for kind, what in outcome.events if kind == "forbidden"]
     if used:
