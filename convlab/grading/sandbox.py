@@ -130,7 +130,7 @@ def _load_array(work: str, cap: int):
 def _collect(work: str, out: Outcome, limits: Limits) -> None:
     """Fill ``out`` from the files the worker left, validating every field."""
     load = _load_array(work, limits.file_mb * 2**20)
-    for line in (_read(os.path.join(work, "events.log"), EVENTS_CAP) or b"").splitlines()[:50]:
+    for line in (_read(os.path.join(work, "events.log"), EVENTS_CAP) or b"").splitlines()[:100]:
         try:
             event = json.loads(line)
             out.events.append((str(event["kind"])[:20], str(event["what"])[:300]))
