@@ -1,8 +1,9 @@
 """Lesson 07 exercises: max-pool backward, conv2d weight gradient, conv2d input gradient.
 
-The expected gradients are built from convlab's verified ops (``unfold``/``fold``, the
-im2col pair, and ``max_pool2d`` indices); ``tests/test_grading_registry.py`` checks them
-against torch.autograd. They can switch to :mod:`convlab.grad` once it is on main.
+The conv gradients are :func:`convlab.conv2d_backward`'s. The max-pool exercise gives the
+learner torch's indices rather than the input, which :func:`convlab.max_pool2d_backward`
+needs, so its expectation is the routing itself, one ``bincount`` (checked against the
+loop definition and torch.autograd in ``tests/test_grading_registry.py``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 
 import numpy as np
 
-from ... import conv_output_size, fold, max_pool2d, unfold
+from ... import conv2d_backward, conv_output_size, max_pool2d
 from ..registry import Case, Exercise, Mistake
 from ._inputs import ints, normal
 
@@ -29,18 +30,15 @@ def max_pool_backward_ref(grad_out, indices, input_shape) -> np.ndarray:
 
 
 def grad_weight_ref(x, grad_out, kernel_size, stride=1, padding=0) -> np.ndarray:
-    """dW[o, c, u, v] = sum_{n,i,j} grad_out[n, o, i, j] * xp[n, c, i s + u, j s + v]."""
-    k = _two(kernel_size)
-    cols = unfold(x, k, padding=padding, stride=stride)  # (N, C*kh*kw, L)
-    gy = grad_out.reshape(*grad_out.shape[:2], -1)  # (N, O, L)
-    return np.einsum("nol,nkl->ok", gy, cols).reshape(grad_out.shape[1], x.shape[1], *k)
+    """dL/dW of conv2d (the weight's values do not enter it)."""
+    w = np.zeros((grad_out.shape[1], x.shape[1], *_two(kernel_size)), dtype=x.dtype)
+    return conv2d_backward(grad_out, x, w, stride=stride, padding=padding)[1]
 
 
 def grad_input_ref(grad_out, w, input_shape, stride=1, padding=0) -> np.ndarray:
-    """dX = col2im(W^T grad_out): every output gradient spread back over its window."""
-    gy = grad_out.reshape(*grad_out.shape[:2], -1)
-    cols = np.einsum("ok,nol->nkl", w.reshape(w.shape[0], -1), gy)
-    return fold(cols, input_shape[2:], w.shape[2:], padding=padding, stride=stride)
+    """dL/dX of conv2d (the input's values do not enter it)."""
+    x = np.zeros(input_shape, dtype=grad_out.dtype)
+    return conv2d_backward(grad_out, x, w, stride=stride, padding=padding)[0]
 
 
 def _pool_case(label, shape, k, s, p, public=True):
