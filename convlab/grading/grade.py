@@ -142,18 +142,22 @@ def grade_exercise(prep: Prepared, sub: Submission, limits: sandbox.Limits) -> E
     return report
 
 
-def _ended(outcome: sandbox.Outcome, limits: sandbox.Limits) -> tuple[str, str]:
-    """(status, words) for a worker that stopped before finishing its cases."""
+def _ended(outcome: sandbox.Outcome, limits: sandbox.Limits, during: str) -> tuple[str, str]:
+    """(status, message) for a worker that stopped ``during`` a case, before finishing."""
     code = outcome.returncode
     if outcome.timed_out:
-        return "timeout", f"stopped at the {limits.timeout:g} s wall-clock limit"
+        return "timeout", f"stopped at the {limits.timeout:g} s wall-clock limit during {during}"
     if code == -signal.SIGXCPU or (
         code == -signal.SIGKILL and outcome.cpu_seconds >= limits.timeout
     ):
-        return "timeout", f"stopped at the CPU-time limit ({int(limits.timeout) + 1} s)"
+        cpu = int(limits.timeout) + 1
+        return "timeout", f"stopped at the CPU-time limit ({cpu} s) during {during}"
     if code is not None and code < 0:
-        return "error", f"the process was killed by {signal.Signals(-code).name}"
-    return "error", f"the process exited (code {code}) without returning, e.g. os._exit()"
+        return "error", f"the process was killed by {signal.Signals(-code).name} during {during}"
+    return (
+        "error",
+        f"the process ended during {during} without returning (exit code {code}: os._exit?)",
+    )
 
 
 def judge(prep: Prepared, outcome: sandbox.Outcome, limits: sandbox.Limits) -> ExerciseReport:
@@ -197,11 +201,10 @@ def judge(prep: Prepared, outcome: sandbox.Outcome, limits: sandbox.Limits) -> E
     verdicts = [compare(e, g, ex.rtol, ex.atol) for e, g in zip(prep.expected, got, strict=False)]
     more["passed"] = sum(v.ok for v in verdicts)
     if len(got) < n:
-        status, words = _ended(outcome, limits)
-        case = ex.cases[len(got)]
-        return _report(
-            ex, status, f"{words} during case {len(got) + 1}/{n} ({case.label})", *notes, **more
+        status, words = _ended(
+            outcome, limits, f"case {len(got) + 1}/{n} ({ex.cases[len(got)].label})"
         )
+        return _report(ex, status, words, *notes, **more)
     bad = next((i for i, v in enumerate(verdicts) if not v.ok), None)
     if bad is not None:
         case, value, expected = ex.cases[bad], got[bad], prep.expected[bad]
