@@ -280,7 +280,11 @@ def main(work: str) -> None:
         for chunk in job["chunks"]:
             name = f"cell[{chunk['cell']}]"
             text = "\n" * (chunk["line"] - 1) + chunk["source"]
-            linecache.cache[name] = (len(text), None, text.splitlines(True), name)
+            shown = linecache.cache.get(name, (0, None, [], name))[2]  # the cell's kept lines
+            for i, line in enumerate(text.splitlines(True)):
+                shown.extend(["\n"] * (i + 1 - len(shown)))
+                shown[i] = line if line.strip() or not shown[i].strip() else shown[i]
+            linecache.cache[name] = (0, None, shown, name)
             exec(compile(text, name, "exec"), space)
         func = space.get(job["func"])
         if not callable(func):
