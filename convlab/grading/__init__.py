@@ -1,0 +1,21 @@
+"""Autograded exercises: in-notebook feedback and the class grader behind ``convlab grade``.
+
+Learners call :func:`check` in their exercise notebooks. Instructors use the ``convlab``
+command (:mod:`convlab.cli`): ``convlab assign`` writes ``exercises/`` from ``solutions/``,
+``convlab grade`` grades submitted notebooks in sandboxed worker processes. The modules:
+
+- :mod:`~convlab.grading.registry` and :mod:`~convlab.grading.sets`: the exercises;
+- :mod:`~convlab.grading.compare`: expected vs got, in words;
+- :mod:`~convlab.grading.feedback`: :func:`check`;
+- :mod:`~convlab.grading.assign`: solutions -> exercises;
+- :mod:`~convlab.grading.source`, :mod:`~convlab.grading.forbid`: reading submissions;
+- :mod:`~convlab.grading.sandbox`, :mod:`~convlab.grading.worker`: running them;
+- :mod:`~convlab.grading.grade`, :mod:`~convlab.grading.batch`,
+  :mod:`~convlab.grading.report`: grading a class and writing the reports.
+
+``import convlab`` does not import this package; nothing here imports plotting.
+"""
+
+from .feedback import CheckResult, check
+
+__all__ = ["CheckResult", "check"]

@@ -1,0 +1,130 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Exercises 03 · Channels
+#
+# Companion to `lessons/03_channels.ipynb`. Three functions, 7 points.
+#
+# **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
+# the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the
+# smallest failing case, expected vs got and a hint. The grader runs the same checks on
+# hidden, larger inputs.
+#
+# **Rules.** NumPy only: inside your functions, no `convlab`, `torch`, `scipy.signal`,
+# `scipy.ndimage`, `np.convolve` or `np.correlate`. Layouts are PyTorch's: input
+# `(N, C, H, W)`, weight `(C_out, C_in, kh, kw)`, bias `(C_out,)`.
+
+# %%
+import numpy as np
+
+from convlab.grading import check
+
+# %% [markdown]
+# ## 1 · Counting parameters (1 point)
+#
+# A standard $k \times k$ convolution from $c_{in}$ to $c_{out}$ channels has
+# $c_{out} \cdot c_{in} \cdot k^2$ weights plus $c_{out}$ biases. A *depthwise-separable*
+# convolution replaces it by two layers: a depthwise $k \times k$ convolution (one filter
+# per input channel, `groups=c_in`: $c_{in} k^2$ weights, $c_{in}$ biases) and a pointwise
+# $1 \times 1$ convolution ($c_{out} c_{in}$ weights, $c_{out}$ biases). Return both
+# counts; `bias=False` means no bias in any layer.
+
+
+# %%
+# EXERCISE: 03.param_counts (1 point)
+def param_counts(c_in, c_out, k, bias=True):
+    """Learnable parameters of a k×k convolution and of its depthwise-separable version.
+
+    Returns
+    -------
+    (int, int)
+        ``(standard, separable)``.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+check("03.param_counts")
+
+# %% [markdown]
+# ## 2 · The 1×1 convolution (2 points)
+#
+# With a $1 \times 1$ kernel, a convolution mixes channels pixel by pixel: a matrix product
+# over the channel axis,
+#
+# $$\mathrm{out}[n, o, i, j] = \sum_c w[o, c, 0, 0]\; x[n, c, i, j] + b[o].$$
+#
+# Write it without loops (`np.einsum` or `np.tensordot`). `b` may be `None`.
+
+
+# %%
+# EXERCISE: 03.conv1x1 (2 points)
+def conv1x1(x, w, b):
+    """1×1 convolution.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C, H, W)
+    w : ndarray, shape (O, C, 1, 1)
+    b : ndarray of shape (O,), or None
+
+    Returns
+    -------
+    ndarray, shape (N, O, H, W)
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+check("03.conv1x1")
+
+# %% [markdown]
+# ## 3 · A vectorised multi-channel conv2d (4 points, 1 of them for speed)
+#
+# The full `conv2d` of PyTorch (without groups):
+#
+# $$\mathrm{out}[n, o, i, j] = b[o] + \sum_{c, u, v} w[o, c, u, v]\;
+# x_p[n,\ c,\ i s_h + u d_h,\ j s_w + v d_w],$$
+#
+# with $x_p$ the zero-padded input and output size
+# $\lfloor (H + 2p_h - d_h(k_h - 1) - 1)/s_h \rfloor + 1$ (same for the width).
+# `stride`, `padding` and `dilation` are an int or a pair; keep the input's dtype.
+#
+# **No Python loops over pixels.** A loop over the $k_h k_w$ kernel taps is fine: each tap
+# $(u, v)$ reads one strided slice of $x_p$ for all outputs at once. The grader times your
+# function on a 1×4×64×64 input: within 20× of a vectorised baseline earns the speed point.
+
+
+# %%
+# EXERCISE: 03.conv2d_multi (4 points)
+def conv2d_multi(x, w, b=None, stride=1, padding=0, dilation=1):
+    """Multi-channel, multi-filter 2-D convolution (cross-correlation), like torch's conv2d.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C, H, W)
+    w : ndarray, shape (O, C, kh, kw)
+    b : ndarray of shape (O,), or None
+    stride, padding, dilation : int or (int, int)
+
+    Returns
+    -------
+    ndarray, shape (N, O, oh, ow), dtype of x
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+check("03.conv2d_multi")

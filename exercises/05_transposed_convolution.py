@@ -1,0 +1,120 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Exercises 05 · Transposed convolution
+#
+# Companion to `lessons/05_transposed_convolution.ipynb`. Three functions, 6 points.
+#
+# **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
+# the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the
+# smallest failing case, expected vs got and a hint. The grader runs the same checks on
+# hidden, larger inputs.
+#
+# **Rules.** NumPy only: inside your functions, no `convlab`, `torch`, `scipy.signal`,
+# `scipy.ndimage`, `np.convolve` or `np.correlate`.
+
+# %%
+import numpy as np
+
+from convlab.grading import check
+
+# %% [markdown]
+# ## 1 · The output size of a transposed convolution (1 point)
+#
+# A transposed convolution goes back from the size $n$ a convolution produced to the size
+# it came from:
+#
+# $$o = (n - 1)\,s - 2p + d\,(k - 1) + \text{output\_padding} + 1 .$$
+#
+# A strided convolution maps several input sizes to the same $n$; `output_padding`
+# (smaller than $s$) picks which one.
+
+
+# %%
+# EXERCISE: 05.transpose_output_size (1 point)
+def transpose_output_size(n, k, s=1, p=0, output_padding=0, d=1):
+    """Output length of a transposed convolution along one axis (an int)."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+check("05.transpose_output_size")
+
+# %% [markdown]
+# ## 2 · Convolution as a matrix (2 points)
+#
+# A convolution is linear, so there is a matrix $C$ with
+# `C @ x.ravel() == conv(x, k).ravel()` (row-major order on both sides). Row
+# $r = i \cdot o_w + j$ of $C$ holds the kernel placed where output $(i, j)$ reads the
+# input:
+#
+# $$C[r,\ (i s + u - p) W + (j s + v - p)] = k[u, v]$$
+#
+# for every tap $(u, v)$ that lands inside the $H \times W$ input (taps on the zero
+# padding contribute nothing). $C^\top$ is then the transposed convolution.
+
+
+# %%
+# EXERCISE: 05.conv_matrix (2 points)
+def conv_matrix(input_shape, k, stride=1, padding=0):
+    """The matrix of a single-channel 2-D cross-correlation.
+
+    Parameters
+    ----------
+    input_shape : (int, int)
+        (H, W) of the input.
+    k : ndarray, shape (kh, kw)
+    stride, padding : int
+
+    Returns
+    -------
+    ndarray, shape (oh * ow, H * W)
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+check("05.conv_matrix")
+
+# %% [markdown]
+# ## 3 · Transposed convolution as a scatter (3 points)
+#
+# Instead of gathering a window per output, a transposed convolution *scatters*: every
+# input pixel $x[c, i, j]$ stamps the kernel $w[c]$, scaled by its value, onto the output
+# at $(i s, j s)$; overlapping stamps add up. Start from zeros of the uncropped size
+# $((H - 1)s + k_h,\ (W - 1)s + k_w)$, scatter, then crop $p$ rows and columns from every
+# side. PyTorch's weight layout for it is `(C_in, C_out, kh, kw)`.
+
+
+# %%
+# EXERCISE: 05.conv_transpose2d_scatter (3 points)
+def conv_transpose2d_scatter(x, w, stride=1, padding=0):
+    """Transposed 2-D convolution of one sample, like torch's conv_transpose2d.
+
+    Parameters
+    ----------
+    x : ndarray, shape (C_in, H, W)
+    w : ndarray, shape (C_in, C_out, kh, kw)
+    stride, padding : int
+
+    Returns
+    -------
+    ndarray, shape (C_out, (H - 1) * stride - 2 * padding + kh, (W - 1) * stride - 2 * padding + kw)
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+check("05.conv_transpose2d_scatter")

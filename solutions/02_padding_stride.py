@@ -1,0 +1,149 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Exercises 02 · Padding, stride and output size
+#
+# Companion to `lessons/02_padding_stride.ipynb`. Three functions, 6 points.
+#
+# **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
+# the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the
+# smallest failing case, expected vs got and a hint. The grader runs the same checks on
+# hidden, larger inputs.
+#
+# **Rules.** NumPy only: inside your functions, no `convlab`, `torch`, `scipy.signal`,
+# `scipy.ndimage`, `np.convolve` or `np.correlate`; `reflect_pad` must not call `np.pad`.
+
+# %%
+import numpy as np
+
+from convlab.grading import check
+
+# %% [markdown]
+# ## 1 · The output size (1 point)
+#
+# A convolution with kernel size $k$, stride $s$, padding $p$ (added on **each** side)
+# and dilation $d$ (1 = none) turns a length $n$ into
+#
+# $$o = \left\lfloor \frac{n + 2p - d(k - 1) - 1}{s} \right\rfloor + 1 .$$
+#
+# $d(k-1)+1$ is the span of the dilated kernel; the floor drops a last window that does
+# not fit entirely.
+
+
+# %%
+# EXERCISE: 02.output_size (1 point)
+def output_size(n, k, s=1, p=0, d=1):
+    """Output length of a convolution along one axis (an int).
+
+    Parameters
+    ----------
+    n, k : int
+        Input length and kernel size.
+    s, p, d : int
+        Stride, padding on each side, dilation.
+    """
+    ### BEGIN SOLUTION
+    return (n + 2 * p - d * (k - 1) - 1) // s + 1
+    ### END SOLUTION
+
+
+check("02.output_size")
+
+# %% [markdown]
+# ## 2 · Reflect padding by hand (2 points)
+#
+# `reflect` padding mirrors the image around its edge pixel, **without** repeating it:
+# the row `[1 2 3 4]` padded by 2 becomes `[3 2 | 1 2 3 4 | 3 2]`. Pad $p$ on every side
+# of a 2-D array, rows and columns alike, without `np.pad` (index arrays or slices and
+# `np.concatenate` do it). As in PyTorch, the padding must be smaller than the size:
+# raise `ValueError` when $p \ge H$ or $p \ge W$.
+
+
+# %%
+# EXERCISE: 02.reflect_pad (2 points)
+def reflect_pad(x, p):
+    """Reflect-pad a 2-D array by ``p`` on each side (like torch's mode="reflect").
+
+    Parameters
+    ----------
+    x : ndarray, shape (H, W)
+    p : int, 0 <= p < min(H, W)
+
+    Returns
+    -------
+    ndarray, shape (H + 2p, W + 2p)
+
+    Raises
+    ------
+    ValueError
+        If p >= H or p >= W.
+    """
+    ### BEGIN SOLUTION
+    h, w = x.shape
+    if p >= h or p >= w:
+        raise ValueError(f"reflect_pad: p must be smaller than both sizes {x.shape}; got p={p}")
+
+    def mirrored(n):  # indices p..1, 0..n-1, n-2..n-1-p
+        return np.concatenate([np.arange(p, 0, -1), np.arange(n), np.arange(n - 2, n - 2 - p, -1)])
+
+    return x[mirrored(h)][:, mirrored(w)]
+    ### END SOLUTION
+
+
+check("02.reflect_pad")
+
+# %% [markdown]
+# Once it is done, this should raise the `ValueError` (the cell is tagged `raises-exception`):
+
+# %% tags=["raises-exception"]
+reflect_pad(np.arange(9.0).reshape(3, 3), 3)
+
+# %% [markdown]
+# ## 3 · A strided, padded single-channel convolution (3 points)
+#
+# Zero-pad $p$ on each side, then take every $s$-th window:
+#
+# $$\mathrm{out}[i, j] = \sum_{u, v} x_p[i s + u,\ j s + v]\; k[u, v],$$
+#
+# with the output size of exercise 1 along each axis. `stride` and `padding` are an int or
+# a pair `(rows, columns)`. Vectorising is optional here (hint:
+# `np.lib.stride_tricks.sliding_window_view`).
+
+
+# %%
+# EXERCISE: 02.conv2d_single (3 points)
+def conv2d_single(x, k, stride=1, padding=0):
+    """Single-channel 2-D cross-correlation with stride and zero padding.
+
+    Parameters
+    ----------
+    x : ndarray, shape (H, W)
+    k : ndarray, shape (kh, kw)
+    stride, padding : int or (int, int)
+
+    Returns
+    -------
+    ndarray, shape (oh, ow) with oh = (H + 2*ph - kh) // sh + 1, and so on.
+    """
+    ### BEGIN SOLUTION
+    sh, sw = (stride, stride) if isinstance(stride, int) else stride
+    ph, pw = (padding, padding) if isinstance(padding, int) else padding
+    xp = np.pad(x, ((ph, ph), (pw, pw)))
+    windows = np.lib.stride_tricks.sliding_window_view(xp, k.shape)[::sh, ::sw]
+    return np.einsum("ijuv,uv->ij", windows, k)
+    ### END SOLUTION
+
+
+check("02.conv2d_single")

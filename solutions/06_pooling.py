@@ -1,0 +1,142 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Exercises 06 · Pooling
+#
+# Companion to `lessons/06_pooling.ipynb`. Three functions, 6 points.
+#
+# **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
+# the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the
+# smallest failing case, expected vs got and a hint. The grader runs the same checks on
+# hidden, larger inputs.
+#
+# **Rules.** NumPy only: inside your functions, no `convlab`, `torch`, `scipy.signal`,
+# `scipy.ndimage`, `np.convolve` or `np.correlate`. Inputs are `(N, C, H, W)`; pooling
+# works on each channel separately. `stride=None` means `stride = kernel_size`.
+
+# %%
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from convlab.grading import check
+
+# %% [markdown]
+# ## 1 · Pooled size with `ceil_mode` (1 point)
+#
+# In floor mode a pooling layer has the convolution's size
+# $\lfloor (n + 2p - k)/s \rfloor + 1$. With `ceil_mode=True` (Caffe's convention) it
+# rounds up, $\lceil (n + 2p - k)/s \rceil + 1$, so a partial last window counts, with
+# PyTorch's extra rule: the last window must *start* inside the input or the left padding.
+# If $(o - 1)\,s \ge n + p$, drop it: $o - 1$.
+
+
+# %%
+# EXERCISE: 06.pool_output_size (1 point)
+def pool_output_size(n, k, s, p=0, ceil_mode=False):
+    """Output length of max/avg pooling along one axis, with PyTorch's ceil_mode rule."""
+    ### BEGIN SOLUTION
+    span = n + 2 * p - k
+    o = (-(-span // s) if ceil_mode else span // s) + 1
+    if ceil_mode and (o - 1) * s >= n + p:
+        o -= 1
+    return o
+    ### END SOLUTION
+
+
+check("06.pool_output_size")
+
+# %% [markdown]
+# ## 2 · Average pooling and `count_include_pad` (2 points)
+#
+# Average pooling sums each $k \times k$ window of the zero-padded input and divides by
+# $k^2$ when `count_include_pad=True` (the padding zeros count), or by the number of real
+# input pixels in the window when `False`, which only differs for windows that overlap
+# the padding.
+
+
+# %%
+# EXERCISE: 06.avg_pool2d (2 points)
+def avg_pool2d(x, kernel_size, stride=None, padding=0, count_include_pad=True):
+    """2-D average pooling like torch's avg_pool2d (square windows, floor mode).
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C, H, W)
+    kernel_size : int
+    stride : int or None (None means kernel_size)
+    padding : int, at most kernel_size // 2
+    count_include_pad : bool
+
+    Returns
+    -------
+    ndarray, shape (N, C, oh, ow)
+    """
+    ### BEGIN SOLUTION
+    k, p = kernel_size, padding
+    s = k if stride is None else stride
+    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+    total = sliding_window_view(xp, (k, k), axis=(2, 3))[:, :, ::s, ::s].sum(axis=(-2, -1))
+    if count_include_pad:
+        return total / (k * k)
+    real = np.pad(np.ones(x.shape[2:]), p)  # 1 on input pixels, 0 on padding
+    count = sliding_window_view(real, (k, k))[::s, ::s].sum(axis=(-2, -1))
+    return total / count
+    ### END SOLUTION
+
+
+check("06.avg_pool2d")
+
+# %% [markdown]
+# ## 3 · Max pooling with PyTorch's indices (3 points)
+#
+# Return the maxima **and** where they were, as PyTorch's `return_indices=True` does: for
+# each $(n, c)$ plane, the flat position `row * W + col` of the maximum in the *unpadded*
+# $H \times W$ input. Pad with $-\infty$ (a zero from the padding must never win), and
+# break ties by the first maximum in row-major window order (what `argmax` does).
+
+
+# %%
+# EXERCISE: 06.max_pool2d_indices (3 points)
+def max_pool2d_indices(x, kernel_size, stride=None, padding=0):
+    """2-D max pooling with indices, like torch's max_pool2d(..., return_indices=True).
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C, H, W)
+    kernel_size : int
+    stride : int or None (None means kernel_size)
+    padding : int, at most kernel_size // 2
+
+    Returns
+    -------
+    (values, indices) : ndarrays of shape (N, C, oh, ow); indices are integers in [0, H*W)
+    """
+    ### BEGIN SOLUTION
+    k, p = kernel_size, padding
+    s = k if stride is None else stride
+    width = x.shape[3]
+    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)), constant_values=-np.inf)
+    windows = sliding_window_view(xp, (k, k), axis=(2, 3))[:, :, ::s, ::s]
+    flat = windows.reshape(*windows.shape[:4], k * k)
+    best = flat.argmax(axis=-1)  # (N, C, oh, ow), position inside the window
+    values = np.take_along_axis(flat, best[..., None], axis=-1)[..., 0]
+    oh, ow = best.shape[2:]
+    rows = np.arange(oh)[:, None] * s + best // k - p
+    cols = np.arange(ow)[None, :] * s + best % k - p
+    return values, rows * width + cols
+    ### END SOLUTION
+
+
+check("06.max_pool2d_indices")
