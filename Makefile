@@ -12,13 +12,14 @@ CONSTRAINTS := requirements/constraints.txt
 export JUPYTER_PLATFORM_DIRS := 1
 export MPLBACKEND := Agg
 
-.PHONY: lab test lint unit notebooks browser bench screenshots assign clean help
+.PHONY: lab test lint notebooks bench screenshots assign clean help
 
 help:
 	@echo "make lab          create .venv, install convlab, open JupyterLab on lessons/"
 	@echo "make test         create .venv, install the test extra, run the whole suite"
 	@echo "make bench        run the side-by-side benchmarks (make bench-torch adds torch)"
 	@echo "make assign       regenerate exercises/ from solutions/"
+	@echo "make notebooks    sync, re-execute and commit-ready every lesson and solution .ipynb"
 	@echo "make screenshots  refresh the README screenshots from a real browser run"
 
 $(PY):
@@ -51,6 +52,17 @@ bench: $(VENV)/.test-installed
 	$(PY) -m benchmarks
 
 assign: $(VENV)/.lab-installed
+	$(BIN)/convlab assign
+
+# Rebuild every paired notebook from its .py (the reviewed source): update the .ipynb
+# inputs, execute top to bottom (no timing metadata, no widget state: outputs are
+# deterministic and diff-friendly), then regenerate the exercises from the solutions.
+NB ?= lessons/[0-9]*.py solutions/[0-9]*.py
+notebooks: $(VENV)/.test-installed
+	for f in $(NB); do $(BIN)/jupytext --quiet --set-kernel python3 --update --to ipynb $$f || exit 1; done
+	$(BIN)/jupyter nbconvert --log-level=WARN --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
+		$(patsubst %.py,%.ipynb,$(wildcard $(NB)))
 	$(BIN)/convlab assign
 
 screenshots: $(VENV)/.test-installed
