@@ -1,0 +1,102 @@
+"""The notebook contract (DESIGN §4): paired, executed, deterministic, well-formed lessons.
+
+nbval (run by the same `pytest`) re-executes every lesson and solution; these tests check
+what nbval does not: that each `.py` source and its `.ipynb` pair hold the same cells,
+that the committed `.ipynb` was executed top to bottom in one run without errors, warnings
+or widget state, and that every lesson has the parts a lesson must have.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+jupytext = pytest.importorskip("jupytext")
+
+ROOT = Path(__file__).parents[1]
+LESSON_NAMES = [
+    "01_correlation_vs_convolution",
+    "02_padding_stride",
+    "03_channels",
+    "04_dilation_receptive_field",
+    "05_transposed_convolution",
+    "06_pooling",
+    "07_backpropagation",
+]
+SOURCES = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.py")) + sorted(
+    (ROOT / "solutions").glob("[0-9][0-9]_*.py")
+)
+LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.py"))
+MAX_BYTES = 1_500_000
+
+
+def _id(path: Path) -> str:
+    return f"{path.parent.name}/{path.stem}"
+
+
+def _cells(nb):
+    return [(c.cell_type, c.source.strip(), c.metadata.get("tags", [])) for c in nb.cells]
+
+
+def test_the_seven_lessons_and_their_exercise_sets_exist():
+    for folder in ("lessons", "solutions", "exercises"):
+        for name in LESSON_NAMES:
+            for suffix in (".py", ".ipynb"):
+                assert (ROOT / folder / f"{name}{suffix}").exists(), f"{folder}/{name}{suffix}"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=_id)
+def test_py_and_ipynb_hold_the_same_cells(path):
+    script = jupytext.read(path)
+    notebook = jupytext.read(path.with_suffix(".ipynb"))
+    assert _cells(script) == _cells(notebook), f"run `make notebooks NB={path.relative_to(ROOT)}`"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=_id)
+def test_committed_notebook_was_executed_cleanly_in_one_run(path):
+    raw = path.with_suffix(".ipynb").read_bytes()
+    assert len(raw) < MAX_BYTES, f"{len(raw) / 1e6:.1f} MB: use smaller figures or lower dpi"
+    nb = json.loads(raw)
+    assert "widgets" not in nb["metadata"], (
+        "widget state is not committed (store_widget_state=False)"
+    )
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code" and c["source"]]
+    counts = [c["execution_count"] for c in code]
+    assert counts == list(range(1, len(code) + 1)), "execute top to bottom in one run"
+    for cell in code:
+        tags = cell["metadata"].get("tags", [])
+        for out in cell["outputs"]:
+            if out["output_type"] == "error":
+                assert "raises-exception" in tags, f"unexpected error in: {cell['source'][:80]}"
+            if out["output_type"] == "stream" and out["name"] == "stderr":
+                pytest.fail(f"stderr output (a warning?) in: {''.join(cell['source'])[:80]}")
+            text = json.dumps(out.get("data", {}))
+            assert "Warning" not in text, f"a warning in the output of: {cell['source'][:80]}"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=_id)
+def test_lesson_has_every_part(path):
+    nb = jupytext.read(path)
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert re.search(r"learning objectives", markdown, re.I), "state the learning objectives"
+    assert re.search(r"check yourself", markdown, re.I), "add 'Check yourself' questions"
+    assert markdown.count("<details>") >= 3, "hide the answers in <details> blocks"
+    assert f"exercises/{path.stem}.ipynb" in markdown, "point to the exercise notebook"
+    widget_cells = [s for s in code if re.search(r"\b\w+_explorer\(|kernel_playground\(", s)]
+    assert widget_cells, "a lesson has at least one widget explorer"
+    assert all(s.lstrip().startswith("# NBVAL_IGNORE_OUTPUT") for s in widget_cells)
+    assert any(s.lstrip().startswith("# NBVAL_CHECK_OUTPUT") for s in code), (
+        "numbers that teach are checked by nbval"
+    )
+    assert any("plot." in s for s in code), "the idea with a picture"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=_id)
+def test_lessons_use_the_library_instead_of_redefining_it(path):
+    code = "\n".join(c.source for c in jupytext.read(path).cells if c.cell_type == "code")
+    assert "import convlab" in code or "from convlab" in code
+    redefined = re.findall(r"^\s*def (\w*(?:conv|corr|pool|pad|fold|grad)\w*)\(", code, re.M)
+    assert not redefined, f"library code belongs in convlab, not in the lesson: {redefined}"
