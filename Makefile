@@ -65,8 +65,9 @@ notebooks: $(VENV)/.test-installed
 		$(patsubst %.py,%.ipynb,$(wildcard $(NB)))
 	$(BIN)/convlab assign
 
+# The README pictures (SHOTS in tests/test_browser.py) from a real browser run; never skipped.
 screenshots: $(VENV)/.test-installed
-	$(PY) -m pytest tests/test_browser.py -m browser --screenshots=docs/img
+	CONVLAB_REQUIRE_BROWSER=1 $(PY) -m pytest tests/test_browser.py -m browser --screenshots=docs/img
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .jupyter-test
