@@ -36,8 +36,10 @@ $(VENV)/.test-installed: pyproject.toml $(CONSTRAINTS) | $(PY)
 	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
 	touch $@ $(VENV)/.lab-installed
 
+# Without MPLBACKEND (exported above for the tests): with MPLBACKEND=Agg in its environment
+# ipykernel does not select the inline backend and plain matplotlib cells show nothing.
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab --notebook-dir=. lessons/ $(if $(filter 0,$(shell id -u)),--allow-root,)
+	env -u MPLBACKEND $(BIN)/jupyter lab --notebook-dir=. lessons/ $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
