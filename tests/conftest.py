@@ -182,7 +182,10 @@ def _server_command(root: Path, token: str) -> list[str]:
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
-        "--ServerApp.shutdown_no_activity_timeout=900",  # an orphan (pytest SIGKILLed) ends itself
+        # If pytest is SIGKILLed, the orphans end themselves: idle kernels after 15 min,
+        # then the server 15 min after its last kernel.
+        "--MappingKernelManager.cull_idle_timeout=900",
+        "--ServerApp.shutdown_no_activity_timeout=900",
         "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: drive and read JupyterLab
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
