@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,6 +154,10 @@ def test_notebook_runs_in_jupyterlab(notebook, chromium, jupyterlab, phase, requ
 
     directory = request.config.getoption("screenshots")
     if directory:
+        assert not missing_emoji_font(), (
+            "the README pictures show ✅/❌: install an emoji font first "
+            "(Debian: sudo apt-get install fonts-noto-color-emoji)"
+        )
         with phase("screenshots"):
             for shot in shots():
                 if shot.notebook == notebook:
@@ -217,6 +223,14 @@ def dismiss_notifications(page) -> None:
             )
     with contextlib.suppress(PlaywrightError):
         page.locator(".Toastify__toast").first.wait_for(state="detached", timeout=5_000)
+
+
+def missing_emoji_font() -> bool:
+    """True where fontconfig lists no emoji font (Chromium would draw ✅ as a box)."""
+    if not shutil.which("fc-list"):  # not fontconfig (macOS, Windows): the system has one
+        return False
+    fonts = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+    return "emoji" not in fonts.lower()
 
 
 def capture(page, path: str, shot: Shot, directory: Path) -> None:

@@ -192,9 +192,8 @@ window.convlabProbe = (() => {
     // clipped to the window: an output element itself is as wide as the notebook.
     contentBox({ mark, pad }) {
       const rects = [];
-      for (const area of document.querySelectorAll(
-        `[data-convlab-shot="${mark}"] .jp-Cell-outputArea`,
-      )) {
+      const areas = document.querySelectorAll(`[data-convlab-shot="${mark}"] .jp-Cell-outputArea`);
+      for (const area of areas) {
         const walk = document.createTreeWalker(area, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
         for (let node = walk.nextNode(); node; node = walk.nextNode()) {
           const element = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
@@ -211,11 +210,15 @@ window.convlabProbe = (() => {
       }
       const boxes = rects.filter((r) => r.width > 0 && r.height > 0);
       if (!boxes.length) return null;
+      // Padded, but inside the output area (not its neighbours' borders) and the window.
+      const outer = Array.from(areas, (a) => a.getBoundingClientRect());
+      const top = Math.max(0, Math.min(...outer.map((r) => r.top)));
+      const bottom = Math.min(window.innerHeight, Math.max(...outer.map((r) => r.bottom)));
       const x = Math.max(0, Math.min(...boxes.map((r) => r.left)) - pad);
-      const y = Math.max(0, Math.min(...boxes.map((r) => r.top)) - pad);
+      const y = Math.max(top, Math.min(...boxes.map((r) => r.top)) - pad);
       const right = Math.min(window.innerWidth, Math.max(...boxes.map((r) => r.right)) + pad);
-      const bottom = Math.min(window.innerHeight, Math.max(...boxes.map((r) => r.bottom)) + pad);
-      return { x, y, width: right - x, height: bottom - y };
+      const end = Math.min(bottom, Math.max(...boxes.map((r) => r.bottom)) + pad);
+      return { x, y, width: right - x, height: end - y };
     },
 
     // Shut the notebook's kernel down (JupyterLab's own action); the kernel id, or null.
