@@ -36,8 +36,10 @@ $(VENV)/.test-installed: pyproject.toml $(CONSTRAINTS) | $(PY)
 	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
 	touch $@ $(VENV)/.lab-installed
 
+# Without MPLBACKEND (exported above for the tests): with MPLBACKEND=Agg in its environment
+# ipykernel does not select the inline backend and plain matplotlib cells show nothing.
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab --notebook-dir=. lessons/ $(if $(filter 0,$(shell id -u)),--allow-root,)
+	env -u MPLBACKEND $(BIN)/jupyter lab --notebook-dir=. lessons/ $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
@@ -65,8 +67,9 @@ notebooks: $(VENV)/.test-installed
 		$(patsubst %.py,%.ipynb,$(wildcard $(NB)))
 	$(BIN)/convlab assign
 
+# The README pictures (SHOTS in tests/test_browser.py) from a real browser run; never skipped.
 screenshots: $(VENV)/.test-installed
-	$(PY) -m pytest tests/test_browser.py -m browser --screenshots=docs/img
+	CONVLAB_REQUIRE_BROWSER=1 $(PY) -m pytest tests/test_browser.py -m browser --screenshots=docs/img
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .jupyter-test

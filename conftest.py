@@ -15,6 +15,7 @@ collect_ignore_glob = [
     "exercises/*",
     "benchmarks/*",
     "tests/fixtures/*",  # generators that need torch, run by hand
+    "tests/browser_fixture/*",  # the browser test's stand-in notebook, run in JupyterLab
     "lessons/*.py",
     "solutions/*.py",
     ".venv/*",
