@@ -10,7 +10,6 @@ CONSTRAINTS := requirements/constraints.txt
 
 # Jupyter state lives inside the tree so tests never touch ~/.jupyter.
 export JUPYTER_PLATFORM_DIRS := 1
-export MPLBACKEND := Agg
 
 .PHONY: lab test lint notebooks bench screenshots assign clean help
 
@@ -36,10 +35,8 @@ $(VENV)/.test-installed: pyproject.toml $(CONSTRAINTS) | $(PY)
 	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
 	touch $@ $(VENV)/.lab-installed
 
-# Without MPLBACKEND (exported above for the tests): with MPLBACKEND=Agg in its environment
-# ipykernel does not select the inline backend and plain matplotlib cells show nothing.
 lab: $(VENV)/.lab-installed
-	env -u MPLBACKEND $(BIN)/jupyter lab --notebook-dir=. lessons/ $(if $(filter 0,$(shell id -u)),--allow-root,)
+	$(BIN)/jupyter lab --notebook-dir=. lessons/ $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

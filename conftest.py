@@ -2,12 +2,16 @@
 
 import os
 
+import matplotlib
 import numpy as np
 import pytest
 
-# Jupyter keeps its state inside the tree during tests (never in ~/.jupyter).
+# Jupyter uses the platformdirs layout (and stops warning that it will).
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
+# Headless figures for the plot and widget tests in this process only. Not through
+# MPLBACKEND: the notebook kernels nbval starts inherit the environment, and with
+# MPLBACKEND=Agg ipykernel does not pick its inline backend, so lessons show no figures.
+matplotlib.use("Agg")
 
 # Lessons and solutions are tested as notebooks (.ipynb via nbval), not imported as
 # modules; exercises/ are generated stubs that raise NotImplementedError by design.

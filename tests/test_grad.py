@@ -147,7 +147,12 @@ BACKWARDS = [
 @pytest.mark.parametrize(("op", "kwargs", "nd"), BACKWARDS, ids=[b[0] for b in BACKWARDS])
 def test_gradient_check_passes_on_every_backward(op, kwargs, nd):
     forward, backward = getattr(cl, op), getattr(cl, op + "_backward")
-    x = rng.permutation(4 * 5**nd).reshape(1, 4, *(5,) * nd) / 7.0  # distinct: no ties
+    # Own seeded generator: the module-level one is also drawn by hypothesis tests, so its
+    # state here would vary from run to run. Distinct values (no ties) of order 1 keep
+    # the outputs small, so rounding in the central differences stays far below rtol.
+    local = np.random.default_rng(sum(map(ord, op)) + nd)
+    size = 4 * 5**nd
+    x = local.permutation(size).reshape(1, 4, *(5,) * nd) / size
     if "pool" in op:
         bkw = {k: v for k, v in kwargs.items() if k != "output_size"}
         check = cl.gradient_check(
@@ -157,7 +162,7 @@ def test_gradient_check_passes_on_every_backward(op, kwargs, nd):
         c_out = 4
         groups = kwargs.get("groups", 1)
         shape = (4, c_out // groups) if "transpose" in op else (c_out, 4 // groups)
-        w, b = normal(*shape, *(2,) * nd), normal(c_out)
+        w, b = local.standard_normal((*shape, *(2,) * nd)), local.standard_normal(c_out)
         check = cl.gradient_check(
             lambda x, w, b: forward(x, w, b, **kwargs),
             lambda g, x, w, b: backward(g, x, w, b, **kwargs),
