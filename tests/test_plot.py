@@ -468,6 +468,16 @@ def test_conv_matrix_transpose_is_conv_transpose2d():
     assert ax_ct.get_xlabel().startswith("Cᵀ (25 × 9)")
 
 
+@pytest.mark.parametrize("transpose", [False, True])
+def test_conv_matrix_caption_fits_in_the_figure(transpose):
+    # Cᵀ of a 4×4 input is only 4 columns wide: its caption used to be cut off on the left
+    fig = plot.conv_matrix((4, 4), transpose=transpose)
+    fig.canvas.draw()
+    box = fig.axes[1].xaxis.label.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.x1 and box.y0 >= 0
+    plt.close(fig)
+
+
 # ----------------------------------------------------------------------------- features
 
 

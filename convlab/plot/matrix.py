@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 
 from .. import conv2d, conv_output_size, conv_transpose2d
 from .. import conv_matrix as _conv_matrix
@@ -14,6 +16,8 @@ from ._grid import NumberGrid
 from ._style import INK, MUTED, Scale, cell_points, new_figure
 
 __all__ = ["conv_matrix"]
+
+LABEL_SIZE = 10.0  # points, the caption under the matrix
 
 
 def conv_matrix(
@@ -91,7 +95,7 @@ def conv_matrix(
         shown, groups = c.T, (w, ow)
         names = (
             "y (output-shaped, flattened)",
-            f"Cᵀ ({c.shape[1]} × {c.shape[0]}): rows are input pixels; "
+            f"Cᵀ ({c.shape[1]} × {c.shape[0]}): rows are input pixels\n"
             "Cᵀ y = conv_transpose2d(y, w)",
             "Cᵀ y",
         )
@@ -113,7 +117,10 @@ def _draw(matrix, vec, result, kernel, names, groups):
     rows, cols = matrix.shape
     kh, kw = kernel.shape
     cell = min(0.42, 10.0 / (cols + 1 + kw + 2), 7.5 / (rows + 1))
-    left, bottom, top, gap = 0.75, 0.75, 0.4, 0.6
+    # a narrow matrix (Cᵀ of a small output) gets margins wide enough for its caption
+    caption = max(_inches(line, LABEL_SIZE) for line in names[1].split("\n"))
+    left = max(0.75, (caption - cols * cell) / 2 + 0.2)
+    bottom, top, gap = 0.6 + 0.2 * names[1].count("\n") + 0.15, 0.4, 0.6
     width = left + cols * cell + gap + cell + gap + kw * cell + 0.3
     height = bottom + rows * cell + 0.12 + cell + top
     fig = new_figure((width, height))
@@ -130,7 +137,7 @@ def _draw(matrix, vec, result, kernel, names, groups):
     NumberGrid(ax_x, vec[None], palette="input", labels=False, title=names[0])
     scale = Scale.of(matrix, palette="kernel")
     NumberGrid(ax_c, matrix, scale=scale, labels=False, hide_zeros=True)
-    ax_c.set_xlabel(names[1], fontsize=10, color=INK, labelpad=4)
+    ax_c.set_xlabel(names[1], fontsize=LABEL_SIZE, color=INK, labelpad=4)
     NumberGrid(ax_y, result[:, None], palette="output", labels=False, title=names[2])
     NumberGrid(ax_w, kernel, scale=scale, labels=False, title="kernel w")
     row_group, col_group = groups
@@ -146,6 +153,12 @@ def _draw(matrix, vec, result, kernel, names, groups):
         (a.x1 + b.x0) / 2, (a.y0 + a.y1) / 2, "=", ha="center", va="center", fontsize=20, color=INK
     )
     return fig
+
+
+def _inches(text: str, size: float) -> float:
+    """Width of one line of text at ``size`` points, in inches (matplotlib's font metrics)."""
+    width, _, _ = TextToPath().get_text_width_height_descent(text, FontProperties(size=size), False)
+    return width / 72
 
 
 def _separators(ax, rows, cols, row_group, col_group):
