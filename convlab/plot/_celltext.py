@@ -18,7 +18,7 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.transforms import IdentityTransform
+from matplotlib.transforms import Bbox, IdentityTransform
 
 __all__ = ["CellTexts"]
 
@@ -98,22 +98,10 @@ class CellTexts(Artist):
     def draw(self, renderer) -> None:
         if not self.get_visible():
             return
-        points = self.get_transform().transform(self.xy) if len(self.xy) else self.xy
+        points = self._points()
         if not isinstance(renderer, RendererAgg):  # vector output: real text
-            for (x, y), s, c, size, it in self._items(points):
-                Text(
-                    x,
-                    y,
-                    s,
-                    fontsize=size,
-                    color=c,
-                    ha=self.ha,
-                    va=self.va,
-                    parse_math=False,
-                    fontstyle="italic" if it else "normal",
-                    transform=IdentityTransform(),
-                    figure=self.figure,
-                ).draw(renderer)
+            for text in self._texts(points):
+                text.draw(renderer)
             return
         gc = renderer.new_gc()
         self._set_gc_clip(gc)
@@ -124,6 +112,36 @@ class CellTexts(Artist):
                 renderer.draw_image(gc, round(x) + dx, round(y) + dy, img)
         gc.restore()
         self.stale = False
+
+    def get_window_extent(self, renderer=None) -> Bbox:
+        """The union of the labels' boxes in display pixels, so that ``bbox_inches="tight"``
+        (what Jupyter's inline backend uses) keeps labels that lie outside the axes."""
+        texts = list(self._texts(self._points())) if self.get_visible() else []
+        if not texts:
+            return Bbox([[0, 0], [0, 0]])  # as Artist does: left out of the tight box
+        if renderer is None:
+            renderer = self.figure.canvas.get_renderer()
+        return Bbox.union([t.get_window_extent(renderer) for t in texts])
+
+    def _points(self) -> np.ndarray:
+        return self.get_transform().transform(self.xy) if len(self.xy) else self.xy
+
+    def _texts(self, points):
+        """One ordinary ``Text`` per non-empty label, in display coordinates."""
+        for (x, y), s, c, size, it in self._items(points):
+            yield Text(
+                x,
+                y,
+                s,
+                fontsize=size,
+                color=c,
+                ha=self.ha,
+                va=self.va,
+                parse_math=False,
+                fontstyle="italic" if it else "normal",
+                transform=IdentityTransform(),
+                figure=self.figure,
+            )
 
     def _items(self, points):
         for p, s, c, size, it in zip(
