@@ -46,3 +46,20 @@ def test_tight_bbox_keeps_the_row_indices_of_padding():
     assert "−1" in rows.strings
     tight = fig.get_tightbbox(renderer)  # inches: what savefig(bbox_inches="tight") keeps
     assert tight.x0 * fig.dpi <= rows.get_window_extent(renderer).x0
+
+
+def test_text_properties_reach_both_the_bitmap_and_the_vector_paths():
+    """props such as fontweight were once dropped silently: bold must look different."""
+    from convlab.plot._celltext import _bitmap
+
+    plain = _bitmap("118", 12, 100, (0, 0, 0, 1), False, "center", "center", ())
+    bold = _bitmap(
+        "118", 12, 100, (0, 0, 0, 1), False, "center", "center", (("fontweight", "bold"),)
+    )
+    assert plain[0].shape != bold[0].shape or not np.array_equal(plain[0], bold[0])
+    fig = plt.figure()
+    texts = CellTexts([(0.5, 0.5)], ["7"], "black", 12, False, props={"fontweight": "bold"})
+    fig.add_artist(texts)
+    [label] = list(texts._texts(texts._points()))
+    assert label.get_fontweight() == "bold"
+    plt.close(fig)

@@ -49,6 +49,7 @@ def _bitmap(
         parse_math=False,
         fontstyle="italic" if italic else "normal",
         transform=IdentityTransform(),
+        **dict(props),
     )
     label.set_figure(_scratch(dpi))
     label.draw(renderer)
@@ -141,6 +142,7 @@ class CellTexts(Artist):
                 fontstyle="italic" if it else "normal",
                 transform=IdentityTransform(),
                 figure=self.figure,
+                **dict(self.props),
             )
 
     def _items(self, points):
