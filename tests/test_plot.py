@@ -414,6 +414,18 @@ def test_gridding_titles_and_holes():
     assert "0 of 289" in good.get_xlabel()
 
 
+def test_gridding_mark_follows_the_coverage_not_the_rule():
+    # [2, 3] passes the HDC rule (M_2 = 3 <= K, gcd 1) yet leaves holes; [1, 3, 1] fails
+    # the rule and has none. The picture must say what the coverage shows.
+    assert convlab.hdc_check([2, 3]) and (convlab.dilation_coverage([2, 3]) == 0).any()
+    assert not convlab.hdc_check([1, 3, 1]) and (convlab.dilation_coverage([1, 3, 1]) > 0).all()
+    fig = plot.gridding([2, 3], [1, 3, 1])
+    holes, full = (ax.get_title().split("\n") for ax in fig.axes)
+    assert holes == ["[2, 3]  ✗ grids", "HDC rule holds: M₂ = 3 ≤ 3, rates share no factor"]
+    assert full == ["[1, 3, 1]  ✓ no holes", "HDC rule fails: M₂ = 5 > K = 3"]
+    assert "40 of 121 pixels unseen" in fig.axes[0].get_xlabel()
+
+
 # ----------------------------------------------------------------------------- transposed
 
 
