@@ -18,7 +18,7 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.transforms import IdentityTransform
+from matplotlib.transforms import Bbox, IdentityTransform
 
 __all__ = ["CellTexts"]
 
@@ -124,6 +124,20 @@ class CellTexts(Artist):
                 renderer.draw_image(gc, round(x) + dx, round(y) + dy, img)
         gc.restore()
         self.stale = False
+
+    def get_window_extent(self, renderer=None) -> Bbox:
+        """The pixels the labels cover, so ``bbox_inches="tight"`` (Jupyter's inline
+        backend) keeps labels drawn outside the axes, such as a grid's row indices."""
+        dpi = self.figure.dpi if self.figure is not None else 100.0
+        points = self.get_transform().transform(self.xy) if len(self.xy) else self.xy
+        boxes = []
+        for (x, y), s, c, size, it in self._items(points):
+            stamp = _bitmap(s, size, dpi, c, it, self.ha, self.va, self.props)
+            if stamp is not None:
+                img, dx, dy = stamp
+                x0, y0 = round(x) + dx, round(y) + dy
+                boxes.append(Bbox.from_bounds(x0, y0, img.shape[1], img.shape[0]))
+        return Bbox.union(boxes) if boxes else Bbox.null()
 
     def _items(self, points):
         for p, s, c, size, it in zip(
