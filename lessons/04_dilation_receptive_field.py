@@ -54,7 +54,7 @@ np.set_printoptions(linewidth=100)
 # Here is the same 3×3 kernel (weights 1 … 9) at dilation 1, 2 and 3:
 
 # %%
-fig = plot.dilated_kernel(3, [1, 2, 3])
+plot.dilated_kernel(3, [1, 2, 3]);
 
 # %% [markdown]
 # A convolution with **dilation** $d$ places its taps $d$ pixels apart. Between two taps
@@ -173,7 +173,7 @@ widgets.conv_explorer(n=7, k=3, dilation=2, padding=0)
 # the third layer see?
 
 # %%
-fig = plot.receptive_field([{"kernel_size": 3}] * 3, input_size=11)
+plot.receptive_field([{"kernel_size": 3}] * 3, input_size=11);
 
 # %% [markdown]
 # The top panel is a 1-D slice of the network: the green unit of layer 3 reads 3 units of
@@ -282,7 +282,7 @@ stem = [
     {"kernel_size": 3, "padding": 1},
     {"kernel_size": 3, "padding": 1},
 ]
-fig = plot.receptive_field(stem, input_size=16, unit=3)
+plot.receptive_field(stem, input_size=16, unit=3);
 
 # %% [markdown]
 # Now build the stack as a real network (random weights, a `tanh` after every layer), bump
@@ -336,7 +336,7 @@ print(changed.astype(int))
 # and no loss of resolution. Four layers already see 31×31:
 
 # %%
-fig = plot.receptive_field([{"kernel_size": 3, "dilation": d} for d in (1, 2, 4, 8)], input_size=33)
+plot.receptive_field([{"kernel_size": 3, "dilation": d} for d in (1, 2, 4, 8)], input_size=33);
 
 # %% [markdown]
 # Each layer reaches twice as far as the one below, and the map has no holes (the palest
@@ -363,7 +363,7 @@ ax.set(xlabel="number of 3×3 layers L", ylabel="receptive field (pixels)", ysca
 ax.set_yticks([3, 10, 30, 100, 300], labels=["3", "10", "30", "100", "300"])
 ax.legend(frameon=False)
 ax.spines[["top", "right"]].set_visible(False)
-fig.tight_layout()
+fig.tight_layout();
 
 # %% [markdown]
 # Two famous uses:
@@ -395,7 +395,7 @@ print(
 # top unit (`convlab.dilation_coverage`); hatched cells are never seen.
 
 # %%
-fig = plot.gridding([2, 2, 2], [1, 2, 5])
+plot.gridding([2, 2, 2], [1, 2, 5]);
 
 # %% [markdown]
 # With $[2, 2, 2]$ every tap offset is a multiple of 2, and a sum of multiples of 2 is a
@@ -485,7 +485,7 @@ for top in ([4, 6], [2, 5]):
     print(f"layers 2, 3 = {top}: offsets {reach.tolist()}, largest gap {np.diff(reach).max()}")
 
 # %%
-fig = plot.gridding([2, 4, 6], [1, 2, 5])
+plot.gridding([2, 4, 6], [1, 2, 5]);
 
 # %% [markdown]
 # **Where the rule is exact.** HDC is a design rule for the setting of the paper: 3×3
