@@ -414,6 +414,32 @@ def test_gridding_titles_and_holes():
     assert "0 of 289" in good.get_xlabel()
 
 
+def test_index_labels_count_in_a_tight_bbox():
+    # Jupyter's inline backend saves with bbox_inches="tight": the row indices drawn left of
+    # the axes (a CellTexts artist) must widen that box, or the notebook crops them.
+    fig = plot.receptive_field([{"kernel_size": 3}] * 2, input_size=12)
+    renderer = fig.canvas.get_renderer()
+    grid_ax = fig.axes[1]
+    index = [a for a in grid_ax.get_children() if a.get_gid() == "index"]
+    assert index
+    left = min(a.get_window_extent(renderer).x0 for a in index)
+    assert left < grid_ax.get_window_extent(renderer).x0 - 5  # pixels
+    tight = fig.get_tightbbox(renderer).transformed(fig.dpi_scale_trans)
+    assert tight.x0 <= left
+
+
+def test_gridding_mark_follows_the_coverage_not_the_rule():
+    # [2, 3] passes the HDC rule (M_2 = 3 <= K, gcd 1) yet leaves holes; [1, 3, 1] fails
+    # the rule and has none. The picture must say what the coverage shows.
+    assert convlab.hdc_check([2, 3]) and (convlab.dilation_coverage([2, 3]) == 0).any()
+    assert not convlab.hdc_check([1, 3, 1]) and (convlab.dilation_coverage([1, 3, 1]) > 0).all()
+    fig = plot.gridding([2, 3], [1, 3, 1])
+    holes, full = (ax.get_title().split("\n") for ax in fig.axes)
+    assert holes == ["[2, 3]  ✗ grids", "HDC rule holds: M₂ = 3 ≤ 3, rates share no factor"]
+    assert full == ["[1, 3, 1]  ✓ no holes", "HDC rule fails: M₂ = 5 > K = 3"]
+    assert "40 of 121 pixels unseen" in fig.axes[0].get_xlabel()
+
+
 # ----------------------------------------------------------------------------- transposed
 
 

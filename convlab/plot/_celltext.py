@@ -115,14 +115,19 @@ class CellTexts(Artist):
         self.stale = False
 
     def get_window_extent(self, renderer=None) -> Bbox:
-        """The union of the labels' boxes in display pixels, so that ``bbox_inches="tight"``
-        (what Jupyter's inline backend uses) keeps labels that lie outside the axes."""
-        texts = list(self._texts(self._points())) if self.get_visible() else []
-        if not texts:
-            return Bbox([[0, 0], [0, 0]])  # as Artist does: left out of the tight box
-        if renderer is None:
-            renderer = self.figure.canvas.get_renderer()
-        return Bbox.union([t.get_window_extent(renderer) for t in texts])
+        """The pixels the labels cover (the cached bitmaps ``draw`` stamps), so that
+        ``bbox_inches="tight"`` (Jupyter's inline backend) keeps labels drawn outside the
+        axes, such as a grid's row indices."""
+        dpi = self.figure.dpi if self.figure is not None else 100.0
+        points = self._points()
+        boxes = []
+        for (x, y), s, c, size, it in self._items(points):
+            stamp = _bitmap(s, size, dpi, c, it, self.ha, self.va, self.props)
+            if stamp is not None:
+                img, dx, dy = stamp
+                x0, y0 = round(x) + dx, round(y) + dy
+                boxes.append(Bbox.from_bounds(x0, y0, img.shape[1], img.shape[0]))
+        return Bbox.union(boxes) if boxes else Bbox.null()
 
     def _points(self) -> np.ndarray:
         return self.get_transform().transform(self.xy) if len(self.xy) else self.xy
