@@ -127,7 +127,7 @@ class CellTexts(Artist):
                 img, dx, dy = stamp
                 x0, y0 = round(x) + dx, round(y) + dy
                 boxes.append(Bbox.from_bounds(x0, y0, img.shape[1], img.shape[0]))
-        return Bbox.union(boxes) if boxes else Bbox.null()
+        return Bbox.union(boxes) if boxes else Bbox([[0, 0], [0, 0]])  # left out when tight
 
     def _points(self) -> np.ndarray:
         return self.get_transform().transform(self.xy) if len(self.xy) else self.xy
