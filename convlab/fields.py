@@ -186,13 +186,18 @@ def dilation_coverage(dilations: Sequence[int], kernel_size: int = 3, ndim: int 
 
 @dataclass(frozen=True)
 class HDCResult:
-    """Verdict of :func:`hdc_check`; truthy when the stack has no gridding."""
+    """Verdict of :func:`hdc_check`: truthy when the stack satisfies the HDC rule.
+
+    ``unseen`` is the measured truth beside it: how many pixels of one row of the
+    receptive field no path reaches (0 means no gridding).
+    """
 
     ok: bool
     dilations: tuple[int, ...]
     kernel_size: int
     M: tuple[int, ...]  # M_1 .. M_n, the maximum distance between two nonzero taps
     gcd: int
+    unseen: int
     reason: str
 
     def __bool__(self) -> bool:
@@ -203,7 +208,7 @@ class HDCResult:
 
 
 def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCResult:
-    """Does a stack of dilated convolutions avoid gridding? The HDC rule, explained.
+    """Does a stack of dilated convolutions satisfy the HDC rule? With the reason, and a check.
 
     Parameters
     ----------
@@ -215,8 +220,9 @@ def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCResult:
     Returns
     -------
     HDCResult
-        Truthy when both conditions hold; ``str(result)`` says why or why not, and
-        ``result.M`` holds ``M_1 .. M_n``.
+        Truthy when both conditions hold; ``str(result)`` says why or why not,
+        ``result.M`` holds ``M_1 .. M_n`` and ``result.unseen`` the pixels of one row of
+        the receptive field that no path reaches (from :func:`dilation_coverage`).
 
     Notes
     -----
@@ -225,12 +231,23 @@ def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCResult:
     for :math:`M_2 \\le K`; and the rates must not share a common factor > 1, otherwise
     every path steps in multiples of it and the other pixels are never seen.
 
+    The rule is a design guide for rates that start at 1 and never decrease (the
+    sawtooth groups of the paper, e.g. [1, 2, 5]); there it agrees with the holes in
+    :func:`dilation_coverage`. Outside that setting it can be wrong both ways ([2, 3]
+    passes yet leaves holes; [1, 3, 1] fails yet has none), and the verdict says so.
+
     Examples
     --------
     >>> bool(hdc_check([1, 2, 5])), bool(hdc_check([2, 4, 6]))
     (True, False)
     >>> print(hdc_check([2, 4, 6]))
     [2, 4, 6] grids with K=3: M_2 = 4 > K = 3, and every rate is a multiple of 2
+
+    Outside the rule's setting, trust the measured holes:
+
+    >>> check = hdc_check([2, 3])
+    >>> bool(check), check.unseen
+    (True, 2)
     """
     rates, k = _dilations("hdc_check", dilations, kernel_size)
     m = [rates[-1]]
@@ -250,4 +267,9 @@ def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCResult:
         reason = f"{name} satisfies HDC with K={k}: M_2 = {m[1]} <= {k}, rates share no factor"
     else:
         reason = f"{name} is a single undilated layer: nothing to grid"
-    return HDCResult(not problems, rates, k, tuple(m), common, reason)
+    row = dilation_coverage(rates, k, ndim=1)
+    unseen = int(np.count_nonzero(row == 0))
+    if (unseen > 0) == (not problems):  # the rule and the measured coverage disagree
+        seen = f"{unseen} of {row.size} pixels are unseen" if unseen else "no pixel is unseen"
+        reason += f"; but {seen}: the rule assumes rates that start at 1 and never decrease"
+    return HDCResult(not problems, rates, k, tuple(m), common, unseen, reason)

@@ -175,3 +175,22 @@ def test_dilation_coverage_counts_paths():
     assert (cov > 0).all()
     grid = cl.dilation_coverage([2, 2, 2])
     assert (grid[1::2, :] == 0).all() and (grid[:, 1::2] == 0).all()
+
+
+@pytest.mark.parametrize(
+    ("rates", "ok", "unseen", "note"),
+    [
+        ([1, 2, 5], True, 0, None),
+        ([2, 4, 6], False, 12, None),
+        ([2, 3], True, 2, "2 of 11 pixels are unseen"),  # passes the rule, has holes
+        ([1, 3, 1], False, 0, "no pixel is unseen"),  # fails the rule, has none
+    ],
+)
+def test_hdc_verdict_says_when_the_rule_and_the_coverage_disagree(rates, ok, unseen, note):
+    verdict = cl.hdc_check(rates)
+    assert bool(verdict) is ok
+    assert verdict.unseen == unseen == int((cl.dilation_coverage(rates, ndim=1) == 0).sum())
+    if note:
+        assert note in str(verdict) and "start at 1 and never decrease" in str(verdict)
+    else:
+        assert "but" not in str(verdict)

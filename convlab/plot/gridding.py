@@ -74,7 +74,9 @@ def draw_coverage(ax, dilations: list[int], cov: np.ndarray, verdict: Any) -> Nu
     # The mark comes from the coverage itself: the HDC rule is exact only for 3×3 kernels
     # and rates that start at 1 and never decrease ([2, 3] passes it and still has holes).
     mark = "✗ grids" if holes else "✓ no holes"
-    why = str(verdict).split(": ", 1)[-1].replace("<=", "≤").replace("M_2", "M₂")
+    # the rule's own reason; the picture shows the measured holes itself (the mark above)
+    rule_reason = str(verdict).split("; but ", 1)[0]
+    why = rule_reason.split(": ", 1)[-1].replace("<=", "≤").replace("M_2", "M₂")
     rule = "HDC rule holds" if verdict else "HDC rule fails"
     ax.set_title(
         f"{dilations}  {mark}\n{rule}: {why}", fontsize=10, color=BAD if holes else GOOD, pad=6
