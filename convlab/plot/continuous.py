@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import convolve, correlate
 from .._validation import as_float_array, check_bool, check_ndim, fail, positive_float
@@ -171,11 +172,13 @@ def flip_and_slide(
         frameon=False,
         bbox_to_anchor=(0.5, 1 - 0.08 / height),
     )
-    for ax in axes:
+    for c, ax in enumerate(axes):
         ax.set_xlim(s[0], s[-1])
         ax.set_ylim(low - 0.08 * peak, 1.3 * peak)
         ax.set_xlabel("s", fontsize=9, color=MUTED, labelpad=1)
-        ax.tick_params(labelsize=8, colors=MUTED)
+        ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
+        ax.yaxis.set_major_locator(MaxNLocator(3))
+        ax.tick_params(labelsize=8, colors=MUTED, labelleft=c == 0)  # one shared y scale
         ax.spines[["top", "right"]].set_visible(False)
 
     t_all = (np.arange(len(out)) + first) * dt
