@@ -62,7 +62,7 @@ rng = np.random.default_rng(0)
 # %%
 x = np.arange(1.0, 26.0).reshape(5, 5)
 w = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, -1.0]])
-fig = plot.conv_step(x, w, 1, 1)
+plot.conv_step(x, w, 1, 1);
 
 # %% [markdown]
 # The kernel lies on the input **as it is**: its top-left weight 1 meets the top-left cell
@@ -74,7 +74,7 @@ fig = plot.conv_step(x, w, 1, 1)
 # and its top-left 1 meets 19. Same input, same kernel, different numbers.
 
 # %%
-fig = plot.conv_step(x, w, 1, 1, convolution=True)
+plot.conv_step(x, w, 1, 1, convolution=True);
 
 # %% [markdown]
 # Both are called "convolution" somewhere. The rest of this lesson is about which is
@@ -96,7 +96,7 @@ fig = plot.conv_step(x, w, 1, 1, convolution=True)
 # $\int x(s)\,w(t-s)\,ds$, and the bottom panel collects those areas for every $t$.
 
 # %%
-fig = plot.flip_and_slide(convolution=True)
+plot.flip_and_slide(convolution=True);
 
 # %% [markdown]
 # **Cross-correlation** slides the kernel without flipping it:
@@ -110,7 +110,7 @@ fig = plot.flip_and_slide(convolution=True)
 # lopsided $x$ the two curves differ in shape too.)
 
 # %%
-fig = plot.flip_and_slide(convolution=False)
+plot.flip_and_slide(convolution=False);
 
 # %% [markdown]
 # For the box and the ramp you can do the integrals by hand: $(x * w)(t) = t - t^2/2$ on
@@ -249,7 +249,7 @@ plot.grid(
     title="conv2d: rot180(w)",
 )
 plot.grid(convlab.convolve2d(delta, w, mode="same"), axes[3], title="convolve2d: w")
-fig.subplots_adjust(left=0.03, right=0.99, wspace=0.35, top=0.8, bottom=0.05)
+fig.subplots_adjust(left=0.03, right=0.99, wspace=0.35, top=0.8, bottom=0.05);
 
 # %% [markdown]
 # When does the rotation not matter? When the kernel **is its own rotation**. Box blurs,
@@ -427,7 +427,7 @@ edge_kernels = {
     "sobel_y": kernels.sobel_y(),
     "laplacian": kernels.laplacian(),
 }
-fig = plot.feature_maps(edge_kernels, face, ncols=4, panel=1.8)
+plot.feature_maps(edge_kernels, face, ncols=4, panel=1.8);
 
 # %% [markdown]
 # - **sobel_x** $= [1, 2, 1]^\top [-1, 0, 1]$: a horizontal derivative (right minus left),
@@ -464,7 +464,7 @@ axes[1].set_title("edge strength √(gx² + gy²)", fontsize=10)
 for ax in axes:
     ax.set_xticks([])
     ax.set_yticks([])
-fig.tight_layout()
+fig.tight_layout();
 
 # %% [markdown]
 # ### What a feature map is
