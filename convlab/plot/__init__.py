@@ -7,6 +7,7 @@ pictures come from convlab's own ops, so what you see is what the library comput
 
 from ._grid import cell_texts
 from .animation import SlidingAnimation, animate, save_gif, to_html
+from .continuous import flip_and_slide
 from .features import feature_maps
 from .fields import dilated_kernel, receptive_field
 from .gridding import gridding
@@ -24,6 +25,7 @@ __all__ = [
     "conv_step",
     "dilated_kernel",
     "feature_maps",
+    "flip_and_slide",
     "grid",
     "gridding",
     "padding_modes",
