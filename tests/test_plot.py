@@ -8,6 +8,7 @@ where one exists, an independent oracle (scipy).
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 
@@ -567,3 +568,13 @@ def test_cell_numbers_stay_text_in_vector_output():
     plot.conv_step(X5[:3, :3], np.ones((2, 2))).savefig(buf, format="svg")
     svg = buf.getvalue().decode()
     assert "<image" not in svg  # the bitmap cache is for raster output only
+
+
+def test_animation_player_works_offline():
+    """matplotlib's player links Font Awesome from a CDN; offline its buttons were blank."""
+    html = plot.animate(np.arange(16.0).reshape(4, 4), np.ones((2, 2))).to_html()
+    assert "://" not in html  # nothing fetched from the network
+    assert "fa-" not in html  # every icon replaced by a Unicode symbol
+    for title in ("Play", "Pause", "Next frame", "Previous frame", "First frame", "Last frame"):
+        button = re.search(rf'title="{title}"[^>]*>\s*([^<\s]+)\s*</button>', html)
+        assert button, title

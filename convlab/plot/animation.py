@@ -7,6 +7,7 @@ and the matplotlib animation is only built when you export, so nothing is left u
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from matplotlib.animation import FuncAnimation, PillowWriter
@@ -17,6 +18,21 @@ from ._picture import StepPicture, panel_size
 from ._window import KINDS, conv_window, pool_window
 
 __all__ = ["SlidingAnimation", "animate", "save_gif", "to_html"]
+
+
+# Unicode stand-ins for the Font Awesome icons of matplotlib's JS player (offline-safe);
+# U+FE0E asks for the text, not the emoji, form of the symbol
+_ICONS = {
+    "minus": "−",
+    "plus": "+",
+    "fast-backward": "⏮\ufe0e",
+    "step-backward": "‹",
+    "play fa-flip-horizontal": "◀\ufe0e",
+    "pause": "⏸\ufe0e",
+    "play": "▶\ufe0e",
+    "step-forward": "›",
+    "fast-forward": "⏭\ufe0e",
+}
 
 
 class SlidingAnimation:
@@ -54,8 +70,19 @@ class SlidingAnimation:
         return path
 
     def to_html(self) -> str:
-        """A self-contained HTML player (frames embedded as PNG) with play/step buttons."""
-        return self.animation().to_jshtml(default_mode="loop")
+        """A self-contained HTML player (frames embedded as PNG) with play/step buttons.
+
+        Works offline: matplotlib's player draws its buttons with Font Awesome icons
+        loaded from a CDN, so without a network they would be blank; they are replaced
+        here by Unicode symbols and the stylesheet link is dropped.
+        """
+        html = self.animation().to_jshtml(default_mode="loop")
+        html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html)
+        return re.sub(
+            r'<i class="fa fa-([a-z -]+)"></i>',
+            lambda m: _ICONS.get(m.group(1), m.group(1)),
+            html,
+        )
 
     def _repr_html_(self) -> str:
         return self.to_html()
