@@ -230,6 +230,22 @@ def check_position(func: str, position: tuple[int, ...], out: tuple[int, ...]) -
     return pos
 
 
+def check_index(func: str, name: str, value: Any, size: int, what: str) -> int:
+    """One int in ``0 .. size - 1``, e.g. which of a layer's ``size`` filters to draw.
+
+    >>> check_index("channel_sum", "out_channel", 1, 2, "the weight's C_out")
+    1
+    """
+    (i,) = int_tuple(func, name, value, 1, minimum=0)
+    if i >= size:
+        raise fail(
+            func,
+            f"{name} must be < {size} ({what}); got {name}={i}",
+            f"Pick {name} between 0 and {size - 1}",
+        )
+    return i
+
+
 def int_or_none(func: str, name: str, value: Any, *, minimum: int = 1) -> int | None:
     """``None`` or one int ``>= minimum`` (e.g. ``divisor_override``)."""
     if value is None:
