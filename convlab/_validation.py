@@ -320,11 +320,15 @@ def check_weight(func: str, x: np.ndarray, w: np.ndarray, nd: int, groups: int, 
             f"{w.shape} ({w.shape[0]} output channels)",
         )
     if w.shape[1] * groups != c_in:
+        channels_last = x.shape[-1] == w.shape[1] * groups  # e.g. NHWC from TensorFlow
         raise fail(
             func,
             f"weight of shape {w.shape} with groups={groups} expects input with "
             f"{w.shape[1] * groups} channels; got {c_in} channels (input shape {x.shape})",
-            "The weight is laid out (C_out, C_in/groups, *kernel): check C_in and groups",
+            "The input looks channels-last (TensorFlow's default, e.g. NHWC); convlab, like "
+            f"PyTorch, wants channels first: np.moveaxis(x, -1, {-(nd + 1)})"
+            if channels_last
+            else "The weight is laid out (C_out, C_in/groups, *kernel): check C_in and groups",
         )
 
 
