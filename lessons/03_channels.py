@@ -59,7 +59,7 @@ rng = np.random.default_rng(0)
 x = rng.integers(0, 4, (3, 4, 4)).astype(float)  # (C_in, H, W): 3 channels of 4×4
 w = rng.integers(-1, 2, (2, 3, 2, 2)).astype(float)  # (C_out, C_in, kH, kW): 2 filters
 b = np.array([1.0, -2.0])  # one bias per filter
-fig = plot.channel_sum(x, w, b, out_channel=0)
+plot.channel_sum(x, w, b, out_channel=0);
 
 # %% [markdown]
 # In symbols, for an input with $C_{in}$ channels and filter $o$ of size
@@ -112,7 +112,7 @@ print("y[1] =\n", y[1])
 # filter sees every input channel) but *local in space* (a $k \times k$ window).
 
 # %%
-fig = plot.channel_groups(4, 6, kernel_size=3, groups=1)
+plot.channel_groups(4, 6, kernel_size=3, groups=1);
 
 # %% [markdown]
 # ## 3 · The 1×1 convolution: a dense layer at every pixel
@@ -188,7 +188,7 @@ print(f"the same conv on 224×224:   {conv:>12,}   (a dense layer: {big_dense:.2
 # divide both $C_{in}$ and $C_{out}$.
 
 # %%
-fig = plot.channel_groups(4, 6, kernel_size=3, groups=2)
+plot.channel_groups(4, 6, kernel_size=3, groups=2);
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -341,7 +341,7 @@ for ax, im, title in zip(
     ax.imshow(im, cmap="gray", vmin=0, vmax=1)
     ax.set_title(title, fontsize=9.5)
     ax.set_axis_off()
-fig.tight_layout()
+fig.tight_layout();
 
 # %% [markdown]
 # convlab (like PyTorch) expects channels first. Hand it a channels-last image and it
@@ -374,7 +374,7 @@ bank[1, :, 1, 1] = [1.0, -1.0, 0.0]
 bank[2, :, 1, 1] = [-0.5, -0.5, 1.0]
 bank[3, 0] = convlab.kernels.sobel_y()
 bank[4] = np.random.default_rng(4).normal(scale=0.3, size=(3, 3, 3))
-fig = plot.feature_maps(bank, photo(gray=False, size=96), ncols=3, panel=1.6)
+plot.feature_maps(bank, photo(gray=False, size=96), ncols=3, panel=1.6);
 
 # %% [markdown]
 # Red is positive, blue negative. The layer's output is these 5 maps stacked,

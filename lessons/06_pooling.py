@@ -78,10 +78,10 @@ x = np.array(
         [1.0, 0.0, 2.0, 8.0, 4.0, 1.0],
     ]
 )
-fig = plot.pool_step(x, 2, 0, 1, mode="max")
+plot.pool_step(x, 2, 0, 1, mode="max");
 
 # %%
-fig = plot.pool_step(x, 2, 0, 1, mode="avg")
+plot.pool_step(x, 2, 0, 1, mode="avg");
 
 # %% [markdown]
 # For one channel, window size $k$, stride $s$ and no padding,
@@ -192,7 +192,7 @@ print("max_pool2d agrees:", max_pool2d(np.ones((1, 5, 5)), 2, padding=1, ceil_mo
 
 # %%
 x5 = rng.integers(0, 10, (5, 5)).astype(float)
-fig = plot.pool_step(x5, 2, 2, 2, stride=2, ceil_mode=True)
+plot.pool_step(x5, 2, 2, 2, stride=2, ceil_mode=True);
 
 # %% [markdown]
 # With `padding=1` instead, windows start at $-1, 1, 3$ (input coordinates) and end
@@ -253,7 +253,7 @@ print(
 # four real cells, divided by 9:
 
 # %%
-fig = plot.pool_step(x5, 3, 0, 0, stride=2, padding=1, mode="avg", count_include_pad=True)
+plot.pool_step(x5, 3, 0, 0, stride=2, padding=1, mode="avg", count_include_pad=True);
 
 # %% [markdown]
 # ## 6 · Where was the maximum? `return_indices` and `max_unpool2d`
@@ -279,7 +279,7 @@ print("max_unpool2d:\n", restored[0, 0])
 
 # %%
 maxima = [divmod(int(i), 6) for i in idx[0, 0].ravel()]
-fig = plot.grid(x, highlight=maxima, title="input: the cells max_unpool2d restores")
+plot.grid(x, highlight=maxima, title="input: the cells max_unpool2d restores");
 
 # %% [markdown]
 # The indices are positions in the plane that was pooled, so unpooling must rebuild a
@@ -383,7 +383,7 @@ for (u, s, name), row in zip(rows, axes, strict=True):
         ax.imshow(im, cmap="magma", vmin=0, vmax=top, interpolation="nearest")
         ax.set_title(title, fontsize=10)
         ax.set_axis_off()
-fig.tight_layout()
+fig.tight_layout();
 
 # %% [markdown]
 # How much does the output change? The relative change $\lVert f(x) - f(x') \rVert /
