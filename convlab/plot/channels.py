@@ -113,7 +113,9 @@ def channel_sum(x: Any, weight: Any, bias: Any = None, out_channel: int = 0, *, 
         )
         for col, op in ((1, "⋆"), (2, "=")):
             x0, y_mid = place(col, c)
-            write(x0 - gap / 2, y_mid - row_h / 2, op)
+            write(
+                x0 - gap / 2, y_mid - row_h / 2, op, 26 if op == "⋆" else 18
+            )  # ⋆ is a small glyph
         if c:
             x0, y_mid = place(2, c)
             write(x0 + ow * cell / 2, y_mid + row_gap / 2 + 0.08, "+", 16)
