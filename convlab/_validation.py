@@ -230,6 +230,22 @@ def check_position(func: str, position: tuple[int, ...], out: tuple[int, ...]) -
     return pos
 
 
+def check_index(func: str, name: str, value: Any, size: int, what: str) -> int:
+    """One int in ``0 .. size - 1``, e.g. which of a layer's ``size`` filters to draw.
+
+    >>> check_index("channel_sum", "out_channel", 1, 2, "the weight's C_out")
+    1
+    """
+    (i,) = int_tuple(func, name, value, 1, minimum=0)
+    if i >= size:
+        raise fail(
+            func,
+            f"{name} must be < {size} ({what}); got {name}={i}",
+            f"Pick {name} between 0 and {size - 1}",
+        )
+    return i
+
+
 def int_or_none(func: str, name: str, value: Any, *, minimum: int = 1) -> int | None:
     """``None`` or one int ``>= minimum`` (e.g. ``divisor_override``)."""
     if value is None:
@@ -304,11 +320,15 @@ def check_weight(func: str, x: np.ndarray, w: np.ndarray, nd: int, groups: int, 
             f"{w.shape} ({w.shape[0]} output channels)",
         )
     if w.shape[1] * groups != c_in:
+        channels_last = x.shape[-1] == w.shape[1] * groups  # e.g. NHWC from TensorFlow
         raise fail(
             func,
             f"weight of shape {w.shape} with groups={groups} expects input with "
             f"{w.shape[1] * groups} channels; got {c_in} channels (input shape {x.shape})",
-            "The weight is laid out (C_out, C_in/groups, *kernel): check C_in and groups",
+            "The input looks channels-last (TensorFlow's default, e.g. NHWC); convlab, like "
+            f"PyTorch, wants channels first: np.moveaxis(x, -1, {-(nd + 1)})"
+            if channels_last
+            else "The weight is laid out (C_out, C_in/groups, *kernel): check C_in and groups",
         )
 
 

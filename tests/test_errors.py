@@ -20,6 +20,12 @@ CASES = [
         r"^conv2d: weight of shape \(1, 2, 3, 3\) with groups=1 expects input with 2 channels; got 1 channels.*C_in/groups",
     ),
     (
+        "channels-last input (NHWC)",
+        lambda: cl.conv2d(np.ones((1, 8, 8, 3)), np.ones((4, 3, 3, 3))),
+        ValueError,
+        r"^conv2d: weight of shape \(4, 3, 3, 3\) with groups=1 expects input with 3 channels; got 8 channels \(input shape \(1, 8, 8, 3\)\)\. The input looks channels-last \(TensorFlow's default, e\.g\. NHWC\); convlab, like PyTorch, wants channels first: np\.moveaxis\(x, -1, -3\)$",
+    ),
+    (
         "groups do not divide out",
         lambda: cl.conv2d(np.ones((1, 4, 4, 4)), np.ones((3, 2, 3, 3)), groups=2),
         ValueError,

@@ -7,11 +7,13 @@ pictures come from convlab's own ops, so what you see is what the library comput
 
 from ._grid import cell_texts
 from .animation import SlidingAnimation, animate, save_gif, to_html
+from .channels import channel_sum
 from .continuous import flip_and_slide
 from .features import feature_maps
 from .fields import dilated_kernel, receptive_field
 from .gridding import gridding
 from .grids import grid, padding_modes
+from .groups import channel_groups
 from .matrix import conv_matrix
 from .step import StepPicture, conv_step, pool_step
 from .transposed import transposed_stamps
@@ -21,6 +23,8 @@ __all__ = [
     "StepPicture",
     "animate",
     "cell_texts",
+    "channel_groups",
+    "channel_sum",
     "conv_matrix",
     "conv_step",
     "dilated_kernel",

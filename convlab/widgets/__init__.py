@@ -6,6 +6,7 @@ state in plain attributes (``state``, ``output``, ``formula``, ``message``, ``fi
 for tests and for learners who want the numbers.
 """
 
+from .channels import ChannelsExplorer, channels_explorer
 from .conv import ConvExplorer, PoolExplorer, conv_explorer, pool_explorer
 from .dilation import DilationExplorer, dilation_explorer
 from .padding import PaddingExplorer, padding_explorer
@@ -13,12 +14,14 @@ from .playground import KernelPlayground, kernel_playground
 from .transpose import TransposeExplorer, transpose_explorer
 
 __all__ = [
+    "ChannelsExplorer",
     "ConvExplorer",
     "DilationExplorer",
     "KernelPlayground",
     "PaddingExplorer",
     "PoolExplorer",
     "TransposeExplorer",
+    "channels_explorer",
     "conv_explorer",
     "dilation_explorer",
     "kernel_playground",
