@@ -578,3 +578,11 @@ def test_animation_player_works_offline():
     for title in ("Play", "Pause", "Next frame", "Previous frame", "First frame", "Last frame"):
         button = re.search(rf'title="{title}"[^>]*>\s*([^<\s]+)\s*</button>', html)
         assert button, title
+
+
+def test_animation_html_is_deterministic():
+    """Re-executing a lesson must not change its committed notebook."""
+    a = plot.animate(np.ones((4, 4)), mode="max", kernel_size=2)
+    b = plot.animate(np.arange(16.0).reshape(4, 4), mode="max", kernel_size=2)
+    assert a.to_html() == a.to_html()
+    assert a.to_html() != b.to_html()

@@ -7,6 +7,7 @@ and the matplotlib animation is only built when you export, so nothing is left u
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -78,11 +79,17 @@ class SlidingAnimation:
         """
         html = self.animation().to_jshtml(default_mode="loop")
         html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html)
-        return re.sub(
+        html = re.sub(
             r'<i class="fa fa-([a-z -]+)"></i>',
             lambda m: _ICONS.get(m.group(1), m.group(1)),
             html,
         )
+        # matplotlib names the player with a random uuid; a digest of the content keeps
+        # re-executed notebooks byte-identical (two identical players may share it: the
+        # second then drives the first, which shows the same frames anyway)
+        (uid,) = set(re.findall(r"anim([0-9a-f]{32})", html))
+        digest = hashlib.sha256(html.replace(uid, "").encode()).hexdigest()[:32]
+        return html.replace(uid, digest)
 
     def _repr_html_(self) -> str:
         return self.to_html()
