@@ -8,6 +8,7 @@ and the matplotlib animation is only built when you export, so nothing is left u
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from typing import Any
 
@@ -20,6 +21,8 @@ from ._window import KINDS, conv_window, pool_window
 
 __all__ = ["SlidingAnimation", "animate", "save_gif", "to_html"]
 
+
+_PLAYERS = itertools.count()  # players made so far (see SlidingAnimation.to_html)
 
 # Unicode stand-ins for the Font Awesome icons of matplotlib's JS player (offline-safe);
 # U+FE0E asks for the text, not the emoji, form of the symbol
@@ -84,12 +87,12 @@ class SlidingAnimation:
             lambda m: _ICONS.get(m.group(1), m.group(1)),
             html,
         )
-        # matplotlib names the player with a random uuid; a digest of the content keeps
-        # re-executed notebooks byte-identical (two identical players may share it: the
-        # second then drives the first, which shows the same frames anyway)
+        # matplotlib names the player with a random uuid; a digest of the content and of
+        # how many players this process made keeps re-executed notebooks byte-identical
+        # and two players of the same animation apart
         (uid,) = set(re.findall(r"anim([0-9a-f]{32})", html))
-        digest = hashlib.sha256(html.replace(uid, "").encode()).hexdigest()[:32]
-        return html.replace(uid, digest)
+        seed = f"{next(_PLAYERS)}:{html.replace(uid, '')}"
+        return html.replace(uid, hashlib.sha256(seed.encode()).hexdigest()[:32])
 
     def _repr_html_(self) -> str:
         return self.to_html()
