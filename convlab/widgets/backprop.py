@@ -169,11 +169,13 @@ class BackpropExplorer(Explorer):
         title_room, label_room = 0.62, 0.3
         cell = min(0.42, (height / 2 - title_room - label_room) / nrow)
         kw = dict(fig=self.figure, cell=cell, left=0.75, gap=0.75)
-        reuse = blank_axes(self.figure, 2 * len(shapes))
-        _, top, _ = panel_row(shapes, top=title_room, bottom=height / 2, reuse=reuse, **kw)
+        reuse = blank_axes(self.figure, 6)  # always 6: switching modes creates no axes
+        _, top, _ = panel_row(shapes, top=title_room, bottom=height / 2, reuse=reuse[:3], **kw)
         _, bottom, _ = panel_row(
-            shapes, top=height / 2 + title_room, bottom=0.1, reuse=reuse[len(shapes) :], **kw
+            shapes, top=height / 2 + title_room, bottom=0.1, reuse=reuse[3:], **kw
         )
+        for ax in self.figure.axes:
+            ax.set_visible(ax in top or ax in bottom)
         names = ("x", "w", "y") if conv else ("x", "y")
         self.axes = dict(zip(names, top, strict=True))
         self.axes.update(zip(("dx", "dw", "g") if conv else ("dx", "g"), bottom, strict=True))
