@@ -119,9 +119,9 @@ print("dL/dx", gx.shape, "  dL/dw", gw.shape, "  dL/db", gbias.shape)
 #   window of $x$.
 # - Set **input size n** to 6 and **stride s** to 2: row 5 and column 5 turn grey. No
 #   window reads them, so their gradient is 0 whatever $g$ is.
-# - Set **padding p** to 1: part of the stamp lands on the padding (hatched). The padding
-#   is a constant, so that gradient is simply dropped.
-# - Switch to **g = ones**: every output sends 1 and the stamps add up where windows
+# - Set **padding p** to 1 and **output row i** to 0: the top of the stamp lands on the
+#   padding (hatched). The padding is a constant, so that gradient is simply dropped.
+# - Switch to **g = 1 everywhere**: every output sends 1 and the stamps add up where windows
 #   overlap.
 # - Switch to **max_pool2d**: the 1 goes to the ringed maximum and nowhere else; with
 #   **avg_pool2d** it is shared equally, $1/k^2$ per cell.
@@ -144,11 +144,12 @@ g2 = np.array([[1.0, -1.0], [2.0, 0.5]])
 fig = cplot.transposed_stamps(g2, w, stride=2)
 
 # %% [markdown]
-# (The picture names the transposed convolution's input $x$, as in lesson 5: here that
-# input is $g$.) The "sum of stamps" is $\partial L/\partial x$. In lesson 5 the convolution was a matrix,
-# $\mathrm{vec}(y) = C\, \mathrm{vec}(x)$, so the chain rule gives
-# $\partial L/\partial x = C^\top g$ — and $C^\top$ *is* the transposed convolution. Three
-# routes, one answer (the last one is the slow loop definition in `convlab.reference`):
+# (The picture names the transposed convolution's input $x$, as lesson 5 did; here that
+# input is $g$.) The "sum of stamps" is $\partial L/\partial x$. In lesson 5 the
+# convolution was a matrix, $\mathrm{vec}(y) = C\, \mathrm{vec}(x)$, so the chain rule
+# gives $\partial L/\partial x = C^\top g$ — and $C^\top$ *is* the transposed
+# convolution. Three routes, one answer (the last one is the slow loop definition in
+# `convlab.reference`):
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -408,10 +409,11 @@ fig = cplot.grid(
 # \frac{\varepsilon^2}{6} f'''(a) + O(\varepsilon^4).$$
 #
 # In the **central** difference the $f''$ terms cancel, so its error shrinks like
-# $\varepsilon^2$ instead of $\varepsilon$. But $\varepsilon$ cannot go to 0: $f$ is computed to about
-# $10^{-16}$ relative precision, and dividing that rounding error by $\varepsilon$ blows
-# it up. Measure it on a small conv net, $L(x) = \sum \tanh(\mathrm{conv2d}(x, w)) \cdot R$
-# (a random $R$ weighs the outputs), whose exact gradient is
+# $\varepsilon^2$ instead of $\varepsilon$. But $\varepsilon$ cannot go to 0: $f$ is
+# computed to about $10^{-16}$ relative precision, and dividing that rounding error by
+# $\varepsilon$ blows it up. Measure it on a small conv net,
+# $L(x) = \sum \tanh(\mathrm{conv2d}(x, w)) \cdot R$ (a random $R$ weighs the outputs),
+# whose exact gradient is
 # `conv2d_backward((1 - tanh²) · R, x, w)` by the chain rule:
 
 # %%
@@ -448,9 +450,9 @@ ax.grid(True, which="major", alpha=0.3)
 # left of it, rounding error grows like $1/\varepsilon$. The central difference bottoms
 # out near $\varepsilon \approx 10^{-5}$ with an error around $10^{-11}$, about a thousand
 # times smaller than the best forward difference (near $\varepsilon \approx 10^{-8}$).
-# That is why gradient checkers use central
-# differences in float64, with $\varepsilon \approx 10^{-6}$ (in float32, rounding is
-# $10^{9}$ times worse: check in float64 when you can).
+# That is why gradient checkers use central differences in float64, with
+# $\varepsilon \approx 10^{-6}$ (float32 rounds about $10^{9}$ times more coarsely:
+# check in float64 when you can).
 #
 # `convlab.gradient_check(f, backward, *arrays)` does this for every entry of every array.
 # For an `f` with an array output it checks $S = \sum f(\dots) \cdot R$ for a random $R$,
@@ -685,12 +687,16 @@ for o, ax in enumerate(axes.ravel()):
     cplot.grid(np.round(filters[o], 1), ax=ax, labels=False, title=f"filter {o}")
 
 # %% [markdown]
-# And what they make of one test digit (`convlab.plot.feature_maps` runs each filter over
-# the image with `conv2d`): many respond to strokes of one orientation, i.e. they are
-# oriented edge detectors, learned from 1,438 examples.
+# And what they make of a test digit the model reads correctly (`convlab.plot.feature_maps`
+# runs each filter over the image with `conv2d`; red > 0 > blue). Several respond to
+# strokes of one orientation: oriented edge detectors, like the Sobel kernels of lesson 1,
+# but learned from 1,438 examples.
 
 # %%
-fig = cplot.feature_maps(model.layers[0].weight.data, digits.x_test[0, 0], ncols=6, panel=1.45)
+first_right = int(np.flatnonzero(predicted == digits.y_test)[0])
+fig = cplot.feature_maps(
+    model.layers[0].weight.data, digits.x_test[first_right, 0], ncols=6, panel=1.45
+)
 
 # %%
 # NBVAL_IGNORE_OUTPUT

@@ -32,7 +32,7 @@ __all__ = ["BackpropExplorer", "backprop_explorer"]
 UNVISITED = "#ced4da"  # cells that no window reads
 _LABEL = dict(ha="center", va="center", fontsize=11, color=INK, fontweight="bold")
 _MODES = [("conv2d", "conv"), ("max_pool2d", "max"), ("avg_pool2d", "avg")]
-_GRADS = [("g one-hot at (i, j)", "one-hot"), ("g = ones (every output)", "ones")]
+_GRADS = [("g one-hot at (i, j)", "one-hot"), ("g = 1 everywhere", "ones")]
 
 
 def _cells_patch(cells: np.ndarray, **kw) -> PathPatch:
@@ -70,7 +70,7 @@ class BackpropExplorer(Explorer):
     def __init__(self, n=5, k=3, stride=1, padding=0, mode="conv", gradient="one-hot", i=1, j=1):
         self.i = slider("output row i", i, 0, max(i, 1))
         self.j = slider("output col j", j, 0, max(j, 1))
-        self.k = slider("kernel / window k", k, 1, 4)
+        self.k = slider("kernel size k", k, 1, 4)
         self.stride = slider("stride s", stride, 1, 3)
         self.padding = slider("padding p", padding, 0, 2)
         self.n = slider("input size n", n, 3, 7)
@@ -249,7 +249,7 @@ class BackpropExplorer(Explorer):
             op = win.padded.shape[0] - self.reach[0]  # the unvisited rows, restored as zeros
             self.set_formula(
                 f"dL/dx = conv_transpose2d(g, w, stride={s}, padding={p}, output_padding={op})"
-                f"    dL/dw = x ⋆ g    dL/db = Σ g = {self.grad_bias:g}"
+                f";  dL/dw = x ⋆ g;  dL/db = Σ g = {self.grad_bias:g}"
             )
         elif win.kind == "max":
             self.set_formula("dL/dx: each window sends its g to its maximum (the first on ties)")
