@@ -67,7 +67,7 @@ lesson_start = time.perf_counter()
 # %%
 x = np.arange(1.0, 17.0).reshape(4, 4)
 w = np.arange(1.0, 10.0).reshape(3, 3)
-fig = cplot.conv_step(x, w, 0, 1)
+cplot.conv_step(x, w, 0, 1);
 
 # %% [markdown]
 # Read that sum as a function of its numbers. Nudge the weight $w[0, 0]$ and $y[0, 1]$
@@ -141,7 +141,7 @@ cwidgets.backprop_explorer()
 
 # %%
 g2 = np.array([[1.0, -1.0], [2.0, 0.5]])
-fig = cplot.transposed_stamps(g2, w, stride=2)
+cplot.transposed_stamps(g2, w, stride=2);
 
 # %% [markdown]
 # (The picture names the transposed convolution's input $x$, as lesson 5 did; here that
@@ -195,7 +195,7 @@ print(np.allclose(dx4, convlab.correlate2d(g4[0, 0], w4[0, 0], mode="full")), "(
 # %%
 x55 = np.arange(1.0, 26.0).reshape(5, 5)
 g33 = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 0.0], [-1.0, 0.0, 1.0]])
-fig = cplot.conv_step(x55, g33, 0, 1)
+cplot.conv_step(x55, g33, 0, 1);
 
 # %% [markdown]
 # The numbers, three ways: `conv2d_backward`, scipy-style `correlate2d`, and the bias
@@ -296,7 +296,7 @@ for ax, values, title in (
     ),
 ):
     cplot.grid(values, ax=ax, title=title, palette="Reds", hide_zeros=True)
-title = fig.suptitle("dL/dx for g = 1 everywhere, kernel of ones", y=1.02)
+fig.suptitle("dL/dx for g = 1 everywhere, kernel of ones", y=1.02);
 
 # %% [markdown]
 # ## 6 · Pooling routes the gradient
@@ -314,7 +314,7 @@ xp = np.array(
         [8.0, 1.0, 6.0, 3.0],
     ]
 )
-fig = cplot.pool_step(xp, 2, 0, 0)
+cplot.pool_step(xp, 2, 0, 0);
 
 # %% [markdown]
 # Two exact rules, both PyTorch's:
@@ -389,12 +389,12 @@ cplot.grid(
     palette="Reds",
     hide_zeros=True,
 )
-fig = cplot.grid(
+cplot.grid(
     convlab.avg_pool2d_backward(gp, xp[None, None], 2)[0][0, 0],
     ax=axes[3],
     title="avg: shared, g/4",
     palette="Reds",
-)
+);
 
 # %% [markdown]
 # ## 7 · Gradient checks: central differences
@@ -443,7 +443,7 @@ ax.set_xlabel("step ε")
 ax.set_ylabel("|numeric − exact|")
 ax.set_title("Error of a finite-difference derivative of L(x)")
 ax.legend(fontsize=8.5)
-ax.grid(True, which="major", alpha=0.3)
+ax.grid(True, which="major", alpha=0.3);
 
 # %% [markdown]
 # Right of the minimum the truncation error falls with slope 1 (forward) or 2 (central);
@@ -553,6 +553,7 @@ for k, ax in enumerate(axes):
     ax.imshow(digits.x_train[k, 0], cmap="gray_r", vmin=0, vmax=1)
     ax.set_title(str(digits.y_train[k]), fontsize=11)
     ax.axis("off")
+fig.subplots_adjust(wspace=0.1);
 
 # %% [markdown]
 # The model is built from `convlab.nn`, a deliberately small layer kit (read
@@ -650,7 +651,7 @@ ax_acc.axhline(97, color="gray", ls="--", lw=0.8)
 ax_acc.set_xlabel("epoch")
 ax_acc.set_ylabel("test accuracy (%)")
 ax_acc.set_title(f"test accuracy: {test_acc[-1]:.1%} on 359 digits")
-fig.tight_layout()
+fig.tight_layout();
 
 # %% [markdown]
 # Some test digits with the model's answer: the first ten, then every other digit it got
@@ -672,7 +673,7 @@ for ax, k in zip(axes.ravel(), show, strict=False):
     else:
         ax.set_title(f"{predicted[k]} (true {digits.y_test[k]})", fontsize=9, color="#c92a2a")
 fig.suptitle(f"{len(wrong)} of {len(x_test)} test digits wrong", y=1.0)
-fig.tight_layout()
+fig.tight_layout();
 
 # %% [markdown]
 # What did the first layer learn? Its 16 filters are 3×3 kernels, like the hand-made
@@ -685,6 +686,7 @@ fig, axes = plt.subplots(2, 8, figsize=(9.5, 3.2))
 fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.12, hspace=0.3)
 for o, ax in enumerate(axes.ravel()):
     cplot.grid(np.round(filters[o], 1), ax=ax, labels=False, title=f"filter {o}")
+fig.suptitle("first-layer filters, rounded to 0.1", y=1.02);
 
 # %% [markdown]
 # And what they make of a test digit the model reads correctly (`convlab.plot.feature_maps`
@@ -694,9 +696,7 @@ for o, ax in enumerate(axes.ravel()):
 
 # %%
 first_right = int(np.flatnonzero(predicted == digits.y_test)[0])
-fig = cplot.feature_maps(
-    model.layers[0].weight.data, digits.x_test[first_right, 0], ncols=6, panel=1.45
-)
+cplot.feature_maps(model.layers[0].weight.data, digits.x_test[first_right, 0], ncols=6, panel=1.45);
 
 # %%
 # NBVAL_IGNORE_OUTPUT
