@@ -279,7 +279,7 @@ print(np.allclose(dx6, convlab.conv_transpose2d(g_all, ones3, stride=2, output_p
 x44, g44 = np.zeros((1, 1, 4, 4)), np.ones((1, 1, 4, 4))
 for mode in ("zeros", "circular"):
     dx = convlab.conv2d_backward(g44, x44, ones3, padding=1, padding_mode=mode)[0]
-    print(mode, "\n", dx[0, 0])
+    print(f"{mode}:\n{dx[0, 0]}")
 
 # %% [markdown]
 # The three pictures side by side (blank cells are zero gradient):
@@ -331,8 +331,8 @@ cplot.pool_step(xp, 2, 0, 0);
 # %%
 # NBVAL_CHECK_OUTPUT
 gp = np.array([[[[10.0, 20.0], [30.0, 40.0]]]])
-print("max_pool2d_backward:\n", convlab.max_pool2d_backward(gp, xp[None, None], 2)[0][0, 0])
-print("avg_pool2d_backward:\n", convlab.avg_pool2d_backward(gp, xp[None, None], 2)[0][0, 0])
+print(f"max_pool2d_backward:\n{convlab.max_pool2d_backward(gp, xp[None, None], 2)[0][0, 0]}")
+print(f"avg_pool2d_backward:\n{convlab.avg_pool2d_backward(gp, xp[None, None], 2)[0][0, 0]}")
 quarter = np.full((1, 1, 2, 2), 0.25)
 print(
     "avg = conv_transpose2d with the kernel 1/4:",
@@ -365,13 +365,9 @@ print(
 g_ones = np.ones((1, 1, 2, 2))
 y3, idx3 = convlab.max_pool2d(xp[None, None], 3, stride=1, return_indices=True)
 print("3×3, stride 1: window maxima", y3[0, 0].ravel(), "at flat indices", idx3[0, 0].ravel())
-print(
-    "backward (adds):\n", convlab.max_pool2d_backward(g_ones, xp[None, None], 3, stride=1)[0][0, 0]
-)
-print(
-    "max_unpool2d (writes):\n",
-    convlab.max_unpool2d(g_ones, idx3, 3, stride=1, output_size=(4, 4))[0, 0],
-)
+adds = convlab.max_pool2d_backward(g_ones, xp[None, None], 3, stride=1)[0][0, 0]
+writes = convlab.max_unpool2d(g_ones, idx3, 3, stride=1, output_size=(4, 4))[0, 0]
+print(f"backward (adds):\n{adds}\nmax_unpool2d (writes):\n{writes}")
 
 # %% [markdown]
 # The same routing, drawn: the winners of the four 2×2 windows ringed, the gradient
