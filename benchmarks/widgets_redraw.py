@@ -36,6 +36,9 @@ def cases():
         ("dilation_explorer", widgets.dilation_explorer, "rates", ["2, 2, 2", "1, 2, 5"]),
         ("transpose_explorer", widgets.transpose_explorer, "a", [1, 0]),
         ("transpose_explorer", widgets.transpose_explorer, "stride", [1, 2]),
+        ("backprop_explorer", widgets.backprop_explorer, "i", [0, 2, 1]),
+        ("backprop_explorer", widgets.backprop_explorer, "stride", [2, 1]),
+        ("backprop_explorer", widgets.backprop_explorer, "mode", ["max", "conv"]),
         ("kernel_playground", widgets.kernel_playground, "preset", ["box", "sobel_x"]),
         ("kernel_playground", widgets.kernel_playground, "cell", [1.0, 0.0]),
     ]

@@ -6,6 +6,7 @@ state in plain attributes (``state``, ``output``, ``formula``, ``message``, ``fi
 for tests and for learners who want the numbers.
 """
 
+from .backprop import BackpropExplorer, backprop_explorer
 from .channels import ChannelsExplorer, channels_explorer
 from .conv import ConvExplorer, PoolExplorer, conv_explorer, pool_explorer
 from .dilation import DilationExplorer, dilation_explorer
@@ -14,6 +15,7 @@ from .playground import KernelPlayground, kernel_playground
 from .transpose import TransposeExplorer, transpose_explorer
 
 __all__ = [
+    "BackpropExplorer",
     "ChannelsExplorer",
     "ConvExplorer",
     "DilationExplorer",
@@ -21,6 +23,7 @@ __all__ = [
     "PaddingExplorer",
     "PoolExplorer",
     "TransposeExplorer",
+    "backprop_explorer",
     "channels_explorer",
     "conv_explorer",
     "dilation_explorer",
