@@ -453,12 +453,19 @@ def check_gradients(func: str, grads: Any, arrays: Sequence[np.ndarray]) -> list
     result = []
     for i, (g, a) in enumerate(zip(grads, arrays, strict=False)):
         if g is None:
-            raise fail(func, f"the gradient for array {i} is None", kind=TypeError)
+            raise fail(
+                func,
+                f"the gradient for array {i} is None",
+                "Return one array per input, in order (e.g. (grad_input, grad_weight))",
+                kind=TypeError,
+            )
         g = np.asarray(g)
         if g.shape != a.shape:
             raise fail(
                 func,
                 f"the gradient for array {i} must have its shape {a.shape}; got shape {g.shape}",
+                "A gradient has the shape of what it differentiates; for a strided conv, "
+                "pass the output_padding that restores the input size",
             )
         result.append(g)
     return result

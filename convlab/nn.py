@@ -300,8 +300,11 @@ class SGD:
             p.grad[...] = 0
 
     def step(self) -> None:
+        # plain floats: a NumPy float64 lr (say from np.cos in a schedule) would make the
+        # update float64 and round differently from the float32 weights it updates
+        lr, momentum, decay = float(self.lr), float(self.momentum), float(self.weight_decay)
         for p, v in zip(self.params, self.velocity, strict=True):
-            g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
-            v *= self.momentum
+            g = p.grad + decay * p.data if decay else p.grad
+            v *= momentum
             v += g
-            p.data -= self.lr * v
+            p.data -= lr * v

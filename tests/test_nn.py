@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -190,3 +192,17 @@ def test_train_digits_runs_one_epoch():
     result = train_digits(seed=0, epochs=1)
     assert len(result.history) == 1 and 0.3 < result.test_accuracy <= 1
     assert "test_accuracy" in repr(result)
+
+
+def test_sgd_step_does_not_depend_on_the_type_of_lr():
+    """A NumPy float64 learning rate (e.g. from np.cos) must update float32 weights exactly
+    like the same Python float (reported by the lesson 7 writer)."""
+    results = []
+    for lr in (0.05 * (1 + math.cos(math.pi * 0.3)) / 2, 0.05 * (1 + np.cos(np.pi * 0.3)) / 2):
+        rng = np.random.default_rng(0)
+        p = nn.Parameter(rng.standard_normal(1000).astype(np.float32))
+        p.grad[...] = rng.standard_normal(1000).astype(np.float32)
+        nn.SGD([p], lr=lr, momentum=0.9).step()
+        assert p.data.dtype == np.float32
+        results.append(p.data.copy())
+    np.testing.assert_array_equal(*results)
