@@ -27,7 +27,7 @@ import numpy as np
 from . import shapes
 from ._validation import as_float_array, check_grad_output, check_same_dtype
 from .conv import ConvSpec, parse_conv
-from .padding import pad_spatial, pad_spatial_adjoint
+from .padding import PAD_MODE_OF, pad_spatial, pad_spatial_adjoint
 from .transpose import TransposeSpec, conv_transpose_forward
 from .windows import flat_taps
 
@@ -39,12 +39,6 @@ __all__ = [
 
 Grads = tuple[np.ndarray, np.ndarray | None, np.ndarray | None]
 IntOrTuple = int | tuple[int, ...]
-_PAD_MODE = {
-    "zeros": "constant",
-    "reflect": "reflect",
-    "replicate": "replicate",
-    "circular": "circular",
-}
 
 
 def parse_grad_output(
@@ -119,7 +113,7 @@ def conv_input_grad(spec: ConvSpec, gy: np.ndarray) -> np.ndarray:
         padded, False,
     )  # fmt: skip
     gxp = conv_transpose_forward(transposed)
-    return pad_spatial_adjoint(gxp, spec.pads, _PAD_MODE[spec.padding_mode])
+    return pad_spatial_adjoint(gxp, spec.pads, PAD_MODE_OF[spec.padding_mode])
 
 
 def conv_weight_grad(spec: ConvSpec, gy: np.ndarray) -> np.ndarray:

@@ -34,6 +34,13 @@ _NUMPY_MODE = {
     "replicate": "edge",
     "circular": "wrap",
 }
+# conv's padding_mode names (nn.Conv2d) -> pad's mode names
+PAD_MODE_OF = {
+    "zeros": "constant",
+    "reflect": "reflect",
+    "replicate": "replicate",
+    "circular": "circular",
+}
 
 
 def pad(

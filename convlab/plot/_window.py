@@ -22,16 +22,11 @@ from .._validation import (
     fail,
 )
 from ..conv import parse_conv
+from ..padding import PAD_MODE_OF
 from ..pool import avg_pool_divisor, parse_pool
 from ._style import fmt_value
 
 KINDS = ("correlation", "convolution", "max", "avg")
-_PAD_MODE = {
-    "zeros": "constant",
-    "reflect": "reflect",
-    "replicate": "replicate",
-    "circular": "circular",
-}
 
 
 @dataclass(frozen=True)
@@ -144,7 +139,7 @@ def conv_window(
         x[None], slid[None, None], None, spec.stride, padding, spec.dilation, 1, padding_mode
     )
     (t, b), (l, r) = spec.pads
-    padded = pad(x[None], (l, r, t, b), _PAD_MODE[padding_mode])[0]
+    padded = pad(x[None], (l, r, t, b), PAD_MODE_OF[padding_mode])[0]
     real = np.zeros(padded.shape, bool)
     real[t : t + x.shape[0], l : l + x.shape[1]] = True
     kind = "convolution" if convolution else "correlation"
