@@ -13,6 +13,7 @@ over the ``k**nd`` taps, never over pixels.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,59 +115,117 @@ def _conv(func: str, nd: int, *args: Any) -> np.ndarray:
 
 
 def conv_forward(spec: ConvSpec) -> np.ndarray:
-    """Run a validated convolution: padding mode, tap layout, strategy, bias."""
-    x, pads = spec.x, spec.pads
-    if spec.padding_mode != "zeros":
-        x = pad_spatial(x, pads, spec.padding_mode)
-        pads = ((0, 0),) * len(pads)
-    layout = flat_taps(x, pads, spec.kernel_size, spec.stride, spec.dilation, spec.out)
-    y = correlate_taps(layout, spec.weight, spec.groups)
-    if spec.bias is not None:
-        y += spec.bias.reshape(1, -1, *([1] * len(spec.out)))
+    """Run a validated convolution: padding mode, tap layout, strategy, bias.
+
+    Images are processed a few at a time so the padded, phase-split copy of the input
+    (and everything built from it) stays a small multiple of one image, whatever N is.
+    """
+    x, pads, w = spec.x, spec.pads, spec.weight
+    y = np.empty((x.shape[0], w.shape[0], *spec.out), x.dtype)
+    if y.size == 0:
+        return y
+    padded = math.prod(n + a + b for n, (a, b) in zip(x.shape[2:], pads, strict=True))
+    step = max(1, _IMAGES_BYTES // (x.shape[1] * padded * x.itemsize))
+    for i in range(0, x.shape[0], step):
+        part, part_pads = x[i : i + step], pads
+        if spec.padding_mode != "zeros":
+            part = pad_spatial(part, pads, spec.padding_mode)
+            part_pads = ((0, 0),) * len(pads)
+        layout = flat_taps(part, part_pads, spec.kernel_size, spec.stride, spec.dilation, spec.out)
+        correlate_taps(layout, w, spec.groups, spec.bias, out=y[i : i + step])
     return y
 
 
-def correlate_taps(layout: FlatTaps, weight: np.ndarray, groups: int) -> np.ndarray:
-    """The one dispatch point: pick the per-tap strategy by the group shape.
+# Padded input copied per batch of images: about this many bytes (at least one image).
+_IMAGES_BYTES = 1 << 21
 
-    * ``_taps_matmul``: one BLAS matmul per tap on a zero-copy slice. Wins whenever
-      each group has a few input channels or more (dense convs, grouped convs).
-    * ``_taps_elementwise``: multiply-add of whole slices. Wins when each group has
-      1–3 input channels (depthwise, RGB/grayscale first layers), where a matmul
-      would be a vector outer product with high call overhead.
+
+def correlate_taps(
+    layout: FlatTaps,
+    weight: np.ndarray,
+    groups: int,
+    bias: np.ndarray | None = None,
+    *,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """The one dispatch point: correlate the tap layout with ``weight``, per group.
+
+    Returns ``(N, C_out, *out)`` plus ``bias`` per output channel if given, written into
+    ``out`` if given (else a new contiguous array). The strategy is chosen by the group
+    shape; each returns the output on the layout's grid, which is then cropped:
+
+    * ``_cols_matmul`` (im2col in cache-sized column chunks + one matmul per chunk):
+      every conv whose groups have more than one input channel. Stacking the taps costs
+      one copy of ``k * C_g`` input values per output column, cheap next to the
+      ``2 * k * C_g * C_out/groups`` flops the matmul then does on them at near-BLAS speed.
+    * ``_depthwise``: one input channel per group. A matmul per group would be a tiny
+      vector product; multiply-adds over whole rows of a few channels at a time win.
     """
     c_out, c_group = weight.shape[:2]
-    k = int(np.prod(weight.shape[2:]))
-    # (C_out, C_g, *k) -> (taps, groups, C_out/groups, C_g), contiguous for BLAS
-    w = weight.reshape(groups, c_out // groups, c_group, k).transpose(3, 0, 1, 2)
-    w = np.ascontiguousarray(w, dtype=layout.data.dtype)
-    strategy = _taps_elementwise if c_group <= 3 else _taps_matmul
-    y = strategy(layout, w)  # (N, groups, C_out/groups, length)
-    n = y.shape[0]
-    return np.ascontiguousarray(layout.crop(y.reshape(n, c_out, layout.length)))
+    k = math.prod(weight.shape[2:])
+    # (C_out, C_g, *kernel) -> (groups, C_out/groups, taps, C_g)
+    w = weight.reshape(groups, c_out // groups, c_group, k).transpose(0, 1, 3, 2)
+    w = w.astype(layout.data.dtype, copy=False)
+    strategy = _depthwise if c_group == 1 else _cols_matmul
+    grid = strategy(layout, w).reshape(-1, c_out, layout.length)
+    if out is None:
+        out = np.empty((grid.shape[0], c_out, *layout.out), grid.dtype)
+    if bias is None:
+        np.copyto(out, layout.crop(grid))
+    else:
+        np.add(layout.crop(grid), bias.reshape(-1, *([1] * len(layout.out))), out=out)
+    return out
 
 
-def _taps_matmul(layout: FlatTaps, w: np.ndarray) -> np.ndarray:
-    k, g, og, cg = w.shape
-    n = layout.data.shape[1]
-    y = np.zeros((n, g, og, layout.length), w.dtype)
-    tmp = np.empty_like(y)
-    for i in range(k):
-        np.matmul(w[i], layout.tap(i).reshape(n, g, cg, layout.length), out=tmp)
-        y += tmp
+# The stacked taps of one column chunk take at most about this many bytes, so they are
+# still in a core's L2 cache when the matmul reads them.
+_CHUNK_BYTES = 1 << 20
+
+
+def _cols_matmul(layout: FlatTaps, w: np.ndarray) -> np.ndarray:
+    g, og, k, cg = w.shape
+    n, length = layout.data.shape[1], layout.length
+    y = np.empty((n, g, og, length), w.dtype)
+    order = [t for b in layout.blocks for t in b.taps]  # the order the taps are stacked in
+    rows = np.ascontiguousarray(w[:, :, order]).reshape(g, og, k * cg)
+    # no more stacked columns than twice the output holds, and never fewer than 64
+    limit = min(_CHUNK_BYTES, 2 * y.nbytes) // (k * cg * w.itemsize)
+    width = min(length, max(64, limit))
+    step = max(1, limit // length)  # whole images per chunk when they are small
+    buf = np.empty((min(step, n), g, k, cg, width), w.dtype)
+    for i in range(0, n, step):
+        images = slice(i, min(i + step, n))
+        nb = images.stop - images.start
+        for j in range(0, length, width):
+            m = min(width, length - j)
+            cols = buf[:nb, ..., :m]
+            first = 0
+            for b in layout.blocks:  # one strided copy per block of taps
+                kb = len(b.taps)
+                dst = cols[:, :, first : first + kb].reshape(nb, g, *b.counts, cg, m)
+                src = layout.block(b, images, j, m).reshape(nb, *b.counts, g, cg, m)
+                dst[...] = np.moveaxis(src, -3, 1)
+                first += kb
+            np.matmul(rows, cols.reshape(nb, g, k * cg, m), out=y[images, ..., j : j + m])
     return y
 
 
-def _taps_elementwise(layout: FlatTaps, w: np.ndarray) -> np.ndarray:
-    k, g, og, cg = w.shape
-    n = layout.data.shape[1]
-    y = np.zeros((n, g, og, layout.length), w.dtype)
-    tmp = np.empty_like(y)
-    for i in range(k):
-        xs = layout.tap(i).reshape(n, g, 1, cg, layout.length)
-        for c in range(cg):
-            np.multiply(w[i, :, :, c, None], xs[:, :, :, c], out=tmp)
-            y += tmp
+def _depthwise(layout: FlatTaps, w: np.ndarray) -> np.ndarray:
+    g, og, k, _ = w.shape
+    n, length = layout.data.shape[1], layout.length
+    y = np.empty((n, g, og, length), w.dtype)
+    taps = [layout.tap(t).reshape(n, g, 1, length) for t in range(k)]
+    # a block of channels' accumulator and product rows together fit in cache
+    step = max(1, _CHUNK_BYTES // (2 * og * length * w.itemsize))
+    tmp = np.empty((min(step, g), og, length), w.dtype)
+    for i in range(n):
+        for c in range(0, g, step):
+            channels = slice(c, c + step)
+            acc, part = y[i, channels], tmp[: len(range(g)[channels])]
+            np.multiply(taps[0][i, channels], w[channels, :, 0, None, 0], out=acc)
+            for t in range(1, k):
+                np.multiply(taps[t][i, channels], w[channels, :, t, None, 0], out=part)
+                acc += part
     return y
 
 

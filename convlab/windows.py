@@ -22,7 +22,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["FlatTaps", "flat_taps", "scatter_add_taps", "tap_slices", "tap_views", "taps"]
+__all__ = [
+    "FlatTaps",
+    "TapBlock",
+    "flat_taps",
+    "scatter_add_taps",
+    "tap_slices",
+    "tap_views",
+    "taps",
+]
 
 
 def taps(kernel_size: Sequence[int]) -> Iterator[tuple[int, ...]]:
@@ -80,6 +88,21 @@ def scatter_add_taps(
 
 
 @dataclass(frozen=True)
+class TapBlock:
+    """Taps that read the same phase, at flat offsets ``offset + sum(a_i * steps[i])``.
+
+    ``taps`` lists their indices (in ``taps()`` order) in the block's own row-major order
+    over ``counts``, which is the order :meth:`FlatTaps.block` stacks them in.
+    """
+
+    phase: int
+    offset: int
+    counts: tuple[int, ...]
+    steps: tuple[int, ...]
+    taps: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class FlatTaps:
     """The padded input laid out so that every kernel tap is a *contiguous* slice.
 
@@ -95,12 +118,16 @@ class FlatTaps:
         The true output size (a corner of ``grid``).
     offsets : list of (phase, offset)
         Where each tap's slice starts, in ``taps()`` order.
+    blocks : tuple of TapBlock
+        The taps grouped by phase; within a block the slices start on a regular grid, so
+        one strided view (:meth:`block`) holds all of them and one copy stacks them.
     """
 
     data: np.ndarray
     grid: tuple[int, ...]
     out: tuple[int, ...]
     offsets: list[tuple[int, int]]
+    blocks: tuple[TapBlock, ...] = ()
 
     @property
     def length(self) -> int:
@@ -110,6 +137,18 @@ class FlatTaps:
         """``(N, C, length)`` view of the input values tap ``i`` meets, zero copy."""
         phase, offset = self.offsets[i]
         return self.data[phase, :, :, offset : offset + self.length]
+
+    def block(self, b: TapBlock, images: slice, start: int, width: int) -> np.ndarray:
+        """``(n, *b.counts, C, width)`` view: columns ``start:start+width`` of all of
+        block ``b``'s taps, for the images ``images``. Zero copy (overlapping strides)."""
+        base = self.data[b.phase, images, :, b.offset + start :]
+        s_n, s_c, s_l = base.strides
+        return np.lib.stride_tricks.as_strided(
+            base,
+            (base.shape[0], *b.counts, base.shape[1], width),
+            (s_n, *(step * s_l for step in b.steps), s_c, s_l),
+            writeable=False,
+        )
 
     def crop(self, y: np.ndarray) -> np.ndarray:
         """``(..., length)`` on the grid -> ``(..., *out)``, dropping the garbage columns."""
@@ -166,4 +205,32 @@ def flat_taps(
         offsets.append((phases.index(phase), offset))
     grid = (out[0], *q[1:])
     flat = data.reshape(len(phases), N, C, math.prod(data.shape[3:]))
-    return FlatTaps(flat, grid, tuple(out), offsets)
+    blocks = _tap_blocks(kernel_size, stride, dilation, strides, phases)
+    return FlatTaps(flat, grid, tuple(out), offsets, blocks)
+
+
+def _tap_blocks(kernel_size, stride, dilation, strides, phases) -> tuple[TapBlock, ...]:
+    """Group the taps by phase. Per dim, the taps ``t`` of one phase are every
+    ``s/gcd(s, d)``-th tap and their offsets step by ``d/gcd(s, d)`` phase pixels."""
+    per_dim = []  # per dim: [(phase, first offset, [taps]), ...]
+    for k, s, d in zip(kernel_size, stride, dilation, strict=True):
+        groups: dict[int, list[int]] = {}
+        for t in range(k):
+            groups.setdefault(t * d % s, []).append(t)
+        per_dim.append([(ph, ts[0] * d // s, ts) for ph, ts in sorted(groups.items())])
+    blocks = []
+    for combo in itertools.product(*per_dim):
+        tap_grid = np.ravel_multi_index(np.ix_(*(ts for _, _, ts in combo)), kernel_size)
+        blocks.append(
+            TapBlock(
+                phase=phases.index(tuple(ph for ph, _, _ in combo)),
+                offset=sum(o * r for (_, o, _), r in zip(combo, strides, strict=True)),
+                counts=tuple(len(ts) for _, _, ts in combo),
+                steps=tuple(
+                    d // math.gcd(s, d) * r
+                    for s, d, r in zip(stride, dilation, strides, strict=True)
+                ),
+                taps=tuple(int(t) for t in tap_grid.ravel()),
+            )
+        )
+    return tuple(blocks)
