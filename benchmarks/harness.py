@@ -4,7 +4,10 @@ Fairness rules: every implementation runs in this one process on the same arrays
 rounds are interleaved (round ``r`` times every case and implementation once, in an order
 rotated each round) so drift in clock speed or cache state hits all of them alike; a
 sample repeats a call enough times to last ~20 ms; the table reports the median sample
-and its interquartile range. Memory is measured in a separate call under ``tracemalloc``
+and its interquartile range. Before each sample the process sleeps ``SETTLE_SECONDS``:
+OpenBLAS's worker threads busy-wait ~0.1 s after a call (GOMP's, torch's, for a shorter
+while), and on a 2-core machine those spinning threads would otherwise slow down
+whichever library runs next. Memory is measured in a separate call under ``tracemalloc``
 (which sees NumPy's allocations, not torch's).
 """
 
@@ -23,6 +26,7 @@ import numpy as np
 from .cases import Case, torch
 
 SAMPLE_SECONDS = 0.02
+SETTLE_SECONDS = 0.12
 _ENV = ("OPENBLAS_THREAD_TIMEOUT", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
 TOLERANCE = {"float32": 1e-4, "float64": 1e-10}  # max |error| / max |value|
 
@@ -136,6 +140,7 @@ def run_rounds(entries: list[dict[str, Any]], rounds: int, progress: Callable[[s
                 names = list(entry["calls"])
                 names = names[r % len(names) :] + names[: r % len(names)]
                 for name in names:
+                    time.sleep(SETTLE_SECONDS)  # let the last library's threads go idle
                     entry["samples"][name].append(
                         sample(entry["calls"][name], entry["number"][name])
                     )

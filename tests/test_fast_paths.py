@@ -15,6 +15,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 import convlab
 from convlab import conv as conv_module
 from convlab import pool as pool_module
+from convlab import transpose as transpose_module
 
 
 def windows(x, kernel, stride, padding, dilation, fill):
@@ -47,6 +48,7 @@ def chunks(request, monkeypatch):
     monkeypatch.setattr(conv_module, "_CHUNK_BYTES", request.param)
     monkeypatch.setattr(conv_module, "_IMAGES_BYTES", request.param)
     monkeypatch.setattr(pool_module, "_CHUNK_BYTES", request.param)
+    monkeypatch.setattr(transpose_module, "_CHUNK_BYTES", request.param)
     return request.param
 
 
@@ -109,3 +111,55 @@ def test_separable_pooling_matches_oracle(case, ceil_mode, chunks):
         xp = np.pad(x, [(0, 0), (0, 0)] + [(0, max(0, r)) for r in room])
         want = windows(xp, kernel, stride, padding, dilation, 0.0).sum(axis=(-2, -1))
         np.testing.assert_allclose(got, want[:, :, : got.shape[2], : got.shape[3]], rtol=1e-12)
+
+
+def conv_transpose_oracle(x, w, b, stride, padding, output_padding, groups, dilation):
+    """The scatter definition, one kernel tap at a time: full[i*s + t*d] += x[i] w[t]."""
+    n, c_in, *size = x.shape
+    kernel, og = w.shape[2:], w.shape[1]
+    full_size = [
+        (m - 1) * s + d * (k - 1) + 1 + op
+        for m, s, d, k, op in zip(size, stride, dilation, kernel, output_padding, strict=True)
+    ]
+    full = np.zeros((n, og * groups, *full_size))
+    cg = c_in // groups
+    for tap in np.ndindex(*kernel):
+        where = tuple(
+            slice(t * d, t * d + s * (m - 1) + 1, s)
+            for t, d, s, m in zip(tap, dilation, stride, size, strict=True)
+        )
+        for g in range(groups):
+            stamp = np.einsum(
+                "nc...,co->no...",
+                x[:, g * cg : (g + 1) * cg],
+                w[(slice(g * cg, (g + 1) * cg), slice(None), *tap)],
+            )
+            full[(slice(None), slice(g * og, (g + 1) * og), *where)] += stamp
+    crop = tuple(slice(p, m - p) for p, m in zip(padding, full_size, strict=True))
+    return full[(..., *crop)] + b.reshape(-1, *([1] * len(size)))
+
+
+TRANSPOSE_CASES = [
+    # (N, C_in, C_out/groups, size, kernel, stride, padding, output_padding, groups, dilation)
+    (3, 6, 4, (9, 8), (3, 3), (2, 2), (1, 1), (1, 1), 1, (1, 1)),
+    (2, 4, 3, (7, 6), (3, 2), (2, 3), (2, 0), (0, 2), 2, (2, 1)),
+    (2, 3, 1, (10, 9), (4, 3), (3, 1), (1, 1), (2, 0), 3, (1, 1)),  # depthwise
+    (2, 4, 5, (11,), (7,), (1,), (3,), (0,), 1, (1,)),
+    (1, 2, 2, (4, 5, 3), (2, 3, 2), (2, 1, 3), (0, 1, 1), (1, 0, 2), 2, (1, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", TRANSPOSE_CASES)
+def test_conv_transpose_phases_match_oracle(case, dtype, chunks):
+    n, c_in, og, size, kernel, stride, padding, output_padding, groups, dilation = case
+    rng = np.random.default_rng(sum(size) + chunks)
+    x = rng.standard_normal((n, c_in, *size)).astype(dtype)
+    w = rng.standard_normal((c_in, og, *kernel)).astype(dtype)
+    b = rng.standard_normal(og * groups).astype(dtype)
+    conv_t = getattr(convlab, f"conv_transpose{len(size)}d")
+    y = conv_t(x, w, b, stride, padding, output_padding, groups, dilation)
+    want = conv_transpose_oracle(x, w, b, stride, padding, output_padding, groups, dilation)
+    assert y.dtype == dtype and y.flags.c_contiguous
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(y, want, rtol=tol, atol=tol)
