@@ -13,6 +13,7 @@ over the ``k**nd`` taps, never over pixels.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -104,8 +105,12 @@ def parse_conv(
     padded = tuple(n + b_ + a for n, (b_, a) in zip(size, pads, strict=True))
     extent = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True))
     check_padded_fits(func, size, padded, extent)
-    out = tuple(shapes.conv_output_size(padded, kernel, stride, 0, dilation))
+    out = _output_size(padded, kernel, stride, 0, dilation)
     return ConvSpec(x, w, b, stride, pads, dilation, groups, padding_mode, out, unbatched)
+
+
+# Calls repeat with the same shapes (layers in a loop): remember the size arithmetic.
+_output_size = functools.lru_cache(maxsize=256)(shapes.conv_output_size)
 
 
 def _conv(func: str, nd: int, *args: Any) -> np.ndarray:
@@ -162,12 +167,10 @@ def correlate_taps(
       vector product; multiply-adds over whole rows of a few channels at a time win.
     """
     c_out, c_group = weight.shape[:2]
-    k = math.prod(weight.shape[2:])
-    # (C_out, C_g, *kernel) -> (groups, C_out/groups, taps, C_g)
-    w = weight.reshape(groups, c_out // groups, c_group, k).transpose(0, 1, 3, 2)
-    w = w.astype(layout.data.dtype, copy=False)
+    w = weight.reshape(groups, c_out // groups, c_group, -1)  # (groups, C_out/groups, C_g, k)
     strategy = _depthwise if c_group == 1 else _cols_matmul
-    grid = strategy(layout, w).reshape(-1, c_out, layout.length)
+    grid = strategy(layout, w.astype(layout.data.dtype, copy=False))
+    grid = grid.reshape(-1, c_out, layout.length)
     if out is None:
         out = np.empty((grid.shape[0], c_out, *layout.out), grid.dtype)
     if bias is None:
@@ -183,35 +186,40 @@ _CHUNK_BYTES = 1 << 20
 
 
 def _cols_matmul(layout: FlatTaps, w: np.ndarray) -> np.ndarray:
-    g, og, k, cg = w.shape
+    g, og, cg, k = w.shape
     n, length = layout.data.shape[1], layout.length
     y = np.empty((n, g, og, length), w.dtype)
     order = [t for b in layout.blocks for t in b.taps]  # the order the taps are stacked in
-    rows = np.ascontiguousarray(w[:, :, order]).reshape(g, og, k * cg)
+    rows = w.transpose(0, 1, 3, 2)[:, :, order].reshape(g, og, k * cg)
     # no more stacked columns than twice the output holds, and never fewer than 64
     limit = min(_CHUNK_BYTES, 2 * y.nbytes) // (k * cg * w.itemsize)
     width = min(length, max(64, limit))
     step = max(1, limit // length)  # whole images per chunk when they are small
     buf = np.empty((min(step, n), g, k, cg, width), w.dtype)
+    # per block of taps: where its columns come from, and where they go in ``buf``
+    pairs, first = [], 0
+    for b in layout.blocks:
+        nd, kb = len(b.counts), len(b.taps)
+        src = layout.block(b, slice(None), 0, length).reshape(n, *b.counts, g, cg, length)
+        src = src.transpose(0, nd + 1, *range(1, nd + 1), nd + 2, nd + 3)
+        pairs.append(
+            (src, buf[:, :, first : first + kb].reshape(*buf.shape[:2], *b.counts, cg, width))
+        )
+        first += kb
     for i in range(0, n, step):
-        images = slice(i, min(i + step, n))
-        nb = images.stop - images.start
+        images = slice(i, i + step)
+        nb = len(range(n)[images])
         for j in range(0, length, width):
             m = min(width, length - j)
-            cols = buf[:nb, ..., :m]
-            first = 0
-            for b in layout.blocks:  # one strided copy per block of taps
-                kb = len(b.taps)
-                dst = cols[:, :, first : first + kb].reshape(nb, g, *b.counts, cg, m)
-                src = layout.block(b, images, j, m).reshape(nb, *b.counts, g, cg, m)
-                dst[...] = np.moveaxis(src, -3, 1)
-                first += kb
-            np.matmul(rows, cols.reshape(nb, g, k * cg, m), out=y[images, ..., j : j + m])
+            for src, dst in pairs:
+                np.copyto(dst[:nb, ..., :m], src[images, ..., j : j + m])
+            cols = buf[:nb, ..., :m].reshape(nb, g, k * cg, m)
+            np.matmul(rows, cols, out=y[images, ..., j : j + m])
     return y
 
 
 def _depthwise(layout: FlatTaps, w: np.ndarray) -> np.ndarray:
-    g, og, k, _ = w.shape
+    g, og, _, k = w.shape
     n, length = layout.data.shape[1], layout.length
     y = np.empty((n, g, og, length), w.dtype)
     taps = [layout.tap(t).reshape(n, g, 1, length) for t in range(k)]
@@ -222,9 +230,9 @@ def _depthwise(layout: FlatTaps, w: np.ndarray) -> np.ndarray:
         for c in range(0, g, step):
             channels = slice(c, c + step)
             acc, part = y[i, channels], tmp[: len(range(g)[channels])]
-            np.multiply(taps[0][i, channels], w[channels, :, 0, None, 0], out=acc)
+            np.multiply(taps[0][i, channels], w[channels, :, :, 0], out=acc)
             for t in range(1, k):
-                np.multiply(taps[t][i, channels], w[channels, :, t, None, 0], out=part)
+                np.multiply(taps[t][i, channels], w[channels, :, :, t], out=part)
                 acc += part
     return y
 

@@ -15,6 +15,7 @@ the views side by side is ``unfold`` (im2col); adding values back into them is
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterator, Sequence
@@ -116,7 +117,7 @@ class FlatTaps:
         phase width in the others. Columns beyond the true output are wrap-around garbage.
     out : tuple of int
         The true output size (a corner of ``grid``).
-    offsets : list of (phase, offset)
+    offsets : sequence of (phase, offset)
         Where each tap's slice starts, in ``taps()`` order.
     blocks : tuple of TapBlock
         The taps grouped by phase; within a block the slices start on a regular grid, so
@@ -126,7 +127,7 @@ class FlatTaps:
     data: np.ndarray
     grid: tuple[int, ...]
     out: tuple[int, ...]
-    offsets: list[tuple[int, int]]
+    offsets: Sequence[tuple[int, int]]
     blocks: tuple[TapBlock, ...] = ()
 
     @property
@@ -183,11 +184,40 @@ def flat_taps(
     tap's run in bounds.
     """
     N, C, *n = x.shape
+    geo = _geometry(
+        tuple(n),
+        tuple(tuple(p) for p in pads),
+        tuple(kernel_size),
+        tuple(stride),
+        tuple(dilation),
+        tuple(out),
+    )
+    data = np.zeros((len(geo.copies), N, C, *geo.phase_shape), x.dtype)
+    for k, (dst, src) in enumerate(geo.copies):
+        data[(k, ..., *dst)] = x[(..., *src)]
+    flat = data.reshape(len(geo.copies), N, C, math.prod(geo.phase_shape))
+    return FlatTaps(flat, geo.grid, geo.out, geo.offsets, geo.blocks)
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """Everything in a FlatTaps that depends only on shapes (so it can be cached)."""
+
+    phase_shape: tuple[int, ...]
+    copies: tuple[tuple[tuple[slice, ...], tuple[slice, ...]], ...]  # per phase: dst, src
+    grid: tuple[int, ...]
+    out: tuple[int, ...]
+    offsets: tuple[tuple[int, int], ...]
+    blocks: tuple[TapBlock, ...]
+
+
+@functools.lru_cache(maxsize=256)
+def _geometry(n, pads, kernel_size, stride, dilation, out) -> _Geometry:
     padded = [m + b + a for m, (b, a) in zip(n, pads, strict=True)]
     q = [-(-p // s) for p, s in zip(padded, stride, strict=True)]
     phases = list(itertools.product(*(range(s) for s in stride)))
-    data = np.zeros((len(phases), N, C, q[0] + 1, *q[1:]), x.dtype)
-    for k, phase in enumerate(phases):
+    copies = []
+    for phase in phases:
         src, dst = [], []
         for a, s, (before, _), m in zip(phase, stride, pads, n, strict=True):
             first = before + (a - before) % s  # first padded index >= before in this phase
@@ -195,7 +225,7 @@ def flat_taps(
             count = len(range(start, m, s))
             src.append(slice(start, m, s))
             dst.append(slice((first - a) // s, (first - a) // s + count))
-        data[(k, ..., *dst)] = x[(..., *src)]
+        copies.append((tuple(dst), tuple(src)))
     strides = [math.prod(q[i + 1 :]) for i in range(len(q))]
     offsets = []
     for tap in taps(kernel_size):
@@ -203,10 +233,14 @@ def flat_taps(
         phase = tuple(v % s for v, s in zip(shift, stride, strict=True))
         offset = sum((v // s) * r for v, s, r in zip(shift, stride, strides, strict=True))
         offsets.append((phases.index(phase), offset))
-    grid = (out[0], *q[1:])
-    flat = data.reshape(len(phases), N, C, math.prod(data.shape[3:]))
-    blocks = _tap_blocks(kernel_size, stride, dilation, strides, phases)
-    return FlatTaps(flat, grid, tuple(out), offsets, blocks)
+    return _Geometry(
+        phase_shape=(q[0] + 1, *q[1:]),
+        copies=tuple(copies),
+        grid=(out[0], *q[1:]),
+        out=out,
+        offsets=tuple(offsets),
+        blocks=_tap_blocks(kernel_size, stride, dilation, strides, phases),
+    )
 
 
 def _tap_blocks(kernel_size, stride, dilation, strides, phases) -> tuple[TapBlock, ...]:
