@@ -121,11 +121,11 @@ def conv_backward(name, label, x, w, *, stride=1, padding=0, dilation=1, groups=
     """Input, weight and bias gradients of a conv2d (twice the forward's work)."""
 
     def make(dtype, rng):
-        xa, wa = _arrays(rng, dtype, x, w)
+        xa, wa, ba = _arrays(rng, dtype, x, w, w[0])
         out = convlab.conv_output_size(x[2:], w[2:], stride, padding, dilation)
         (ga,) = _arrays(rng, dtype, (x[0], w[0], *out))
         kw = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
-        impls = {"convlab": lambda: convlab.conv2d_backward(ga, xa, wa, **kw)}
+        impls = {"convlab": lambda: convlab.conv2d_backward(ga, xa, wa, ba, **kw)}
         if torch is not None:
             tg, tx, tw = _t(ga), _t(xa), _t(wa)
             st, pd, dl = [stride] * 2, [padding] * 2, [dilation] * 2
