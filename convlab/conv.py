@@ -156,69 +156,79 @@ def correlate_taps(
     """The one dispatch point: correlate the tap layout with ``weight``, per group.
 
     Returns ``(N, C_out, *out)`` plus ``bias`` per output channel if given, written into
-    ``out`` if given (else a new contiguous array). The strategy is chosen by the group
-    shape; each returns the output on the layout's grid, which is then cropped:
+    ``out`` (C-contiguous) if given. The strategy is chosen by the group shape:
 
-    * ``_cols_matmul`` (im2col in cache-sized column chunks + one matmul per chunk):
-      every conv whose groups have more than one input channel. Stacking the taps costs
-      one copy of ``k * C_g`` input values per output column, cheap next to the
-      ``2 * k * C_g * C_out/groups`` flops the matmul then does on them at near-BLAS speed.
+    * ``_cols_matmul`` (im2col in cache-sized chunks + one matmul per chunk): every conv
+      whose groups have more than one input channel. Stacking the taps costs one copy of
+      ``k * C_g`` input values per output pixel, cheap next to the ``2 * k * C_g *
+      C_out/groups`` flops the matmul then does on them at near-BLAS speed.
     * ``_depthwise``: one input channel per group. A matmul per group would be a tiny
       vector product; multiply-adds over whole rows of a few channels at a time win.
     """
     c_out, c_group = weight.shape[:2]
-    w = weight.reshape(groups, c_out // groups, c_group, -1)  # (groups, C_out/groups, C_g, k)
-    strategy = _depthwise if c_group == 1 else _cols_matmul
-    grid = strategy(layout, w.astype(layout.data.dtype, copy=False))
-    grid = grid.reshape(-1, c_out, layout.length)
     if out is None:
-        out = np.empty((grid.shape[0], c_out, *layout.out), grid.dtype)
-    if bias is None:
-        np.copyto(out, layout.crop(grid))
-    else:
-        np.add(layout.crop(grid), bias.reshape(-1, *([1] * len(layout.out))), out=out)
+        out = np.empty((layout.data.shape[1], c_out, *layout.out), layout.data.dtype)
+    w = weight.reshape(groups, c_out // groups, c_group, -1)  # (groups, C_out/groups, C_g, k)
+    w = w.astype(layout.data.dtype, copy=False)
+    bias = None if bias is None else bias.reshape(groups, -1)
+    strategy = _depthwise if c_group == 1 else _cols_matmul
+    target = out if out.flags.c_contiguous else np.empty(out.shape, out.dtype)
+    strategy(layout, w, bias, target.reshape(out.shape[0], groups, c_out // groups, -1))
+    if target is not out:
+        np.copyto(out, target)
     return out
 
 
-# The stacked taps of one column chunk take at most about this many bytes, so they are
-# still in a core's L2 cache when the matmul reads them.
+# The stacked taps of one chunk take at most about this many bytes, so they are still
+# in a core's L2 cache when the matmul reads them.
 _CHUNK_BYTES = 1 << 20
 
 
-def _cols_matmul(layout: FlatTaps, w: np.ndarray) -> np.ndarray:
+def _cols_matmul(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None:
     g, og, cg, k = w.shape
-    n, length = layout.data.shape[1], layout.length
-    y = np.empty((n, g, og, length), w.dtype)
-    order = [t for b in layout.blocks for t in b.taps]  # the order the taps are stacked in
-    rows = w.transpose(0, 1, 3, 2)[:, :, order].reshape(g, og, k * cg)
-    # no more stacked columns than twice the output holds, and never fewer than 64
-    limit = min(_CHUNK_BYTES, 2 * y.nbytes) // (k * cg * w.itemsize)
-    width = min(length, max(64, limit))
-    step = max(1, limit // length)  # whole images per chunk when they are small
-    buf = np.empty((min(step, n), g, k, cg, width), w.dtype)
-    # per block of taps: where its columns come from, and where they go in ``buf``
-    pairs, first = [], 0
-    for b in layout.blocks:
+    n, (rows, *rest) = layout.data.shape[1], layout.out
+    row = math.prod(rest)  # output pixels per row of the first spatial dim
+    # matmul rows: the taps' weights (in the order the blocks stack the taps), then the
+    # bias against a row of ones
+    weights = w.transpose(0, 1, 3, 2)
+    order = [t for b in layout.blocks for t in b.taps]
+    if order != list(range(k)):
+        weights = weights[:, :, order]
+    weights = weights.reshape(g, og, k * cg)
+    if bias is not None:
+        weights = np.concatenate([weights, bias[:, :, None]], axis=2)
+    # stack no more columns than twice the output holds, and at least one row's worth
+    limit = min(_CHUNK_BYTES, 2 * out.nbytes) // (weights.shape[2] * w.itemsize)
+    step = max(1, limit // (rows * row))  # whole images per chunk when they are small
+    lines = rows if step > 1 else max(1, limit // row)  # else a few rows of one image
+    buf = np.empty((min(step, n), g, weights.shape[2], lines * row), w.dtype)
+    buf[:, :, k * cg :] = 1  # the bias row
+    sources, first = [], 0
+    for b in layout.blocks:  # per block of taps: (source view, destination in buf)
         nd, kb = len(b.counts), len(b.taps)
-        src = layout.block(b, slice(None), 0, length).reshape(n, *b.counts, g, cg, length)
-        src = src.transpose(0, nd + 1, *range(1, nd + 1), nd + 2, nd + 3)
-        pairs.append(
-            (src, buf[:, :, first : first + kb].reshape(*buf.shape[:2], *b.counts, cg, width))
+        src = layout.block(b).reshape(n, *b.counts, g, cg, rows, *rest)
+        src = src.transpose(0, nd + 1, *range(1, nd + 1), nd + 2, *range(nd + 3, src.ndim))
+        dst = buf[:, :, first : first + kb * cg].reshape(
+            *buf.shape[:2], *b.counts, cg, lines, *rest
         )
-        first += kb
+        sources.append((src, dst))
+        first += kb * cg
+    tail = (slice(None),) * len(rest)
     for i in range(0, n, step):
         images = slice(i, i + step)
         nb = len(range(n)[images])
-        for j in range(0, length, width):
-            m = min(width, length - j)
-            for src, dst in pairs:
-                np.copyto(dst[:nb, ..., :m], src[images, ..., j : j + m])
-            cols = buf[:nb, ..., :m].reshape(nb, g, k * cg, m)
-            np.matmul(rows, cols, out=y[images, ..., j : j + m])
-    return y
+        for r in range(0, rows, lines):
+            m = min(lines, rows - r)
+            for src, dst in sources:
+                np.copyto(
+                    dst[(slice(0, nb), ..., slice(0, m), *tail)],
+                    src[(images, ..., slice(r, r + m), *tail)],
+                )
+            cols = buf[:nb, ..., : m * row]
+            np.matmul(weights, cols, out=out[images, ..., r * row : (r + m) * row])
 
 
-def _depthwise(layout: FlatTaps, w: np.ndarray) -> np.ndarray:
+def _depthwise(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None:
     g, og, _, k = w.shape
     n, length = layout.data.shape[1], layout.length
     y = np.empty((n, g, og, length), w.dtype)
@@ -234,7 +244,12 @@ def _depthwise(layout: FlatTaps, w: np.ndarray) -> np.ndarray:
             for t in range(1, k):
                 np.multiply(taps[t][i, channels], w[channels, :, :, t], out=part)
                 acc += part
-    return y
+    y = layout.crop(y)  # (N, groups, C_out/groups, *out) view of the garbage grid
+    out = out.reshape(y.shape)
+    if bias is None:
+        np.copyto(out, y)
+    else:
+        np.add(y, bias.reshape(*bias.shape, *([1] * len(layout.out))), out=out)
 
 
 _DOC = """{dim}-D convolution (cross-correlation) over an input of shape {layout}.

@@ -121,7 +121,8 @@ class FlatTaps:
         Where each tap's slice starts, in ``taps()`` order.
     blocks : tuple of TapBlock
         The taps grouped by phase; within a block the slices start on a regular grid, so
-        one strided view (:meth:`block`) holds all of them and one copy stacks them.
+        one strided view (:meth:`block`) holds all of them and one copy stacks them
+        (im2col without a Python loop over taps).
     """
 
     data: np.ndarray
@@ -139,17 +140,26 @@ class FlatTaps:
         phase, offset = self.offsets[i]
         return self.data[phase, :, :, offset : offset + self.length]
 
-    def block(self, b: TapBlock, images: slice, start: int, width: int) -> np.ndarray:
-        """``(n, *b.counts, C, width)`` view: columns ``start:start+width`` of all of
-        block ``b``'s taps, for the images ``images``. Zero copy (overlapping strides)."""
-        base = self.data[b.phase, images, :, b.offset + start :]
-        s_n, s_c, s_l = base.strides
-        return np.lib.stride_tricks.as_strided(
-            base,
-            (base.shape[0], *b.counts, base.shape[1], width),
-            (s_n, *(step * s_l for step in b.steps), s_c, s_l),
-            writeable=False,
+    def block(self, b: TapBlock) -> np.ndarray:
+        """``(N, *b.counts, C, *out)`` view: the input values every tap of block ``b``
+        meets at every (true) output position. Zero copy: the taps' strides overlap."""
+        n, c, length = self.data.shape[1:]
+        item = self.data.itemsize
+        grid_strides = [math.prod(self.grid[i + 1 :]) * item for i in range(len(self.grid))]
+        view = np.ndarray(  # what np.lib.stride_tricks.as_strided does, minus its overhead
+            (n, *b.counts, c, *self.out),
+            self.data.dtype,
+            buffer=self.data,
+            offset=(b.phase * n * c * length + b.offset) * item,
+            strides=(
+                c * length * item,
+                *(step * item for step in b.steps),
+                length * item,
+                *grid_strides,
+            ),
         )
+        view.flags.writeable = False
+        return view
 
     def crop(self, y: np.ndarray) -> np.ndarray:
         """``(..., length)`` on the grid -> ``(..., *out)``, dropping the garbage columns."""
