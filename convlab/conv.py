@@ -179,9 +179,10 @@ def correlate_taps(
     return out
 
 
-# The stacked taps of one chunk take at most about this many bytes, so they are still
-# in a core's L2 cache when the matmul reads them.
-_CHUNK_BYTES = 1 << 20
+# The stacked taps of one chunk take at most about this many bytes: enough columns that
+# each matmul is worth splitting across BLAS threads (fewer, bigger calls also suffer
+# less when other processes compete for the cores), few enough to stay in cache.
+_CHUNK_BYTES = 1 << 22
 
 
 def _cols_matmul(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None:
@@ -228,13 +229,16 @@ def _cols_matmul(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None
             np.matmul(weights, cols, out=out[images, ..., r * row : (r + m) * row])
 
 
+_DEPTHWISE_BYTES = 1 << 20
+
+
 def _depthwise(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None:
     g, og, _, k = w.shape
     n, length = layout.data.shape[1], layout.length
     y = np.empty((n, g, og, length), w.dtype)
     taps = [layout.tap(t).reshape(n, g, 1, length) for t in range(k)]
-    # a block of channels' accumulator and product rows together fit in cache
-    step = max(1, _CHUNK_BYTES // (2 * og * length * w.itemsize))
+    # a block of channels' accumulator and product rows together fit in L2 cache
+    step = max(1, _DEPTHWISE_BYTES // (2 * og * length * w.itemsize))
     tmp = np.empty((min(step, g), og, length), w.dtype)
     for i in range(n):
         for c in range(0, g, step):

@@ -47,6 +47,7 @@ def conv_oracle(x, w, b, stride, padding, dilation, groups):
 def chunks(request, monkeypatch):
     monkeypatch.setattr(conv_module, "_CHUNK_BYTES", request.param)
     monkeypatch.setattr(conv_module, "_IMAGES_BYTES", request.param)
+    monkeypatch.setattr(conv_module, "_DEPTHWISE_BYTES", request.param)
     monkeypatch.setattr(pool_module, "_CHUNK_BYTES", request.param)
     monkeypatch.setattr(transpose_module, "_CHUNK_BYTES", request.param)
     return request.param
