@@ -26,6 +26,11 @@ def parse(argv):
     p.add_argument("--dtypes", default="float32,float64", help="float32,float64 (default both)")
     p.add_argument("--rounds", type=int, default=7, help="interleaved rounds (default 7)")
     p.add_argument("--impls", default=",".join(report.IMPLS), help="which columns to time")
+    p.add_argument(
+        "--threads",
+        type=int,
+        help="limit BLAS (via threadpoolctl) and torch to this many threads (default: theirs)",
+    )
     p.add_argument("--no-memory", action="store_true", help="skip the tracemalloc pass")
     p.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     p.add_argument("--out", type=Path, help="JSON path (default benchmarks/results/<time>.json)")
@@ -49,6 +54,8 @@ def main(argv=None) -> int:
         return 0
     dtypes = [d.strip() for d in args.dtypes.split(",")]
     impls = [i.strip() for i in args.impls.split(",")]
+    if args.threads:
+        harness.limit_threads(args.threads)
     info = harness.machine()
     print(report.describe(info), flush=True)
     if torch is None:

@@ -71,6 +71,21 @@ def machine() -> dict[str, Any]:
     return info
 
 
+def limit_threads(n: int) -> None:
+    """Run NumPy's BLAS and torch with ``n`` threads (a quieter, 1-thread comparison)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError as exc:
+        raise SystemExit("--threads needs threadpoolctl (pip install threadpoolctl)") from exc
+    global _limits
+    _limits = threadpool_limits(n)  # kept alive: the limit lasts while the object does
+    if torch is not None:
+        torch.set_num_threads(n)
+
+
+_limits = None
+
+
 def sample(fn: Callable[[], Any], number: int) -> float:
     """Seconds per call, averaged over ``number`` back-to-back calls."""
     start = time.perf_counter()
