@@ -182,7 +182,7 @@ def correlate_taps(
 # The stacked taps of one chunk take at most about this many bytes: enough columns that
 # each matmul is worth splitting across BLAS threads (fewer, bigger calls also suffer
 # less when other processes compete for the cores), few enough to stay in cache.
-_CHUNK_BYTES = 1 << 22
+_CHUNK_BYTES = 1 << 23
 
 
 def _cols_matmul(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None:
