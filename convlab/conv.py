@@ -235,25 +235,25 @@ _DEPTHWISE_BYTES = 1 << 20
 def _depthwise(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None:
     g, og, _, k = w.shape
     n, length = layout.data.shape[1], layout.length
-    y = np.empty((n, g, og, length), w.dtype)
     taps = [layout.tap(t).reshape(n, g, 1, length) for t in range(k)]
+    out = out.reshape(n, g, og, *layout.out)
+    bias = None if bias is None else bias.reshape(*bias.shape, *([1] * len(layout.out)))
     # a block of channels' accumulator and product rows together fit in L2 cache
     step = max(1, _DEPTHWISE_BYTES // (2 * og * length * w.itemsize))
-    tmp = np.empty((min(step, g), og, length), w.dtype)
+    acc_buf, part_buf = np.empty((2, min(step, g), og, length), w.dtype)
     for i in range(n):
         for c in range(0, g, step):
             channels = slice(c, c + step)
-            acc, part = y[i, channels], tmp[: len(range(g)[channels])]
+            acc, part = acc_buf[: len(range(g)[channels])], part_buf[: len(range(g)[channels])]
             np.multiply(taps[0][i, channels], w[channels, :, :, 0], out=acc)
             for t in range(1, k):
                 np.multiply(taps[t][i, channels], w[channels, :, :, t], out=part)
                 acc += part
-    y = layout.crop(y)  # (N, groups, C_out/groups, *out) view of the garbage grid
-    out = out.reshape(y.shape)
-    if bias is None:
-        np.copyto(out, y)
-    else:
-        np.add(y, bias.reshape(*bias.shape, *([1] * len(layout.out))), out=out)
+            # crop the block (still in cache) into the output, adding the bias
+            if bias is None:
+                np.copyto(out[i, channels], layout.crop(acc))
+            else:
+                np.add(layout.crop(acc), bias[channels], out=out[i, channels])
 
 
 _DOC = """{dim}-D convolution (cross-correlation) over an input of shape {layout}.
