@@ -198,8 +198,8 @@ def _cols_matmul(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None
     weights = weights.reshape(g, og, k * cg)
     if bias is not None:
         weights = np.concatenate([weights, bias[:, :, None]], axis=2)
-    # stack no more columns than twice the output holds, and at least one row's worth
-    limit = min(_CHUNK_BYTES, 2 * out.nbytes) // (weights.shape[2] * w.itemsize)
+    # stack at most twice the output's size (but allow 1 MB), and at least one row
+    limit = min(_CHUNK_BYTES, max(2 * out.nbytes, 1 << 20)) // (weights.shape[2] * w.itemsize)
     step = max(1, limit // (rows * row))  # whole images per chunk when they are small
     lines = rows if step > 1 else max(1, limit // row)  # else a few rows of one image
     buf = np.empty((min(step, n), g, weights.shape[2], lines * row), w.dtype)

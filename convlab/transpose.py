@@ -158,7 +158,7 @@ def _stamps(wg: np.ndarray, xg: np.ndarray) -> np.ndarray:
 
 
 # Stamps computed per batch of images: about this many bytes.
-_CHUNK_BYTES = 1 << 21
+_CHUNK_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
