@@ -3,7 +3,7 @@
 Fairness rules: every implementation runs in this one process on the same arrays; the
 rounds are interleaved (round ``r`` times every case and implementation once, in an order
 rotated each round) so drift in clock speed or cache state hits all of them alike; a
-sample repeats a call enough times to last ~20 ms; the table reports the median sample
+sample repeats a call enough times to last ~50 ms; the table reports the median sample
 and its interquartile range. Before each sample the process sleeps ``SETTLE_SECONDS``:
 OpenBLAS's worker threads busy-wait ~0.1 s after a call (GOMP's, torch's, for a shorter
 while), and on a 2-core machine those spinning threads would otherwise slow down
@@ -25,7 +25,7 @@ import numpy as np
 
 from .cases import Case, torch
 
-SAMPLE_SECONDS = 0.02
+SAMPLE_SECONDS = 0.05
 SETTLE_SECONDS = 0.12
 _ENV = ("OPENBLAS_THREAD_TIMEOUT", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
 TOLERANCE = {"float32": 1e-4, "float64": 1e-10}  # max |error| / max |value|
@@ -94,6 +94,15 @@ def sample(fn: Callable[[], Any], number: int) -> float:
     return (time.perf_counter() - start) / number
 
 
+def _per_call(fn: Callable[[], Any]) -> float:
+    """Seconds per call, from back-to-back calls lasting at least 10 ms (or 1000 calls)."""
+    calls, start = 0, time.perf_counter()
+    while calls < 1000 and (calls == 0 or time.perf_counter() - start < 0.01):
+        fn()
+        calls += 1
+    return (time.perf_counter() - start) / calls
+
+
 def peak_bytes(fn: Callable[[], Any]) -> int:
     """Peak bytes NumPy allocates during one call (the returned output included)."""
     gc.collect()
@@ -125,10 +134,8 @@ def prepare(case: Case, dtype: str, impls: list[str], rng, memory: bool) -> dict
     chosen = {k: f for k, f in built.impls.items() if k in impls}
     outs, entry = {}, {"calls": {}, "error": {}, "number": {}, "samples": {}}
     for name, fn in chosen.items():
-        fn()  # first call: lazy initialisation (torch's oneDNN primitives, caches)
-        start = time.perf_counter()
-        out = fn()
-        once = time.perf_counter() - start
+        out = fn()  # first call: lazy initialisation (torch's oneDNN primitives, caches)
+        once = _per_call(fn)
         outs[name] = out.numpy() if hasattr(out, "numpy") else out
         if isinstance(out, tuple):
             outs[name] = tuple(o.numpy() if hasattr(o, "numpy") else o for o in out)
