@@ -122,22 +122,26 @@ def _conv(func: str, nd: int, *args: Any) -> np.ndarray:
 def conv_forward(spec: ConvSpec) -> np.ndarray:
     """Run a validated convolution: padding mode, tap layout, strategy, bias.
 
-    Images are processed a few at a time so the padded, phase-split copy of the input
-    (and everything built from it) stays a small multiple of one image, whatever N is.
+    Memory stays a small multiple of the output whatever N is: images are padded and
+    phase-split a batch at a time, and the stacked taps of im2col take at most about
+    twice the output (``cols_bytes``).
     """
     x, pads, w = spec.x, spec.pads, spec.weight
     y = np.empty((x.shape[0], w.shape[0], *spec.out), x.dtype)
     if y.size == 0:
         return y
     padded = math.prod(n + a + b for n, (a, b) in zip(x.shape[2:], pads, strict=True))
-    step = max(1, _IMAGES_BYTES // (x.shape[1] * padded * x.itemsize))
+    step = max(1, min(_IMAGES_BYTES, y.nbytes) // (x.shape[1] * padded * x.itemsize))
+    cols_bytes = min(_CHUNK_BYTES, 2 * y.nbytes)
     for i in range(0, x.shape[0], step):
         part, part_pads = x[i : i + step], pads
         if spec.padding_mode != "zeros":
             part = pad_spatial(part, pads, spec.padding_mode)
             part_pads = ((0, 0),) * len(pads)
         layout = flat_taps(part, part_pads, spec.kernel_size, spec.stride, spec.dilation, spec.out)
-        correlate_taps(layout, w, spec.groups, spec.bias, out=y[i : i + step])
+        correlate_taps(
+            layout, w, spec.groups, spec.bias, out=y[i : i + step], cols_bytes=cols_bytes
+        )
     return y
 
 
@@ -152,11 +156,13 @@ def correlate_taps(
     bias: np.ndarray | None = None,
     *,
     out: np.ndarray | None = None,
+    cols_bytes: int | None = None,
 ) -> np.ndarray:
     """The one dispatch point: correlate the tap layout with ``weight``, per group.
 
     Returns ``(N, C_out, *out)`` plus ``bias`` per output channel if given, written into
-    ``out`` (C-contiguous) if given. The strategy is chosen by the group shape:
+    ``out`` if given. ``cols_bytes`` bounds im2col's buffer (default: twice the output,
+    at most ``_CHUNK_BYTES``). The strategy is chosen by the group shape:
 
     * ``_cols_matmul`` (im2col in cache-sized chunks + one matmul per chunk): every conv
       whose groups have more than one input channel. Stacking the taps costs one copy of
@@ -171,9 +177,13 @@ def correlate_taps(
     w = weight.reshape(groups, c_out // groups, c_group, -1)  # (groups, C_out/groups, C_g, k)
     w = w.astype(layout.data.dtype, copy=False)
     bias = None if bias is None else bias.reshape(groups, -1)
-    strategy = _depthwise if c_group == 1 else _cols_matmul
     target = out if out.flags.c_contiguous else np.empty(out.shape, out.dtype)
-    strategy(layout, w, bias, target.reshape(out.shape[0], groups, c_out // groups, -1))
+    target_groups = target.reshape(out.shape[0], groups, c_out // groups, -1)
+    if c_group == 1:
+        _depthwise(layout, w, bias, target_groups)
+    else:
+        budget = cols_bytes or min(_CHUNK_BYTES, 2 * out.nbytes)
+        _cols_matmul(layout, w, bias, target_groups, budget)
     if target is not out:
         np.copyto(out, target)
     return out
@@ -182,10 +192,10 @@ def correlate_taps(
 # The stacked taps of one chunk take at most about this many bytes: enough columns that
 # each matmul is worth splitting across BLAS threads (fewer, bigger calls also suffer
 # less when other processes compete for the cores), few enough to stay in cache.
-_CHUNK_BYTES = 1 << 23
+_CHUNK_BYTES = 1 << 22
 
 
-def _cols_matmul(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None:
+def _cols_matmul(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray, budget: int) -> None:
     g, og, cg, k = w.shape
     n, (rows, *rest) = layout.data.shape[1], layout.out
     row = math.prod(rest)  # output pixels per row of the first spatial dim
@@ -198,8 +208,7 @@ def _cols_matmul(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None
     weights = weights.reshape(g, og, k * cg)
     if bias is not None:
         weights = np.concatenate([weights, bias[:, :, None]], axis=2)
-    # stack at most twice the output's size (but allow 1 MB), and at least one row
-    limit = min(_CHUNK_BYTES, max(2 * out.nbytes, 1 << 20)) // (weights.shape[2] * w.itemsize)
+    limit = budget // (weights.shape[2] * w.itemsize)  # stacked columns per chunk
     step = max(1, limit // (rows * row))  # whole images per chunk when they are small
     lines = rows if step > 1 else max(1, limit // row)  # else a few rows of one image
     buf = np.empty((min(step, n), g, weights.shape[2], lines * row), w.dtype)
