@@ -15,6 +15,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 import convlab
 from convlab import conv as conv_module
 from convlab import pool as pool_module
+from convlab import strategies
 from convlab import transpose as transpose_module
 
 
@@ -45,9 +46,9 @@ def conv_oracle(x, w, b, stride, padding, dilation, groups):
 
 @pytest.fixture(params=[64, 4096, 1 << 20], ids=["tiny-chunks", "small-chunks", "default"])
 def chunks(request, monkeypatch):
-    monkeypatch.setattr(conv_module, "_CHUNK_BYTES", request.param)
+    monkeypatch.setattr(strategies, "_CHUNK_BYTES", request.param)
+    monkeypatch.setattr(strategies, "_DEPTHWISE_BYTES", request.param)
     monkeypatch.setattr(conv_module, "_IMAGES_BYTES", request.param)
-    monkeypatch.setattr(conv_module, "_DEPTHWISE_BYTES", request.param)
     monkeypatch.setattr(pool_module, "_CHUNK_BYTES", request.param)
     monkeypatch.setattr(transpose_module, "_CHUNK_BYTES", request.param)
     return request.param
