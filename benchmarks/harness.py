@@ -3,12 +3,12 @@
 Fairness rules: every implementation runs in this one process on the same arrays; the
 rounds are interleaved (round ``r`` times every case and implementation once, in an order
 rotated each round) so drift in clock speed or cache state hits all of them alike; a
-sample repeats a call enough times to last ~50 ms; the table reports the median sample
-and its interquartile range. Before each sample the process sleeps ``SETTLE_SECONDS``:
-OpenBLAS's worker threads busy-wait ~0.1 s after a call (GOMP's, torch's, for a shorter
-while), and on a 2-core machine those spinning threads would otherwise slow down
-whichever library runs next. Memory is measured in a separate call under ``tracemalloc``
-(which sees NumPy's allocations, not torch's).
+sample repeats a call enough times to last ~50 ms (after one untimed call); the table
+reports the median sample and its interquartile range. Before each sample the process
+sleeps ``SETTLE_SECONDS``: OpenBLAS's worker threads busy-wait ~0.1 s after a call
+(GOMP's, torch's, for a shorter while), and on a 2-core machine those spinning threads
+would otherwise slow down whichever library runs next. Memory is measured in a separate
+call under ``tracemalloc`` (which sees NumPy's allocations, not torch's).
 """
 
 from __future__ import annotations
@@ -87,7 +87,13 @@ _limits = None
 
 
 def sample(fn: Callable[[], Any], number: int) -> float:
-    """Seconds per call, averaged over ``number`` back-to-back calls."""
+    """Seconds per call, averaged over ``number`` back-to-back calls after one untimed call.
+
+    The untimed call absorbs what the interleaving costs the first call (caches, page
+    mappings and thread pools left cold by the other implementations and the settle pause),
+    the same for every implementation.
+    """
+    fn()
     start = time.perf_counter()
     for _ in range(number):
         fn()
