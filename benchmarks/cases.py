@@ -180,7 +180,7 @@ CASES = [
     ),
     conv(
         "conv3x3_s2",
-        "… stride 2",
+        "8×64×56×56→64 3×3 p1 s2",
         MEDIUM_X,
         MEDIUM_W,
         padding=1,
@@ -191,7 +191,7 @@ CASES = [
     ),
     conv(
         "conv3x3_d2",
-        "… dilation 2",
+        "8×64×56×56→64 3×3 p1 d2",
         MEDIUM_X,
         MEDIUM_W,
         padding=1,
@@ -242,7 +242,7 @@ CASES = [
     ),
     pool(
         "max_pool_3",
-        "… 3×3 s2 p1",
+        "8×64×112×112 3×3 s2 p1",
         "max_pool2d",
         POOL_X,
         3,
@@ -263,7 +263,7 @@ CASES = [
     ),
     pool(
         "avg_pool_3",
-        "… 3×3 s2 p1",
+        "8×64×112×112 3×3 s2 p1",
         "avg_pool2d",
         POOL_X,
         3,
@@ -272,5 +272,5 @@ CASES = [
         torch32=2.0,
         torch64=2.0,
     ),
-    conv_backward("conv3x3_backward", "medium conv3x3, ∂x ∂w ∂b", MEDIUM_X, MEDIUM_W, padding=1),
+    conv_backward("conv3x3_backward", "conv3x3 grads ∂x ∂w ∂b", MEDIUM_X, MEDIUM_W, padding=1),
 ]
