@@ -188,10 +188,12 @@ def flat_taps(
     let the output run over the whole padded width (and ignore the extra columns), then
     in the *flattened* padded image those values are one contiguous run starting at
     ``sum(t*d * row_stride)``. A contiguous ``(C, L)`` run is something BLAS reads in
-    place, so each tap is one matmul with no im2col copy. With stride ``s`` the same
-    holds inside each polyphase component ``xp[a::s]``: tap ``t`` reads phase
-    ``(t*d) % s`` from offset ``(t*d) // s``. One spare slab at the end keeps the last
-    tap's run in bounds.
+    place (one matmul per tap, no copy), and the runs of neighbouring taps start at
+    regular offsets, so one strided view holds a whole block of taps (:meth:`FlatTaps.block`,
+    which im2col copies in one go). With stride ``s`` the same holds inside each
+    polyphase component ``xp[a::s]``: tap ``t`` reads phase ``(t*d) % s`` from offset
+    ``(t*d) // s``. One spare slab at the end keeps the last tap's run in bounds. The
+    index arithmetic depends only on the shapes and is cached.
     """
     N, C, *n = x.shape
     geo = _geometry(
