@@ -11,7 +11,7 @@ CONSTRAINTS := requirements/constraints.txt
 # Jupyter state lives inside the tree so tests never touch ~/.jupyter.
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: lab test lint notebooks bench screenshots assign clean help
+.PHONY: lab test lint notebooks bench bench-torch screenshots assign clean help
 
 help:
 	@echo "make lab          create .venv, install convlab, open JupyterLab on lessons/"
@@ -47,8 +47,14 @@ lint: $(VENV)/.test-installed
 test: lint
 	$(PY) -m pytest
 
+# BENCH_ARGS selects cases for a quick run, e.g. make bench BENCH_ARGS="--cases 'conv3x3*' --rounds 3"
 bench: $(VENV)/.test-installed
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks $(BENCH_ARGS)
+
+# torch is not a dependency of convlab: this adds the CPU wheel to .venv for the torch column
+bench-torch: $(VENV)/.test-installed
+	$(PY) -m pip install --quiet torch
+	$(PY) -m benchmarks $(BENCH_ARGS)
 
 assign: $(VENV)/.lab-installed
 	$(BIN)/convlab assign

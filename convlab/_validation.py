@@ -168,6 +168,8 @@ def int_tuple(
     >>> int_tuple("conv2d", "stride", 2, 2, minimum=1)
     (2, 2)
     """
+    if type(value) is int and (minimum is None or value >= minimum):
+        return (value,) * n  # the common case, checked before any message is built
     what = {None: "int", 0: "non-negative int", 1: "positive int"}.get(minimum, f"int >= {minimum}")
     article = "an" if what[0] in "aeiou" else "a"
     expected = f"{article} {what} or a tuple of {n} {what}s" if n > 1 else f"{article} {what}"

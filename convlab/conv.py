@@ -13,6 +13,8 @@ over the ``k**nd`` taps, never over pixels.
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,9 +34,13 @@ from ._validation import (
     split_batch,
 )
 from .padding import pad_spatial
-from .windows import FlatTaps, flat_taps
+from .strategies import cols_budget, correlate_taps
+from .windows import flat_taps
 
 __all__ = ["conv1d", "conv2d", "conv3d"]
+
+# correlate_taps (the strategy dispatch) lives in convlab.strategies; it is imported here
+# so that ``from convlab.conv import correlate_taps`` keeps working.
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 _LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
@@ -103,8 +109,12 @@ def parse_conv(
     padded = tuple(n + b_ + a for n, (b_, a) in zip(size, pads, strict=True))
     extent = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True))
     check_padded_fits(func, size, padded, extent)
-    out = tuple(shapes.conv_output_size(padded, kernel, stride, 0, dilation))
+    out = _output_size(padded, kernel, stride, 0, dilation)
     return ConvSpec(x, w, b, stride, pads, dilation, groups, padding_mode, out, unbatched)
+
+
+# Calls repeat with the same shapes (layers in a loop): remember the size arithmetic.
+_output_size = functools.lru_cache(maxsize=256)(shapes.conv_output_size)
 
 
 def _conv(func: str, nd: int, *args: Any) -> np.ndarray:
@@ -114,60 +124,33 @@ def _conv(func: str, nd: int, *args: Any) -> np.ndarray:
 
 
 def conv_forward(spec: ConvSpec) -> np.ndarray:
-    """Run a validated convolution: padding mode, tap layout, strategy, bias."""
-    x, pads = spec.x, spec.pads
-    if spec.padding_mode != "zeros":
-        x = pad_spatial(x, pads, spec.padding_mode)
-        pads = ((0, 0),) * len(pads)
-    layout = flat_taps(x, pads, spec.kernel_size, spec.stride, spec.dilation, spec.out)
-    y = correlate_taps(layout, spec.weight, spec.groups)
-    if spec.bias is not None:
-        y += spec.bias.reshape(1, -1, *([1] * len(spec.out)))
-    return y
+    """Run a validated convolution: padding mode, tap layout, strategy, bias.
 
-
-def correlate_taps(layout: FlatTaps, weight: np.ndarray, groups: int) -> np.ndarray:
-    """The one dispatch point: pick the per-tap strategy by the group shape.
-
-    * ``_taps_matmul``: one BLAS matmul per tap on a zero-copy slice. Wins whenever
-      each group has a few input channels or more (dense convs, grouped convs).
-    * ``_taps_elementwise``: multiply-add of whole slices. Wins when each group has
-      1–3 input channels (depthwise, RGB/grayscale first layers), where a matmul
-      would be a vector outer product with high call overhead.
+    Memory stays a small multiple of the output whatever N is: images are padded and
+    phase-split a batch at a time, and the stacked taps of im2col take at most about
+    twice the output (``cols_bytes``).
     """
-    c_out, c_group = weight.shape[:2]
-    k = int(np.prod(weight.shape[2:]))
-    # (C_out, C_g, *k) -> (taps, groups, C_out/groups, C_g), contiguous for BLAS
-    w = weight.reshape(groups, c_out // groups, c_group, k).transpose(3, 0, 1, 2)
-    w = np.ascontiguousarray(w, dtype=layout.data.dtype)
-    strategy = _taps_elementwise if c_group <= 3 else _taps_matmul
-    y = strategy(layout, w)  # (N, groups, C_out/groups, length)
-    n = y.shape[0]
-    return np.ascontiguousarray(layout.crop(y.reshape(n, c_out, layout.length)))
-
-
-def _taps_matmul(layout: FlatTaps, w: np.ndarray) -> np.ndarray:
-    k, g, og, cg = w.shape
-    n = layout.data.shape[1]
-    y = np.zeros((n, g, og, layout.length), w.dtype)
-    tmp = np.empty_like(y)
-    for i in range(k):
-        np.matmul(w[i], layout.tap(i).reshape(n, g, cg, layout.length), out=tmp)
-        y += tmp
+    x, pads, w = spec.x, spec.pads, spec.weight
+    y = np.empty((x.shape[0], w.shape[0], *spec.out), x.dtype)
+    if y.size == 0:
+        return y
+    padded = math.prod(n + a + b for n, (a, b) in zip(x.shape[2:], pads, strict=True))
+    step = max(1, min(_IMAGES_BYTES, y.nbytes) // (x.shape[1] * padded * x.itemsize))
+    cols_bytes = cols_budget(y.nbytes)
+    for i in range(0, x.shape[0], step):
+        part, part_pads = x[i : i + step], pads
+        if spec.padding_mode != "zeros":
+            part = pad_spatial(part, pads, spec.padding_mode)
+            part_pads = ((0, 0),) * len(pads)
+        layout = flat_taps(part, part_pads, spec.kernel_size, spec.stride, spec.dilation, spec.out)
+        correlate_taps(
+            layout, w, spec.groups, spec.bias, out=y[i : i + step], cols_bytes=cols_bytes
+        )
     return y
 
 
-def _taps_elementwise(layout: FlatTaps, w: np.ndarray) -> np.ndarray:
-    k, g, og, cg = w.shape
-    n = layout.data.shape[1]
-    y = np.zeros((n, g, og, layout.length), w.dtype)
-    tmp = np.empty_like(y)
-    for i in range(k):
-        xs = layout.tap(i).reshape(n, g, 1, cg, layout.length)
-        for c in range(cg):
-            np.multiply(w[i, :, :, c, None], xs[:, :, :, c], out=tmp)
-            y += tmp
-    return y
+# Padded input copied per batch of images: about this many bytes (at least one image).
+_IMAGES_BYTES = 1 << 21
 
 
 _DOC = """{dim}-D convolution (cross-correlation) over an input of shape {layout}.

@@ -105,14 +105,10 @@ def max_pool_forward(spec: PoolSpec, return_indices: bool) -> tuple[np.ndarray, 
     Ties keep the *first* maximum in row-major window order and a NaN wins, exactly
     PyTorch's ``if (val > maxval || isnan(val))`` scan.
     """
+    if not return_indices:
+        return _separable(spec, np.maximum, -np.inf), None
     xp = spec.padded(-np.inf)
     views = tap_views(xp, spec.kernel_size, spec.stride, spec.dilation, spec.out)
-    if not return_indices:
-        _, first = next(views)
-        y = first.copy()
-        for _, v in views:
-            np.maximum(y, v, out=y)
-        return y, None
     size = spec.x.shape[2:]
     flat = np.arange(math.prod(size)).reshape(size)
     pairs = [(p, q - n - p) for p, n, q in zip(spec.padding, size, xp.shape[2:], strict=True)]
@@ -187,13 +183,66 @@ def _avg_pool(
 
 
 def avg_pool_sum(spec: PoolSpec) -> np.ndarray:
-    """Window sums, adding the taps in torch's (row-major) order."""
-    views = tap_views(spec.padded(0.0), spec.kernel_size, spec.stride, spec.dilation, spec.out)
-    _, first = next(views)
-    y = first.copy()
-    for _, v in views:
-        y += v
+    """Window sums (padding counts as zeros), one spatial dim at a time."""
+    return _separable(spec, np.add, 0.0)
+
+
+# ----------------------------------------------------------------------------- separable
+
+# Images are reduced in chunks of about this many input bytes, so the one-dim partial
+# results stay in cache between passes.
+_CHUNK_BYTES = 1 << 20
+
+
+def _separable(spec: PoolSpec, op: np.ufunc, fill: float) -> np.ndarray:
+    """Reduce every window with ``op`` (``np.maximum`` or ``np.add``), one dim at a time.
+
+    A ``k1 x k2`` window is a ``k1`` window over rows of ``k2`` windows, so two passes of
+    ``k1`` and ``k2`` taps replace one of ``k1 * k2``; the first pass (rows, contiguous
+    reads) also shrinks the data by the stride before the strided column pass. Padding
+    is never materialised: each tap only touches the outputs whose input is inside.
+    """
+    n, c, *size = spec.x.shape
+    y = np.empty((n, c, *spec.out), spec.x.dtype)
+    planes, out = spec.x.reshape(n * c, *size), y.reshape(n * c, *spec.out)
+    settings = (spec.kernel_size, spec.stride, spec.padding, spec.dilation, spec.out)
+    dims = list(zip(*settings, strict=True))
+    step = max(1, _CHUNK_BYTES // max(1, planes[:1].nbytes))
+    for i in range(0, n * c, step):
+        part = planes[i : i + step]
+        for axis, dim in enumerate(dims, start=1):
+            last = axis == len(dims)
+            part = _reduce_axis(part, axis, *dim, op, fill, out[i : i + step] if last else None)
     return y
+
+
+def _reduce_axis(x, axis, k, s, p, d, o, op, fill, out=None):
+    """``out[.., i, ..] = op over taps t of x[.., i*s + t*d - p, ..]`` along ``axis``.
+
+    Each tap updates only the range of ``i`` whose input index lies inside ``x``; the
+    output starts as ``op`` of two taps that cover it all (else as ``fill``).
+    """
+    before = (slice(None),) * axis
+    full, partial = [], []
+    for t in range(k):
+        shift = t * d - p  # tap t of output i reads input i * s + shift
+        lo = max(0, -(shift // s))  # first i with i * s + shift >= 0
+        hi = min(o, (x.shape[axis] - 1 - shift) // s + 1)  # one past the last i inside
+        if lo < hi:
+            view = x[(*before, slice(lo * s + shift, (hi - 1) * s + shift + 1, s))]
+            (full if (lo, hi) == (0, o) else partial).append((lo, hi, view))
+    if out is None:
+        out = np.empty((*x.shape[:axis], o, *x.shape[axis + 1 :]), x.dtype)
+    if len(full) >= 2:
+        op(full.pop(0)[2], full.pop(0)[2], out=out)
+    elif full:
+        np.copyto(out, full.pop(0)[2])
+    else:
+        out.fill(fill)
+    for lo, hi, view in full + partial:
+        dst = out[(*before, slice(lo, hi))]
+        op(dst, view, out=dst)
+    return out
 
 
 # ----------------------------------------------------------------------------- public

@@ -12,6 +12,7 @@ convolution. It is *not* a deconvolution: it undoes the shape, not the values.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +30,6 @@ from ._validation import (
     int_tuple,
     split_batch,
 )
-from .windows import scatter_add_taps, tap_slices, taps
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
 
@@ -96,37 +96,49 @@ def _conv_transpose(func: str, nd: int, *args: Any) -> np.ndarray:
 
 
 def conv_transpose_forward(spec: TransposeSpec) -> np.ndarray:
-    """Stamp, sum, crop: the scatter definition, vectorised over pixels."""
+    """Stamp, sum, crop: the scatter definition, vectorised over pixels.
+
+    One matmul gives every stamp at once (``C_out * k`` values per input pixel). The
+    stamps are then summed per *output phase*: output pixels ``o`` with the same
+    ``o mod stride`` receive whole, unstrided copies of the input grid, shifted, so the
+    sums are contiguous adds; a last pass interleaves the phases into the output, crops
+    ``padding`` and adds the bias. Images (and if need be output channels) are taken a
+    few at a time so the stamps stay a cache-sized buffer.
+    """
     x, w, g = spec.x, spec.weight, spec.groups
     n, c_in, *size = x.shape
-    c_out = w.shape[1] * g
-    kernel, k = spec.kernel_size, math.prod(spec.kernel_size)
-    # the uncropped output: every stamp lands inside it
-    full_size = [
-        (m - 1) * s + d * (kk - 1) + 1 + op
-        for m, s, d, kk, op in zip(
-            size, spec.stride, spec.dilation, kernel, spec.output_padding, strict=True
-        )
-    ]
-    full = np.zeros((n, c_out, *full_size), x.dtype)
+    og, kernel = w.shape[1], spec.kernel_size
+    c_out, k, pixels = og * g, math.prod(kernel), math.prod(size)
+    y = np.empty((n, c_out, *spec.out), x.dtype)
+    if y.size == 0:
+        return y
+    plan = _phase_plan(size, kernel, spec.stride, spec.padding, spec.dilation, spec.out)
+    bias = None if spec.bias is None else spec.bias.reshape(-1, *([1] * len(size)))
     # per group: (C_out/g * k, C_in/g) weights times (C_in/g, pixels) inputs
-    wg = w.reshape(g, c_in // g, -1).transpose(0, 2, 1)  # (g, C_out/g * k, C_in/g)
-    xg = x.reshape(n, g, c_in // g, math.prod(size))
-    if k <= 4 * math.prod(spec.stride):
-        # all stamps at once (col2im): one matmul, then one strided add per tap.
-        # Memory k/prod(stride) times the output, so only when that is small.
-        cols = _stamps(wg, xg).reshape(n, c_out, k, *size)
-        scatter_add_taps(full, cols, kernel, spec.stride, spec.dilation)
-    else:
-        # large kernels (e.g. 7×7, stride 1): one matmul per tap, output-sized memory
-        wt = wg.reshape(g, c_out // g, k, -1)
-        for i, tap in enumerate(taps(kernel)):
-            part = _stamps(np.ascontiguousarray(wt[:, :, i]), xg).reshape(n, c_out, *size)
-            full[(..., *tap_slices(tap, spec.stride, spec.dilation, size))] += part
-    y = full[(..., *(slice(p, p + o) for p, o in zip(spec.padding, spec.out, strict=True)))]
-    y = np.ascontiguousarray(y)
-    if spec.bias is not None:
-        y += spec.bias.reshape(1, -1, *([1] * len(size)))
+    wg = w.reshape(g, c_in // g, og * k).transpose(0, 2, 1)
+    xg = x.reshape(n, g, c_in // g, pixels)
+    per_image = c_out * k * pixels * x.itemsize  # stamp bytes of one image
+    step = max(1, _CHUNK_BYTES // per_image)  # images per chunk
+    block = max(1, min(og, og * _CHUNK_BYTES // per_image))  # output channels per group
+    phases = np.empty((len(plan.phases), min(step, n), g, og, *plan.phase_size), x.dtype)
+    for i in range(0, n, step):
+        nb = len(range(i, min(i + step, n)))
+        acc = phases[:, :nb]
+        acc.fill(0)
+        for o in range(0, og, block):
+            channels = slice(o, o + block)
+            z = _stamps(wg[:, o * k : (o + block) * k], xg[i : i + nb])
+            z = z.reshape(nb, g, -1, k, *size)
+            for t, (phase, at) in enumerate(plan.taps):
+                dst = acc[(phase, slice(None), slice(None), channels, *at)]
+                dst += z[:, :, :, t]
+        out = y[i : i + nb]
+        for phase, (dst, src) in enumerate(plan.phases):
+            part = acc[phase].reshape(nb, c_out, *plan.phase_size)[(..., *src)]
+            if bias is None:
+                np.copyto(out[(..., *dst)], part)
+            else:
+                np.add(part, bias, out=out[(..., *dst)])
     return y
 
 
@@ -143,6 +155,45 @@ def _stamps(wg: np.ndarray, xg: np.ndarray) -> np.ndarray:
     for c in range(1, cg):
         out += wg[None, :, :, c, None] * xg[:, :, None, c, :]
     return out
+
+
+# Stamps computed per batch of images: about this many bytes.
+_CHUNK_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class _PhasePlan:
+    """Where each tap's stamps land, and where each phase goes in the output."""
+
+    phase_size: tuple[int, ...]  # every phase buffer's spatial size
+    taps: list  # per tap: (phase index, slices into the phase buffer)
+    phases: list  # per phase: (slices into the output, slices into the phase buffer)
+
+
+def _phase_plan(size, kernel, stride, padding, dilation, out) -> _PhasePlan:
+    """Per dim: full index ``i*s + t*d`` is phase ``(t*d) % s`` at ``i + (t*d) // s``;
+    output ``o`` is full index ``o + p``, i.e. phase ``(o + p) % s`` at ``(o + p) // s``."""
+    lengths, tap_at, phase_at = [], [], []
+    for m, kk, s, p, d, o in zip(size, kernel, stride, padding, dilation, out, strict=True):
+        lengths.append(max(m + (kk - 1) * d // s, (o - 1 + p) // s + 1))
+        tap_at.append([((t * d) % s, slice((t * d) // s, (t * d) // s + m)) for t in range(kk)])
+        per_phase = []
+        for a in range(s):
+            first = (a - p) % s  # first output in phase a
+            count = len(range(first, o, s))
+            start = (first + p) // s
+            per_phase.append((slice(first, None, s), slice(start, start + count)))
+        phase_at.append(per_phase)
+    strides = [math.prod(stride[i + 1 :]) for i in range(len(stride))]
+    taps_ = [
+        (sum(a * r for (a, _), r in zip(combo, strides, strict=True)), [sl for _, sl in combo])
+        for combo in itertools.product(*tap_at)
+    ]
+    phases = [
+        ([dst for dst, _ in combo], [src for _, src in combo])
+        for combo in itertools.product(*phase_at)
+    ]
+    return _PhasePlan(tuple(lengths), taps_, phases)
 
 
 _DOC = """{dim}-D transposed convolution over an input of shape {layout}.

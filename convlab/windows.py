@@ -15,6 +15,7 @@ the views side by side is ``unfold`` (im2col); adding values back into them is
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterator, Sequence
@@ -22,7 +23,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["FlatTaps", "flat_taps", "scatter_add_taps", "tap_slices", "tap_views", "taps"]
+__all__ = [
+    "FlatTaps",
+    "TapBlock",
+    "flat_taps",
+    "scatter_add_taps",
+    "tap_slices",
+    "tap_views",
+    "taps",
+]
 
 
 def taps(kernel_size: Sequence[int]) -> Iterator[tuple[int, ...]]:
@@ -80,6 +89,21 @@ def scatter_add_taps(
 
 
 @dataclass(frozen=True)
+class TapBlock:
+    """Taps that read the same phase, at flat offsets ``offset + sum(a_i * steps[i])``.
+
+    ``taps`` lists their indices (in ``taps()`` order) in the block's own row-major order
+    over ``counts``, which is the order :meth:`FlatTaps.block` stacks them in.
+    """
+
+    phase: int
+    offset: int
+    counts: tuple[int, ...]
+    steps: tuple[int, ...]
+    taps: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class FlatTaps:
     """The padded input laid out so that every kernel tap is a *contiguous* slice.
 
@@ -93,14 +117,19 @@ class FlatTaps:
         phase width in the others. Columns beyond the true output are wrap-around garbage.
     out : tuple of int
         The true output size (a corner of ``grid``).
-    offsets : list of (phase, offset)
+    offsets : sequence of (phase, offset)
         Where each tap's slice starts, in ``taps()`` order.
+    blocks : tuple of TapBlock
+        The taps grouped by phase; within a block the slices start on a regular grid, so
+        one strided view (:meth:`block`) holds all of them and one copy stacks them
+        (im2col without a Python loop over taps).
     """
 
     data: np.ndarray
     grid: tuple[int, ...]
     out: tuple[int, ...]
-    offsets: list[tuple[int, int]]
+    offsets: Sequence[tuple[int, int]]
+    blocks: tuple[TapBlock, ...] = ()
 
     @property
     def length(self) -> int:
@@ -110,6 +139,27 @@ class FlatTaps:
         """``(N, C, length)`` view of the input values tap ``i`` meets, zero copy."""
         phase, offset = self.offsets[i]
         return self.data[phase, :, :, offset : offset + self.length]
+
+    def block(self, b: TapBlock) -> np.ndarray:
+        """``(N, *b.counts, C, *out)`` view: the input values every tap of block ``b``
+        meets at every (true) output position. Zero copy: the taps' strides overlap."""
+        n, c, length = self.data.shape[1:]
+        item = self.data.itemsize
+        grid_strides = [math.prod(self.grid[i + 1 :]) * item for i in range(len(self.grid))]
+        view = np.ndarray(  # what np.lib.stride_tricks.as_strided does, minus its overhead
+            (n, *b.counts, c, *self.out),
+            self.data.dtype,
+            buffer=self.data,
+            offset=(b.phase * n * c * length + b.offset) * item,
+            strides=(
+                c * length * item,
+                *(step * item for step in b.steps),
+                length * item,
+                *grid_strides,
+            ),
+        )
+        view.flags.writeable = False
+        return view
 
     def crop(self, y: np.ndarray) -> np.ndarray:
         """``(..., length)`` on the grid -> ``(..., *out)``, dropping the garbage columns."""
@@ -138,17 +188,48 @@ def flat_taps(
     let the output run over the whole padded width (and ignore the extra columns), then
     in the *flattened* padded image those values are one contiguous run starting at
     ``sum(t*d * row_stride)``. A contiguous ``(C, L)`` run is something BLAS reads in
-    place, so each tap is one matmul with no im2col copy. With stride ``s`` the same
-    holds inside each polyphase component ``xp[a::s]``: tap ``t`` reads phase
-    ``(t*d) % s`` from offset ``(t*d) // s``. One spare slab at the end keeps the last
-    tap's run in bounds.
+    place (one matmul per tap, no copy), and the runs of neighbouring taps start at
+    regular offsets, so one strided view holds a whole block of taps (:meth:`FlatTaps.block`,
+    which im2col copies in one go). With stride ``s`` the same holds inside each
+    polyphase component ``xp[a::s]``: tap ``t`` reads phase ``(t*d) % s`` from offset
+    ``(t*d) // s``. One spare slab at the end keeps the last tap's run in bounds. The
+    index arithmetic depends only on the shapes and is cached.
     """
     N, C, *n = x.shape
+    geo = _geometry(
+        tuple(n),
+        tuple(tuple(p) for p in pads),
+        tuple(kernel_size),
+        tuple(stride),
+        tuple(dilation),
+        tuple(out),
+    )
+    data = np.zeros((len(geo.copies), N, C, *geo.phase_shape), x.dtype)
+    for k, (dst, src) in enumerate(geo.copies):
+        data[(k, ..., *dst)] = x[(..., *src)]
+    flat = data.reshape(len(geo.copies), N, C, math.prod(geo.phase_shape))
+    return FlatTaps(flat, geo.grid, geo.out, geo.offsets, geo.blocks)
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """Everything in a FlatTaps that depends only on shapes (so it can be cached)."""
+
+    phase_shape: tuple[int, ...]
+    copies: tuple[tuple[tuple[slice, ...], tuple[slice, ...]], ...]  # per phase: dst, src
+    grid: tuple[int, ...]
+    out: tuple[int, ...]
+    offsets: tuple[tuple[int, int], ...]
+    blocks: tuple[TapBlock, ...]
+
+
+@functools.lru_cache(maxsize=256)
+def _geometry(n, pads, kernel_size, stride, dilation, out) -> _Geometry:
     padded = [m + b + a for m, (b, a) in zip(n, pads, strict=True)]
     q = [-(-p // s) for p, s in zip(padded, stride, strict=True)]
     phases = list(itertools.product(*(range(s) for s in stride)))
-    data = np.zeros((len(phases), N, C, q[0] + 1, *q[1:]), x.dtype)
-    for k, phase in enumerate(phases):
+    copies = []
+    for phase in phases:
         src, dst = [], []
         for a, s, (before, _), m in zip(phase, stride, pads, n, strict=True):
             first = before + (a - before) % s  # first padded index >= before in this phase
@@ -156,7 +237,7 @@ def flat_taps(
             count = len(range(start, m, s))
             src.append(slice(start, m, s))
             dst.append(slice((first - a) // s, (first - a) // s + count))
-        data[(k, ..., *dst)] = x[(..., *src)]
+        copies.append((tuple(dst), tuple(src)))
     strides = [math.prod(q[i + 1 :]) for i in range(len(q))]
     offsets = []
     for tap in taps(kernel_size):
@@ -164,6 +245,38 @@ def flat_taps(
         phase = tuple(v % s for v, s in zip(shift, stride, strict=True))
         offset = sum((v // s) * r for v, s, r in zip(shift, stride, strides, strict=True))
         offsets.append((phases.index(phase), offset))
-    grid = (out[0], *q[1:])
-    flat = data.reshape(len(phases), N, C, math.prod(data.shape[3:]))
-    return FlatTaps(flat, grid, tuple(out), offsets)
+    return _Geometry(
+        phase_shape=(q[0] + 1, *q[1:]),
+        copies=tuple(copies),
+        grid=(out[0], *q[1:]),
+        out=out,
+        offsets=tuple(offsets),
+        blocks=_tap_blocks(kernel_size, stride, dilation, strides, phases),
+    )
+
+
+def _tap_blocks(kernel_size, stride, dilation, strides, phases) -> tuple[TapBlock, ...]:
+    """Group the taps by phase. Per dim, the taps ``t`` of one phase are every
+    ``s/gcd(s, d)``-th tap and their offsets step by ``d/gcd(s, d)`` phase pixels."""
+    per_dim = []  # per dim: [(phase, first offset, [taps]), ...]
+    for k, s, d in zip(kernel_size, stride, dilation, strict=True):
+        groups: dict[int, list[int]] = {}
+        for t in range(k):
+            groups.setdefault(t * d % s, []).append(t)
+        per_dim.append([(ph, ts[0] * d // s, ts) for ph, ts in sorted(groups.items())])
+    blocks = []
+    for combo in itertools.product(*per_dim):
+        tap_grid = np.ravel_multi_index(np.ix_(*(ts for _, _, ts in combo)), kernel_size)
+        blocks.append(
+            TapBlock(
+                phase=phases.index(tuple(ph for ph, _, _ in combo)),
+                offset=sum(o * r for (_, o, _), r in zip(combo, strides, strict=True)),
+                counts=tuple(len(ts) for _, _, ts in combo),
+                steps=tuple(
+                    d // math.gcd(s, d) * r
+                    for s, d, r in zip(stride, dilation, strides, strict=True)
+                ),
+                taps=tuple(int(t) for t in tap_grid.ravel()),
+            )
+        )
+    return tuple(blocks)
