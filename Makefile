@@ -60,14 +60,16 @@ assign: $(VENV)/.lab-installed
 	$(BIN)/convlab assign
 
 # Rebuild every paired notebook from its .py (the reviewed source): update the .ipynb
-# inputs, execute top to bottom (no timing metadata, no widget state: outputs are
-# deterministic and diff-friendly), then regenerate the exercises from the solutions.
+# inputs, execute top to bottom (no timing metadata, no widget state), tidy what still
+# varies between runs (widget model ids, stream chunking: convlab/_tidy.py), then
+# regenerate the exercises from the solutions.
 NB ?= lessons/[0-9]*.py solutions/[0-9]*.py
 notebooks: $(VENV)/.test-installed
 	for f in $(NB); do $(BIN)/jupytext --quiet --set-kernel python3 --update --to ipynb $$f || exit 1; done
 	$(BIN)/jupyter nbconvert --log-level=WARN --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
 		$(patsubst %.py,%.ipynb,$(wildcard $(NB)))
+	$(BIN)/convlab tidy $(patsubst %.py,%.ipynb,$(wildcard $(NB)))
 	$(BIN)/convlab assign
 
 # The README pictures (SHOTS in tests/test_browser.py) from a real browser run; never skipped.

@@ -1,4 +1,4 @@
-"""The ``convlab`` command: ``convlab assign`` and ``convlab grade``.
+"""The ``convlab`` command: ``convlab assign``, ``convlab grade`` and ``convlab tidy``.
 
 ``convlab assign`` regenerates ``exercises/`` from ``solutions/``; ``convlab grade`` grades
 submitted notebooks into a directory of reports. Exit status 0 means the command ran
@@ -56,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
         "--lesson", help="grade every submission as this lesson, e.g. 03 (default: detect)"
     )
     grade.add_argument("--seed", type=int, help="random seed for the inputs (default: fresh)")
+
+    tidy = commands.add_parser(
+        "tidy", help="make executed notebooks byte-stable (used by make notebooks)"
+    )
+    tidy.add_argument("notebooks", nargs="+", type=Path, help=".ipynb files")
     return parser
 
 
@@ -120,6 +125,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "grade":
         return _grade(parser, args)
+    if args.command == "tidy":
+        from ._tidy import tidy
+
+        for path in args.notebooks:
+            if not path.is_file():
+                parser.error(f"tidy: notebook {path} does not exist")
+            if tidy(path):
+                print(f"tidied {path}")
+        return 0
     return _assign(args)
 
 

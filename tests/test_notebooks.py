@@ -100,3 +100,40 @@ def test_lessons_use_the_library_instead_of_redefining_it(path):
     assert "import convlab" in code or "from convlab" in code
     redefined = re.findall(r"^\s*def (\w*(?:conv|corr|pool|pad|fold|grad)\w*)\(", code, re.M)
     assert not redefined, f"library code belongs in convlab, not in the lesson: {redefined}"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=_id)
+def test_committed_notebook_is_tidy(path, tmp_path):
+    """`make notebooks` ends with `convlab tidy`: no random widget ids, merged streams."""
+    from convlab._tidy import tidy
+
+    copy = tmp_path / path.with_suffix(".ipynb").name
+    copy.write_bytes(path.with_suffix(".ipynb").read_bytes())
+    assert not tidy(copy), f"run `make notebooks NB={path.relative_to(ROOT)}`"
+
+
+def test_tidy_merges_streams_and_drops_stateless_widget_views(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from convlab._tidy import tidy
+
+    cell = new_code_cell("for i in range(3): print(i)\nexplorer")
+    cell.outputs = [
+        new_output("stream", name="stdout", text="0\n"),
+        new_output("stream", name="stdout", text="1\n2\n"),
+        new_output(
+            "display_data",
+            data={
+                "application/vnd.jupyter.widget-view+json": {"model_id": "f00", "version_major": 2},
+                "text/plain": "ConvExplorer: run this cell in Jupyter to use the explorer",
+            },
+        ),
+    ]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(new_notebook(cells=[cell]), path)
+    assert tidy(path) and not tidy(path)  # changes once, then stable
+    outputs = nbformat.read(path, as_version=4).cells[0].outputs
+    assert [o.output_type for o in outputs] == ["stream", "display_data"]
+    assert outputs[0].text == "0\n1\n2\n"
+    assert set(outputs[1].data) == {"text/plain"}

@@ -51,6 +51,9 @@ class SlidingAnimation:
         self.picture, self.interval = picture, interval
         self.frames = picture.window.out[0] * picture.window.out[1]
 
+    def __repr__(self) -> str:  # no memory address: notebooks stay the same run to run
+        return f"SlidingAnimation({self.frames} frames; last line of a cell plays it)"
+
     @property
     def figure(self) -> Figure:
         return self.picture.fig

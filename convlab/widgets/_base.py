@@ -57,6 +57,11 @@ class Explorer(widgets.VBox):
     figsize = (9.6, 4.4)
     dpi = 80
 
+    def __repr__(self) -> str:
+        # the text a saved notebook shows in place of the live widget (whose state is not
+        # stored): a hint rather than ipywidgets' long children listing
+        return f"{type(self).__name__}: run this cell in Jupyter to use the explorer"
+
     def _setup(
         self,
         controls: list[widgets.Widget],

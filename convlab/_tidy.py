@@ -1,0 +1,53 @@
+"""``convlab tidy``: make executed notebooks byte-stable before they are committed.
+
+Executing the same notebook twice gives the same pictures and numbers (seeded, no
+timing metadata), but two things still change from run to run, and they are removed
+here (every other output is left as it is):
+
+* a widget's output refers to a random model id, and without the widget state (which is
+  not committed) it cannot be displayed anyway: the widget view is dropped and its text
+  fallback kept (convlab's explorers say "run this cell ...");
+* output printed in a loop arrives in a varying number of stream chunks: consecutive
+  chunks of the same stream are merged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["tidy"]
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def tidy(path: Path) -> bool:
+    """Tidy one ``.ipynb`` in place; return whether it changed."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    before = nbformat.writes(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for out in cell.outputs:
+            data = out.get("data", {})
+            if WIDGET_VIEW in data:
+                del data[WIDGET_VIEW]
+                if not data:
+                    continue
+            previous = outputs[-1] if outputs else None
+            if (
+                out.output_type == "stream"
+                and previous is not None
+                and previous.output_type == "stream"
+                and previous.name == out.name
+            ):
+                previous.text += out.text
+                continue
+            outputs.append(out)
+        cell.outputs = outputs
+    after = nbformat.writes(nb)
+    if after != before:
+        path.write_text(after + ("" if after.endswith("\n") else "\n"), encoding="utf-8")
+    return after != before
