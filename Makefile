@@ -51,9 +51,12 @@ test: lint
 bench: $(VENV)/.test-installed
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
-# torch is not a dependency of convlab: this adds the CPU wheel to .venv for the torch column
+# torch is not a dependency of convlab: this adds it to .venv for the torch column. Pinned:
+# an unpinned torch on Linux pulls the newest CUDA build (GBs); elsewhere add
+# TORCH="torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu" for the CPU wheel.
+TORCH ?= torch==2.13.0
 bench-torch: $(VENV)/.test-installed
-	$(PY) -m pip install --quiet torch
+	$(PY) -m pip install --quiet $(TORCH)
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
 assign: $(VENV)/.lab-installed
