@@ -129,7 +129,7 @@ class ConvExplorer(WindowExplorer):
         self.op = widgets.ToggleButtons(
             options=[("cross-correlation (PyTorch)", False), ("convolution (flipped)", True)],
             value=convolution,
-            style={"button_width": "190px"},
+            style={"button_width": "230px"},  # fits "cross-correlation (PyTorch)"
         )
         left = widgets.VBox([self.n, self.k, self.stride, self.padding, self.dilation])
         right = widgets.VBox([self.mode, *self._positions()])
