@@ -496,6 +496,21 @@ print(np.allclose(y, top_left_only))
 # - `conv2d_single(x, k, stride, padding)`, a strided, zero-padded single-channel
 #   convolution, checked by `check("02.conv2d_single")`.
 #
+# Each `check` runs small public cases and, at the first that fails, shows what went in,
+# what was expected, what came back and a hint. This is what it says to the classic slip
+# of section 2, padding counted once instead of on each side:
+
+# %%
+from convlab.grading import check  # the exercise notebooks import it for you
+
+
+def output_size_one_side(n, k, s=1, p=0, d=1):  # the slip: + p where it must be + 2p
+    return (n + p - d * (k - 1) - 1) // s + 1
+
+
+check("02.output_size", output_size_one_side)
+
+# %% [markdown]
 # ## Going further
 #
 # - V. Dumoulin and F. Visin, *A guide to convolution arithmetic for deep learning*

@@ -65,7 +65,9 @@ class Shot:
 SHOTS = (
     Shot("lesson-explorer.png", "lessons/02_padding_stride.ipynb", None, "page"),
     Shot("padding-modes.png", "lessons/02_padding_stride.ipynb", "padding_modes(", "output"),
-    Shot("grading-report.png", "solutions/02_padding_stride.ipynb", "check(", "output"),
+    Shot(
+        "grading-report.png", "lessons/02_padding_stride.ipynb", "output_size_one_side)", "output"
+    ),
 )
 # While lessons/ holds no notebook: the same kinds of capture of the stand-in (git-ignored).
 STANDIN_SHOTS = (
