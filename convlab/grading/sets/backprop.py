@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ... import conv2d_backward, conv_output_size, max_pool2d
+from ... import conv2d_backward, conv_output_size, conv_transpose_output_size, max_pool2d
 from ..registry import Case, Exercise, Mistake
 from ._inputs import ints, normal
 
@@ -78,10 +78,8 @@ def _assigned(grad_out, indices, input_shape):
 
 
 def _unvisited_shape(grad_out, w, input_shape, stride=1, padding=0):
-    (s, t), (p, q) = _two(stride), _two(padding)
-    oh, ow = grad_out.shape[2:]
-    kh, kw = w.shape[2:]
-    return np.empty((*input_shape[:2], (oh - 1) * s + kh - 2 * p, (ow - 1) * t + kw - 2 * q))
+    size = conv_transpose_output_size(grad_out.shape[2:], w.shape[2:], stride, padding)
+    return np.empty((*input_shape[:2], *size))
 
 
 EXERCISES = (
