@@ -16,6 +16,7 @@ import convlab
 from convlab.grading.compare import Raises, compare
 from convlab.grading.registry import LESSONS, all_exercises, exercise, lesson_exercises
 from convlab.grading.sets import backprop, dilation, padding_stride, transposed
+from convlab.grading.sets._inputs import two
 
 EXERCISES = all_exercises()
 
@@ -152,9 +153,7 @@ def test_gradients_match_torch_autograd():
     torch = pytest.importorskip("torch")
     f = torch.nn.functional
     for _, (x, gy, k, s, p), expected in _cases(exercise("07.conv2d_grad_weight"), seed=3):
-        w = torch.zeros(
-            (gy.shape[1], x.shape[1], *backprop._two(k)), dtype=torch.float64, requires_grad=True
-        )
+        w = torch.zeros((gy.shape[1], x.shape[1], *two(k)), dtype=torch.float64, requires_grad=True)
         f.conv2d(torch.from_numpy(x), w, stride=s, padding=p).backward(torch.from_numpy(gy))
         assert np.allclose(expected, w.grad.numpy())
     for _, (gy, w, shape, s, p), expected in _cases(exercise("07.conv2d_grad_input"), seed=3):

@@ -14,11 +14,7 @@ import numpy as np
 
 from ... import conv2d_backward, conv_output_size, conv_transpose_output_size, max_pool2d
 from ..registry import Case, Exercise, Mistake
-from ._inputs import ints, normal
-
-
-def _two(v):
-    return (v, v) if isinstance(v, int) else tuple(v)
+from ._inputs import ints, normal, two
 
 
 def max_pool_backward_ref(grad_out, indices, input_shape) -> np.ndarray:
@@ -31,7 +27,7 @@ def max_pool_backward_ref(grad_out, indices, input_shape) -> np.ndarray:
 
 def grad_weight_ref(x, grad_out, kernel_size, stride=1, padding=0) -> np.ndarray:
     """dL/dW of conv2d (the weight's values do not enter it)."""
-    w = np.zeros((grad_out.shape[1], x.shape[1], *_two(kernel_size)), dtype=x.dtype)
+    w = np.zeros((grad_out.shape[1], x.shape[1], *two(kernel_size)), dtype=x.dtype)
     return conv2d_backward(grad_out, x, w, stride=stride, padding=padding)[1]
 
 
@@ -51,7 +47,7 @@ def _pool_case(label, shape, k, s, p, public=True):
 
 
 def _out_shape(xs, o, k, s, p):
-    size = conv_output_size(xs[2:], _two(k), _two(s), _two(p))
+    size = conv_output_size(xs[2:], k, s, p)
     return (xs[0], o, *size)
 
 
@@ -64,7 +60,7 @@ def _weight_case(label, xs, o, k, s=1, p=0, public=True, make=ints):
 def _input_case(label, xs, o, k, s=1, p=0, public=True, make=ints):
     def args(r):
         gy = make(r, *_out_shape(xs, o, k, s, p))
-        return gy, make(r, o, xs[1], *_two(k)), tuple(xs), s, p
+        return gy, make(r, o, xs[1], *two(k)), tuple(xs), s, p
 
     return Case(label, args, public)
 

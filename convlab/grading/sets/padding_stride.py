@@ -6,7 +6,7 @@ import numpy as np
 
 from ... import conv2d, conv_output_size, pad
 from ..registry import FORBIDDEN_FUNCTIONS, Case, Exercise, Mistake
-from ._inputs import ceil_div, ints, normal
+from ._inputs import ceil_div, ints, normal, two
 
 
 def reflect_pad_ref(x: np.ndarray, p: int) -> np.ndarray:
@@ -25,12 +25,8 @@ def _numpy_pad(mode):
     return lambda x, p: np.pad(x, p, mode=mode)
 
 
-def _two(v):
-    return (v, v) if isinstance(v, int) else tuple(v)
-
-
 def _ceil_shape(x, k, stride, padding):
-    (s, t), (p, q) = _two(stride), _two(padding)
+    (s, t), (p, q) = two(stride), two(padding)
     rows = ceil_div(x.shape[0] + 2 * p - k.shape[0], s) + 1
     return np.empty((rows, ceil_div(x.shape[1] + 2 * q - k.shape[1], t) + 1))
 
@@ -180,7 +176,7 @@ EXERCISES = (
             ),
             Mistake(
                 "padding=p adds p zeros on each side (2p in total), not p in total.",
-                lambda x, k, s, p: conv2d_single_ref(x, k, s, tuple(v // 2 for v in _two(p))),
+                lambda x, k, s, p: conv2d_single_ref(x, k, s, tuple(v // 2 for v in two(p))),
             ),
         ),
     ),
