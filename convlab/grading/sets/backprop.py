@@ -51,18 +51,38 @@ def _out_shape(xs, o, k, s, p):
     return (xs[0], o, *size)
 
 
-def _weight_case(label, xs, o, k, s=1, p=0, public=True, make=ints):
+def _weight_case(label, xs, o, k, s, p, public, make):
     return Case(
         label, lambda r: (make(r, *xs), make(r, *_out_shape(xs, o, k, s, p)), k, s, p), public
     )
 
 
-def _input_case(label, xs, o, k, s=1, p=0, public=True, make=ints):
+def _input_case(label, xs, o, k, s, p, public, make):
     def args(r):
         gy = make(r, *_out_shape(xs, o, k, s, p))
         return gy, make(r, o, xs[1], *two(k)), tuple(xs), s, p
 
     return Case(label, args, public)
+
+
+# (label, input shape, filters, kernel, stride, padding, public, make): both conv gradients
+_CONV_GRAD_CASES = (
+    ("1×1×4×4 input, 1 filter 2×2", (1, 1, 4, 4), 1, 2, 1, 0, True, ints),
+    ("1×2×5×5 input, 3 filters 3×3, padding 1", (1, 2, 5, 5), 3, 3, 1, 1, True, ints),
+    ("2×2×6×6, 2 filters 3×3, stride 2, padding 1", (2, 2, 6, 6), 2, 3, 2, 1, True, ints),
+    (
+        "2×3×7×8, 4 filters 3×2, stride (2, 1), padding (1, 0)",
+        (2, 3, 7, 8),
+        4,
+        (3, 2),
+        (2, 1),
+        (1, 0),
+        False,
+        normal,
+    ),
+    ("3×2×9×7, 2 filters 3×3, stride 3 (unvisited rows)", (3, 2, 9, 7), 2, 3, 3, 0, False, normal),
+    ("1×1×5×5, 1 filter 5×5, padding 2", (1, 1, 5, 5), 1, 5, 1, 2, False, normal),
+)
 
 
 def _assigned(grad_out, indices, input_shape):
@@ -114,27 +134,7 @@ EXERCISES = (
         points=3,
         title="Gradient of conv2d with respect to the weights",
         reference=grad_weight_ref,
-        cases=(
-            _weight_case("1×1×4×4 input, 1 filter 2×2", (1, 1, 4, 4), 1, 2),
-            _weight_case("1×2×5×5 input, 3 filters 3×3, padding 1", (1, 2, 5, 5), 3, 3, 1, 1),
-            _weight_case("2×2×6×6, 2 filters 3×3, stride 2, padding 1", (2, 2, 6, 6), 2, 3, 2, 1),
-            _weight_case(
-                "2×3×7×8, 4 filters 3×2, stride (2, 1), padding (1, 0)",
-                (2, 3, 7, 8),
-                4,
-                (3, 2),
-                (2, 1),
-                (1, 0),
-                False,
-                normal,
-            ),
-            _weight_case(
-                "1×1×5×5, 1 filter 5×5, padding 2", (1, 1, 5, 5), 1, 5, 1, 2, False, normal
-            ),
-            _weight_case(
-                "3×2×9×7, 2 filters 3×3, stride 3", (3, 2, 9, 7), 2, 3, 3, 0, False, normal
-            ),
-        ),
+        cases=tuple(_weight_case(*spec) for spec in _CONV_GRAD_CASES),
         hint=(
             "dW[o, c, u, v] = Σ_{n,i,j} grad_out[n, o, i, j] · xp[n, c, i·s + u, j·s + v]: "
             "a correlation of the padded input with grad_out, summed over the batch."
@@ -158,34 +158,7 @@ EXERCISES = (
         points=4,
         title="Gradient of conv2d with respect to the input",
         reference=grad_input_ref,
-        cases=(
-            _input_case("1×1×4×4 input, 1 filter 2×2", (1, 1, 4, 4), 1, 2),
-            _input_case("1×2×5×5 input, 3 filters 3×3, padding 1", (1, 2, 5, 5), 3, 3, 1, 1),
-            _input_case("2×2×6×6, 2 filters 3×3, stride 2, padding 1", (2, 2, 6, 6), 2, 3, 2, 1),
-            _input_case(
-                "2×3×7×8, 4 filters 3×2, stride (2, 1), padding (1, 0)",
-                (2, 3, 7, 8),
-                4,
-                (3, 2),
-                (2, 1),
-                (1, 0),
-                False,
-                normal,
-            ),
-            _input_case(
-                "3×2×9×7, 2 filters 3×3, stride 3 (unvisited rows)",
-                (3, 2, 9, 7),
-                2,
-                3,
-                3,
-                0,
-                False,
-                normal,
-            ),
-            _input_case(
-                "1×1×5×5, 1 filter 5×5, padding 2", (1, 1, 5, 5), 1, 5, 1, 2, False, normal
-            ),
-        ),
+        cases=tuple(_input_case(*spec) for spec in _CONV_GRAD_CASES),
         hint=(
             "Scatter back: every output gradient grad_out[n, o, i, j] adds w[o] · grad_out into "
             "the window it came from (a transposed convolution), then crop the padding. "
