@@ -112,7 +112,7 @@ def pool(name, label, kind, x, kernel, *, stride=None, padding=0, **targets):
         if torch is not None:
             tx = _t(xa)
             impls["torch"] = lambda: getattr(F, kind)(tx, *args)
-        out = convlab.pool_output_size(x[2:], kernel, stride or kernel, padding)
+        out = convlab.pool_output_size(x[2:], kernel, stride, padding)
         return Built(impls, 0.0, x[0] * x[1] * math.prod(out) * np.dtype(dtype).itemsize)
 
     return Case(name, label, make, **targets)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .cases import Case
-from .harness import summarise
+from .harness import TOLERANCE, summarise
 
 IMPLS = ("convlab", "torch", "scipy", "loops")
 
@@ -41,9 +41,8 @@ def summarise_entry(case: Case, dtype: str, entry: dict[str, Any], ceiling: floa
         checks[f"≥{case.ceiling32:.0%} matmul"] = bool(row["ceiling_frac"] >= case.ceiling32)
     if case.memory and row["memory_ratio"] is not None:
         checks[f"mem ≤{case.memory:g}× out"] = bool(row["memory_ratio"] <= case.memory)
-    tol = {"float32": 1e-4, "float64": 1e-10}[dtype]
     for name, err in entry["error"].items():
-        if err > tol:
+        if err > TOLERANCE[dtype]:
             checks[f"{name} agrees"] = False
     row["checks"] = checks
     return row

@@ -14,8 +14,10 @@ import pytest
 
 import convlab
 from convlab.grading.compare import Raises, compare
+from convlab.grading.grade import prepare
 from convlab.grading.registry import LESSONS, all_exercises, exercise, lesson_exercises
 from convlab.grading.sets import backprop, dilation, padding_stride, transposed
+from convlab.grading.sets._inputs import two
 
 EXERCISES = all_exercises()
 
@@ -73,6 +75,16 @@ def test_every_usual_mistake_is_detectable(ex):
             else:
                 differs |= not compare(expected, wrong, ex.rtol, ex.atol).ok
         assert differs, mistake.hint
+
+
+def test_timed_args_are_the_seeds_own_draw_which_grading_uses():
+    """The grader (prepare) and check()'s speed note time the same inputs for a seed."""
+    (ex,) = [ex for ex in EXERCISES if ex.budget is not None]
+    timed = ex.timed_args(5)
+    assert compare(timed, ex.timed_args(5), 0, 0).ok
+    assert compare(timed, prepare(ex, 5).timed, 0, 0).ok
+    assert not compare(timed, ex.timed_args(6), ex.rtol, ex.atol).ok
+    assert all(np.shape(timed[0]) != np.shape(args[0]) for _, args, _ in _cases(ex, 5))
 
 
 def test_unknown_ids_are_refused_by_name():
@@ -152,9 +164,7 @@ def test_gradients_match_torch_autograd():
     torch = pytest.importorskip("torch")
     f = torch.nn.functional
     for _, (x, gy, k, s, p), expected in _cases(exercise("07.conv2d_grad_weight"), seed=3):
-        w = torch.zeros(
-            (gy.shape[1], x.shape[1], *backprop._two(k)), dtype=torch.float64, requires_grad=True
-        )
+        w = torch.zeros((gy.shape[1], x.shape[1], *two(k)), dtype=torch.float64, requires_grad=True)
         f.conv2d(torch.from_numpy(x), w, stride=s, padding=p).backward(torch.from_numpy(gy))
         assert np.allclose(expected, w.grad.numpy())
     for _, (gy, w, shape, s, p), expected in _cases(exercise("07.conv2d_grad_input"), seed=3):

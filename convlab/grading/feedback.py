@@ -137,7 +137,7 @@ def _forbidden_notes(ex: Exercise, func: Callable) -> list[str]:
 
 def _speed_note(ex: Exercise, func: Callable) -> str:
     budget = ex.budget
-    args = budget.make(ex.rng(PUBLIC_SEED, 1_000_000))
+    args = ex.timed_args(PUBLIC_SEED)
     try:
         first, spent, base = time_against(func, args, BASELINES[budget.baseline])
     except BaseException as exc:

@@ -71,7 +71,7 @@ def prepare(ex: Exercise, seed: int) -> Prepared:
     expected = [ex.expected(case, a) for case, a in zip(ex.cases, args, strict=True)]
     if ex.budget is None:
         return Prepared(ex, args, expected)
-    timed = ex.budget.make(ex.rng(seed, 1_000_000))
+    timed = ex.timed_args(seed)
     return Prepared(ex, args, expected, timed, ex.reference(*timed))
 
 

@@ -60,6 +60,7 @@ FORBIDDEN_MODULES = (
 FORBIDDEN_FUNCTIONS = ("numpy.convolve", "numpy.correlate")
 
 Args = tuple[Any, ...]
+_TIMED_INDEX = 1_000_000  # the timed call's generator index, far past any case's
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,10 @@ class Exercise:
     def rng(self, seed: int, index: int) -> np.random.Generator:
         """The generator of case ``index`` under ``seed`` (stable across processes)."""
         return np.random.default_rng([seed, zlib.crc32(self.id.encode()), index])
+
+    def timed_args(self, seed: int) -> Args:
+        """The arguments of the budget's timed call under ``seed`` (its own generator)."""
+        return self.budget.make(self.rng(seed, _TIMED_INDEX))
 
     def expected(self, case: Case, args: Args) -> Any:
         """What a correct function returns for ``args`` (or :class:`Raises`)."""

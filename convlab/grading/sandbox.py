@@ -69,12 +69,10 @@ class Outcome:
     define_error: Raised | None = None
     cases: list[Any] = field(default_factory=list)
     timing: dict | None = None
-    finished: bool = False
     events: list[tuple[str, str]] = field(default_factory=list)
     output: str = ""
     output_chars: int = 0
     stray_output: str = ""
-    has_result: bool = False
 
 
 def _environment(work: str) -> dict[str, str]:
@@ -145,8 +143,6 @@ def _collect(work: str, out: Outcome, limits: Limits) -> None:
         result = None
     if not isinstance(result, dict):
         return
-    out.has_result = True
-    out.finished = result.get("finished") is True
     if result.get("define") is not None:
         out.define_error = _raised(result["define"])
     cases = result.get("cases")

@@ -305,7 +305,6 @@ def main(work: str) -> None:
             result["timing"] = {"seconds": spent, "baseline": base, "value": encode(first, save)}
         except BaseException as exc:
             result["timing"] = {"error": _describe(exc)}
-    result["finished"] = True
     write()
     os._exit(0)
 

@@ -1,4 +1,4 @@
-"""Random inputs for the cases: readable small integers, normals, and tie-free values."""
+"""Random inputs for the cases (readable small integers, normals, tie-free values) and helpers."""
 
 from __future__ import annotations
 
@@ -25,3 +25,8 @@ def distinct(rng: np.random.Generator, *shape: int, negative: bool = False) -> n
 
 def ceil_div(a: int, b: int) -> int:
     return -(-a // b)
+
+
+def two(v: int | tuple[int, int]) -> tuple[int, int]:
+    """An int or a pair as a pair: ``(v, v)`` for an int."""
+    return (v, v) if isinstance(v, int) else tuple(v)

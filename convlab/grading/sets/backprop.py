@@ -12,13 +12,9 @@ import math
 
 import numpy as np
 
-from ... import conv2d_backward, conv_output_size, max_pool2d
+from ... import conv2d_backward, conv_output_size, conv_transpose_output_size, max_pool2d
 from ..registry import Case, Exercise, Mistake
-from ._inputs import ints, normal
-
-
-def _two(v):
-    return (v, v) if isinstance(v, int) else tuple(v)
+from ._inputs import ints, normal, two
 
 
 def max_pool_backward_ref(grad_out, indices, input_shape) -> np.ndarray:
@@ -31,7 +27,7 @@ def max_pool_backward_ref(grad_out, indices, input_shape) -> np.ndarray:
 
 def grad_weight_ref(x, grad_out, kernel_size, stride=1, padding=0) -> np.ndarray:
     """dL/dW of conv2d (the weight's values do not enter it)."""
-    w = np.zeros((grad_out.shape[1], x.shape[1], *_two(kernel_size)), dtype=x.dtype)
+    w = np.zeros((grad_out.shape[1], x.shape[1], *two(kernel_size)), dtype=x.dtype)
     return conv2d_backward(grad_out, x, w, stride=stride, padding=padding)[1]
 
 
@@ -51,22 +47,42 @@ def _pool_case(label, shape, k, s, p, public=True):
 
 
 def _out_shape(xs, o, k, s, p):
-    size = conv_output_size(xs[2:], _two(k), _two(s), _two(p))
+    size = conv_output_size(xs[2:], k, s, p)
     return (xs[0], o, *size)
 
 
-def _weight_case(label, xs, o, k, s=1, p=0, public=True, make=ints):
+def _weight_case(label, xs, o, k, s, p, public, make):
     return Case(
         label, lambda r: (make(r, *xs), make(r, *_out_shape(xs, o, k, s, p)), k, s, p), public
     )
 
 
-def _input_case(label, xs, o, k, s=1, p=0, public=True, make=ints):
+def _input_case(label, xs, o, k, s, p, public, make):
     def args(r):
         gy = make(r, *_out_shape(xs, o, k, s, p))
-        return gy, make(r, o, xs[1], *_two(k)), tuple(xs), s, p
+        return gy, make(r, o, xs[1], *two(k)), tuple(xs), s, p
 
     return Case(label, args, public)
+
+
+# (label, input shape, filters, kernel, stride, padding, public, make): both conv gradients
+_CONV_GRAD_CASES = (
+    ("1×1×4×4 input, 1 filter 2×2", (1, 1, 4, 4), 1, 2, 1, 0, True, ints),
+    ("1×2×5×5 input, 3 filters 3×3, padding 1", (1, 2, 5, 5), 3, 3, 1, 1, True, ints),
+    ("2×2×6×6, 2 filters 3×3, stride 2, padding 1", (2, 2, 6, 6), 2, 3, 2, 1, True, ints),
+    (
+        "2×3×7×8, 4 filters 3×2, stride (2, 1), padding (1, 0)",
+        (2, 3, 7, 8),
+        4,
+        (3, 2),
+        (2, 1),
+        (1, 0),
+        False,
+        normal,
+    ),
+    ("3×2×9×7, 2 filters 3×3, stride 3 (unvisited rows)", (3, 2, 9, 7), 2, 3, 3, 0, False, normal),
+    ("1×1×5×5, 1 filter 5×5, padding 2", (1, 1, 5, 5), 1, 5, 1, 2, False, normal),
+)
 
 
 def _assigned(grad_out, indices, input_shape):
@@ -78,10 +94,8 @@ def _assigned(grad_out, indices, input_shape):
 
 
 def _unvisited_shape(grad_out, w, input_shape, stride=1, padding=0):
-    (s, t), (p, q) = _two(stride), _two(padding)
-    oh, ow = grad_out.shape[2:]
-    kh, kw = w.shape[2:]
-    return np.empty((*input_shape[:2], (oh - 1) * s + kh - 2 * p, (ow - 1) * t + kw - 2 * q))
+    size = conv_transpose_output_size(grad_out.shape[2:], w.shape[2:], stride, padding)
+    return np.empty((*input_shape[:2], *size))
 
 
 EXERCISES = (
@@ -120,27 +134,7 @@ EXERCISES = (
         points=3,
         title="Gradient of conv2d with respect to the weights",
         reference=grad_weight_ref,
-        cases=(
-            _weight_case("1×1×4×4 input, 1 filter 2×2", (1, 1, 4, 4), 1, 2),
-            _weight_case("1×2×5×5 input, 3 filters 3×3, padding 1", (1, 2, 5, 5), 3, 3, 1, 1),
-            _weight_case("2×2×6×6, 2 filters 3×3, stride 2, padding 1", (2, 2, 6, 6), 2, 3, 2, 1),
-            _weight_case(
-                "2×3×7×8, 4 filters 3×2, stride (2, 1), padding (1, 0)",
-                (2, 3, 7, 8),
-                4,
-                (3, 2),
-                (2, 1),
-                (1, 0),
-                False,
-                normal,
-            ),
-            _weight_case(
-                "1×1×5×5, 1 filter 5×5, padding 2", (1, 1, 5, 5), 1, 5, 1, 2, False, normal
-            ),
-            _weight_case(
-                "3×2×9×7, 2 filters 3×3, stride 3", (3, 2, 9, 7), 2, 3, 3, 0, False, normal
-            ),
-        ),
+        cases=tuple(_weight_case(*spec) for spec in _CONV_GRAD_CASES),
         hint=(
             "dW[o, c, u, v] = Σ_{n,i,j} grad_out[n, o, i, j] · xp[n, c, i·s + u, j·s + v]: "
             "a correlation of the padded input with grad_out, summed over the batch."
@@ -164,34 +158,7 @@ EXERCISES = (
         points=4,
         title="Gradient of conv2d with respect to the input",
         reference=grad_input_ref,
-        cases=(
-            _input_case("1×1×4×4 input, 1 filter 2×2", (1, 1, 4, 4), 1, 2),
-            _input_case("1×2×5×5 input, 3 filters 3×3, padding 1", (1, 2, 5, 5), 3, 3, 1, 1),
-            _input_case("2×2×6×6, 2 filters 3×3, stride 2, padding 1", (2, 2, 6, 6), 2, 3, 2, 1),
-            _input_case(
-                "2×3×7×8, 4 filters 3×2, stride (2, 1), padding (1, 0)",
-                (2, 3, 7, 8),
-                4,
-                (3, 2),
-                (2, 1),
-                (1, 0),
-                False,
-                normal,
-            ),
-            _input_case(
-                "3×2×9×7, 2 filters 3×3, stride 3 (unvisited rows)",
-                (3, 2, 9, 7),
-                2,
-                3,
-                3,
-                0,
-                False,
-                normal,
-            ),
-            _input_case(
-                "1×1×5×5, 1 filter 5×5, padding 2", (1, 1, 5, 5), 1, 5, 1, 2, False, normal
-            ),
-        ),
+        cases=tuple(_input_case(*spec) for spec in _CONV_GRAD_CASES),
         hint=(
             "Scatter back: every output gradient grad_out[n, o, i, j] adds w[o] · grad_out into "
             "the window it came from (a transposed convolution), then crop the padding. "

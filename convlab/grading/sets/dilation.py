@@ -31,16 +31,6 @@ def hdc_ok_ref(dilations, kernel_size: int) -> bool:
     return bool(hdc_check(dilations, kernel_size))
 
 
-def _without(layers, jump=True, dilation=True) -> list[int]:
-    """The receptive field with the jump or the dilation forgotten (a usual mistake)."""
-    r, j, sizes = 1, 1, []
-    for k, s, d in layers:
-        r += (k - 1) * (d if dilation else 1) * (j if jump else 1)
-        j *= s
-        sizes.append(r)
-    return sizes
-
-
 def _m(dilations, k, i: int) -> int:
     """HDC's M_i (1-based), from convlab.hdc_check."""
     return hdc_check(dilations, k).M[i - 1]
@@ -113,11 +103,11 @@ EXERCISES = (
             Mistake(
                 "Each layer steps over the previous layer's grid: multiply (k − 1)·d by the jump "
                 "j_{l−1}, the product of the earlier strides.",
-                lambda layers: _without(layers, jump=False),
+                lambda layers: receptive_field_ref([(k, 1, d) for k, s, d in layers]),
             ),
             Mistake(
                 "A dilated kernel spans (k − 1)·d + 1 pixels: multiply (k − 1) by d.",
-                lambda layers: _without(layers, dilation=False),
+                lambda layers: receptive_field_ref([(k, s, 1) for k, s, d in layers]),
             ),
             Mistake(
                 "Update the jump after adding the layer: layer l uses j_{l−1}, the jump of the "

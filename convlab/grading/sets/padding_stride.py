@@ -6,7 +6,7 @@ import numpy as np
 
 from ... import conv2d, conv_output_size, pad
 from ..registry import FORBIDDEN_FUNCTIONS, Case, Exercise, Mistake
-from ._inputs import ceil_div, ints, normal
+from ._inputs import ceil_div, ints, normal, two
 
 
 def reflect_pad_ref(x: np.ndarray, p: int) -> np.ndarray:
@@ -17,20 +17,16 @@ def conv2d_single_ref(x, k, stride=1, padding=0) -> np.ndarray:
     return conv2d(x[None, None], k[None, None], stride=stride, padding=padding)[0, 0]
 
 
-def _size(n, k, s, p, d):
-    return Case(f"n={n}, k={k}, s={s}, p={p}, d={d}", lambda r: (n, k, s, p, d))
+def _size(n, k, s, p, d, public=True):
+    return Case(f"n={n}, k={k}, s={s}, p={p}, d={d}", lambda r: (n, k, s, p, d), public)
 
 
 def _numpy_pad(mode):
     return lambda x, p: np.pad(x, p, mode=mode)
 
 
-def _two(v):
-    return (v, v) if isinstance(v, int) else tuple(v)
-
-
 def _ceil_shape(x, k, stride, padding):
-    (s, t), (p, q) = _two(stride), _two(padding)
+    (s, t), (p, q) = two(stride), two(padding)
     rows = ceil_div(x.shape[0] + 2 * p - k.shape[0], s) + 1
     return np.empty((rows, ceil_div(x.shape[1] + 2 * q - k.shape[1], t) + 1))
 
@@ -52,12 +48,12 @@ EXERCISES = (
             _size(7, 3, 2, 1, 1),
             _size(6, 3, 2, 0, 1),
             _size(10, 3, 1, 0, 2),
-            Case("n=224, k=7, s=2, p=3, d=1", lambda r: (224, 7, 2, 3, 1), False),
-            Case("n=32, k=3, s=1, p=1, d=1", lambda r: (32, 3, 1, 1, 1), False),
-            Case("n=28, k=5, s=3, p=2, d=2", lambda r: (28, 5, 3, 2, 2), False),
-            Case("n=9, k=4, s=2, p=1, d=3", lambda r: (9, 4, 2, 1, 3), False),
-            Case("n=1, k=1, s=1, p=0, d=1", lambda r: (1, 1, 1, 0, 1), False),
-            Case("n=15, k=2, s=4, p=0, d=1", lambda r: (15, 2, 4, 0, 1), False),
+            _size(224, 7, 2, 3, 1, False),
+            _size(32, 3, 1, 1, 1, False),
+            _size(28, 5, 3, 2, 2, False),
+            _size(9, 4, 2, 1, 3, False),
+            _size(1, 1, 1, 0, 1, False),
+            _size(15, 2, 4, 0, 1, False),
         ),
         hint="o = ⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1, computed with integer division //.",
         mistakes=(
@@ -180,7 +176,7 @@ EXERCISES = (
             ),
             Mistake(
                 "padding=p adds p zeros on each side (2p in total), not p in total.",
-                lambda x, k, s, p: conv2d_single_ref(x, k, s, tuple(v // 2 for v in _two(p))),
+                lambda x, k, s, p: conv2d_single_ref(x, k, s, tuple(v // 2 for v in two(p))),
             ),
         ),
     ),

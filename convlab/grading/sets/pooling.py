@@ -17,10 +17,10 @@ def max_pool_ref(x, kernel_size, stride=None, padding=0):
     return max_pool2d(x, kernel_size, stride, padding, return_indices=True)
 
 
-def _windows(x, k, s, p, fill=-np.inf):
-    """(N, C, oh, ow, k*k): the pooling windows of x padded with ``fill``, flattened."""
+def _windows(x, k, s, p):
+    """(N, C, oh, ow, k*k): the pooling windows of x padded with -inf, flattened."""
     s = k if s is None else s
-    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)), constant_values=fill)
+    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)), constant_values=-np.inf)
     win = np.lib.stride_tricks.sliding_window_view(xp, (k, k), axis=(2, 3))[:, :, ::s, ::s]
     return win.reshape(*win.shape[:4], -1)
 
@@ -45,7 +45,7 @@ def _global_indices(x, k, s=None, p=0):
 
 
 def _zero_padded(x, k, s=None, p=0):
-    return _windows(x, k, s, p, fill=0.0).max(-1)
+    return max_pool2d(np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))), k, s)
 
 
 def _size(n, k, s, p, ceil_mode, public=True):
