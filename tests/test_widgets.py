@@ -236,3 +236,16 @@ def test_every_explorer_is_a_vbox_with_an_image():
         ex = make()
         assert isinstance(ex, ipywidgets.VBox) and ex.image in ex.children
         assert ex.formula and picture(ex)
+
+
+def test_kernel_playground_and_feature_maps_share_the_display_rule():
+    from convlab.plot.features import map_style
+
+    pg = widgets.kernel_playground(size=48)
+    for preset in ("box", "gaussian", "sobel_x", "identity", "laplacian"):
+        pg.preset.value = preset
+        cmap, vmin, vmax = map_style(pg.kernel, pg.output)
+        assert pg.picture.get_cmap().name == cmap and pg.picture.get_clim() == (vmin, vmax)
+        assert ("brightness kept" in pg.message) == (cmap == "gray")
+    assert map_style(np.ones((3, 3)) / 9, np.zeros((2, 2)))[0] == "gray"
+    assert map_style(None, np.array([[-3.0, 3.0]])) == ("RdBu_r", -3.0, 3.0)
