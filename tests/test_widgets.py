@@ -249,3 +249,15 @@ def test_kernel_playground_and_feature_maps_share_the_display_rule():
         assert ("brightness kept" in pg.message) == (cmap == "gray")
     assert map_style(np.ones((3, 3)) / 9, np.zeros((2, 2)))[0] == "gray"
     assert map_style(None, np.array([[-3.0, 3.0]])) == ("RdBu_r", -3.0, 3.0)
+
+
+def test_explorer_figure_is_made_once_whoever_asks_first():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    assert widgets.ConvExplorer.figure is None and widgets.ConvExplorer._moving == ()
+    pg = widgets.kernel_playground(size=48)  # builds (and populates) its figure before _setup
+    ex = widgets.conv_explorer()  # gets its figure from _setup
+    for made in (pg, ex):
+        assert isinstance(made.figure.canvas, FigureCanvasAgg)
+        assert tuple(made.figure.get_size_inches()) == made.figsize
+    assert pg.picture in pg._moving and pg.figure.axes[-1] is pg.ax_out  # the figure it drew

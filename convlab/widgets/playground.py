@@ -55,11 +55,7 @@ class KernelPlayground(Explorer):
         self._setup([widgets.HBox([self.grid, self.preset])], self.cells)
 
     def _draw_once(self):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        self.figure = Figure(figsize=self.figsize, dpi=self.dpi)
-        FigureCanvasAgg(self.figure)
+        self._new_figure()
         h, w = self.photo.shape
         width = 2.9 * w / h
         W, H = self.figsize
