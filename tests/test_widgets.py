@@ -261,3 +261,16 @@ def test_explorer_figure_is_made_once_whoever_asks_first():
         assert isinstance(made.figure.canvas, FigureCanvasAgg)
         assert tuple(made.figure.get_size_inches()) == made.figsize
     assert pg.picture in pg._moving and pg.figure.axes[-1] is pg.ax_out  # the figure it drew
+
+
+def test_impossible_settings_read_the_same_in_every_explorer():
+    """One base method words them: ``title. detail``; state['error'] keeps the whole text."""
+    tr = widgets.transpose_explorer(output_padding=2)
+    assert tr.state["error"].startswith("transpose_explorer: output_padding must be smaller")
+    assert tr.message == "PyTorch refuses these settings. " + tr.state["error"].split(": ", 1)[1]
+    dl = widgets.dilation_explorer(dilations="2, x")
+    assert dl.message.startswith("Cannot read the dilation rates. Got '2, x'.")
+    assert dl.formula == "" and dl.figure.texts[0].get_text() == "Cannot read the dilation rates"
+    pool = widgets.pool_explorer(k=2, padding=2)
+    assert pool.message.startswith("PyTorch refuses these settings. padding must be at most")
+    assert pool.state["error"].startswith("pool_explorer: padding")

@@ -182,3 +182,15 @@ def test_sliders_follow_the_output_size():
     assert ex.state["out"] == (1, 1) and ex.i.max == 0 and ex.i.value == 0
     assert ex.grad_input[:3, :3].sum() == 45 and ex.state["unvisited"] == ([3, 4], [3, 4])
     assert "rows 3, 4 and cols 3, 4" in ex.message
+
+
+def test_a_kernel_bigger_than_the_padded_input_is_titled_no_output():
+    ex = widgets.backprop_explorer(n=3, k=4, padding=0)
+    assert ex.window is None and ex.state["error"].startswith("backprop_explorer: ")
+    title = ex.figure.texts[0].get_text()
+    assert title == "No output" and ex.message.startswith("No output. the kernel")
+    ex.mode.value = "max"
+    assert ex.figure.texts[0].get_text() == "No output"
+    ex.k.value, ex.padding.value = 2, 2
+    assert ex.figure.texts[0].get_text() == "PyTorch refuses these settings"
+    assert ex.message.startswith("PyTorch refuses these settings. padding must be at most half")

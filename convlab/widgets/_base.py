@@ -171,3 +171,18 @@ class Explorer(widgets.VBox):
             0.5, 0.42, detail, ha="center", va="center", fontsize=11, color=INK, wrap=True
         )
         self.render()
+
+    def _show_error(self, title: str, problem: Exception | str, detail: str | None = None) -> None:
+        """Explain settings that cannot work, in the message line and in place of the picture.
+
+        ``problem`` is the error convlab raised (``state["error"]`` keeps its whole text) or
+        the explorer's own description. The explanation shown is ``detail`` if given, else
+        that text without its leading ``"func: "``. Subclasses forget their stale results
+        (and formula) first.
+        """
+        error = str(problem)
+        if detail is None:
+            detail = error.split(": ", 1)[-1] if isinstance(problem, Exception) else error
+        self.state["error"] = error
+        self.set_message(f"{title}. {detail}", False)
+        self.show_problem(title, detail)

@@ -19,6 +19,7 @@ from matplotlib.transforms import Affine2D
 from .. import (
     avg_pool2d_backward,
     conv2d_backward,
+    conv_output_size,
     conv_transpose_output_size,
     max_pool2d_backward,
 )
@@ -139,12 +140,10 @@ class BackpropExplorer(Explorer):
         except ValueError as exc:
             self.window = self.output = self.grad_output = self.grad_input = None
             self.grad_padded = self.grad_weight = self.grad_bias = None
-            self.state["error"] = str(exc)
-            detail = str(exc).split(": ", 1)[-1]
             self.set_formula("")
-            self.set_message(detail, False)
-            title = "No output" if "output" in detail else "PyTorch refuses these settings"
-            self.show_problem(title, detail)
+            # pooling without ceil_mode has the convolution's output size
+            empty = conv_output_size(n, k, s, p) < 1
+            self._show_error("No output" if empty else "PyTorch refuses these settings", exc)
             return
         self.window, self.output = win, win.output
         oh, ow = self.state["out"] = win.out
