@@ -82,16 +82,15 @@ def _expand(parser: argparse.ArgumentParser, items: list[str]) -> list[str]:
 
 def _grade(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from .grading.batch import grade_class
-    from .grading.registry import LESSONS
+    from .grading.registry import lesson_exercises
     from .grading.sandbox import Limits, selftest
 
     paths = _expand(parser, args.submissions)
-    if (
-        args.lesson is not None
-        and args.lesson not in LESSONS
-        and args.lesson not in LESSONS.values()
-    ):
-        parser.error(f"grade: --lesson must be one of {', '.join(LESSONS)}; got {args.lesson!r}")
+    if args.lesson is not None:
+        try:
+            lesson_exercises(args.lesson)
+        except ValueError as exc:
+            parser.error(f"grade: --{str(exc).removeprefix('lesson_exercises: ')}")
     if args.out.exists() and not args.out.is_dir():
         parser.error(f"grade: --out {args.out} exists and is not a directory")
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)

@@ -236,3 +236,41 @@ def test_every_explorer_is_a_vbox_with_an_image():
         ex = make()
         assert isinstance(ex, ipywidgets.VBox) and ex.image in ex.children
         assert ex.formula and picture(ex)
+
+
+def test_kernel_playground_and_feature_maps_share_the_display_rule():
+    from convlab.plot.features import map_style
+
+    pg = widgets.kernel_playground(size=48)
+    for preset in ("box", "gaussian", "sobel_x", "identity", "laplacian"):
+        pg.preset.value = preset
+        cmap, vmin, vmax = map_style(pg.kernel, pg.output)
+        assert pg.picture.get_cmap().name == cmap and pg.picture.get_clim() == (vmin, vmax)
+        assert ("brightness kept" in pg.message) == (cmap == "gray")
+    assert map_style(np.ones((3, 3)) / 9, np.zeros((2, 2)))[0] == "gray"
+    assert map_style(None, np.array([[-3.0, 3.0]])) == ("RdBu_r", -3.0, 3.0)
+
+
+def test_explorer_figure_is_made_once_whoever_asks_first():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    assert widgets.ConvExplorer.figure is None and widgets.ConvExplorer._moving == ()
+    pg = widgets.kernel_playground(size=48)  # builds (and populates) its figure before _setup
+    ex = widgets.conv_explorer()  # gets its figure from _setup
+    for made in (pg, ex):
+        assert isinstance(made.figure.canvas, FigureCanvasAgg)
+        assert tuple(made.figure.get_size_inches()) == made.figsize
+    assert pg.picture in pg._moving and pg.figure.axes[-1] is pg.ax_out  # the figure it drew
+
+
+def test_impossible_settings_read_the_same_in_every_explorer():
+    """One base method words them: ``title. detail``; state['error'] keeps the whole text."""
+    tr = widgets.transpose_explorer(output_padding=2)
+    assert tr.state["error"].startswith("transpose_explorer: output_padding must be smaller")
+    assert tr.message == "PyTorch refuses these settings. " + tr.state["error"].split(": ", 1)[1]
+    dl = widgets.dilation_explorer(dilations="2, x")
+    assert dl.message.startswith("Cannot read the dilation rates. Got '2, x'.")
+    assert dl.formula == "" and dl.figure.texts[0].get_text() == "Cannot read the dilation rates"
+    pool = widgets.pool_explorer(k=2, padding=2)
+    assert pool.message.startswith("PyTorch refuses these settings. padding must be at most")
+    assert pool.state["error"].startswith("pool_explorer: padding")

@@ -182,3 +182,41 @@ def test_sliders_follow_the_output_size():
     assert ex.state["out"] == (1, 1) and ex.i.max == 0 and ex.i.value == 0
     assert ex.grad_input[:3, :3].sum() == 45 and ex.state["unvisited"] == ([3, 4], [3, 4])
     assert "rows 3, 4 and cols 3, 4" in ex.message
+
+
+@pytest.mark.parametrize("mode", ["conv", "max", "avg"])
+@pytest.mark.parametrize("gradient", ["one-hot", "ones"])
+def test_one_backward_pass_on_the_padded_frame_gives_the_input_gradient(mode, gradient):
+    """The explorer runs backward once, on the padded frame, and crops dL/dx out of it: the
+    same numbers as convlab's backward on the input with its padding, for every setting."""
+    ex = widgets.backprop_explorer(mode=mode, gradient=gradient)
+    for n, k, s, p in [(5, 3, 1, 0), (6, 3, 2, 1), (7, 2, 3, 1), (5, 4, 1, 2), (6, 2, 2, 0)]:
+        with ex.hold():
+            ex.n.value, ex.k.value, ex.stride.value, ex.padding.value = n, k, s, p
+        ex.update()
+        ex.i.value = ex.i.max  # a slider move recomputes the gradients too
+        win, g4 = ex.window, ex.grad_output[None, None]
+        x4 = win.x[None, None]
+        if mode == "conv":
+            w4 = win.kernel[None, None]
+            gx, gw, gb = convlab.conv2d_backward(g4, x4, w4, np.zeros(1), s, p)
+            np.testing.assert_array_equal(ex.grad_weight, gw[0, 0])
+            assert ex.grad_bias == gb[0]
+        else:
+            backward = convlab.max_pool2d_backward if mode == "max" else convlab.avg_pool2d_backward
+            gx = backward(g4, x4, k, s, p)[0]
+            assert ex.grad_weight is None and ex.grad_bias is None
+        np.testing.assert_array_equal(ex.grad_input, gx[0, 0])
+        np.testing.assert_array_equal(ex.grad_padded[p : p + n, p : p + n], ex.grad_input)
+
+
+def test_a_kernel_bigger_than_the_padded_input_is_titled_no_output():
+    ex = widgets.backprop_explorer(n=3, k=4, padding=0)
+    assert ex.window is None and ex.state["error"].startswith("backprop_explorer: ")
+    title = ex.figure.texts[0].get_text()
+    assert title == "No output" and ex.message.startswith("No output. the kernel")
+    ex.mode.value = "max"
+    assert ex.figure.texts[0].get_text() == "No output"
+    ex.k.value, ex.padding.value = 2, 2
+    assert ex.figure.texts[0].get_text() == "PyTorch refuses these settings"
+    assert ex.message.startswith("PyTorch refuses these settings. padding must be at most half")

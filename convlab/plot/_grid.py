@@ -19,8 +19,8 @@ from ._style import (
     MUTED,
     PAD_TEXT,
     Scale,
-    _tick,
     cell_points,
+    fmt_int,
     fmt_value,
     font_for,
     text_colors,
@@ -152,13 +152,13 @@ class NumberGrid:
         for xy, text, ha, va in (
             (
                 [(c, -0.5 - gap) for c in cols],
-                [_tick(origin[1] + c) for c in cols],
+                [fmt_int(origin[1] + c) for c in cols],
                 "center",
                 "bottom",
             ),
             (
                 [(-0.5 - gap, r) for r in rows],
-                [_tick(origin[0] + r) for r in rows],
+                [fmt_int(origin[0] + r) for r in rows],
                 "right",
                 "center",
             ),

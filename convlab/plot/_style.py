@@ -85,7 +85,14 @@ class Scale:
         return rgba
 
 
-def _tick(i: int) -> str:
+def fmt_int(i: int) -> str:
+    """An integer (a tick label, a size) with a true minus sign.
+
+    Examples
+    --------
+    >>> fmt_int(-1), fmt_int(3)
+    ('−1', '3')
+    """
     return str(i).replace("-", "−")
 
 

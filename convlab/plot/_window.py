@@ -8,11 +8,11 @@ cells its window reads and the arithmetic of that cell, written out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .. import conv2d, pad
+from .. import pad
 from .._validation import (
     as_float_array,
     check_bool,
@@ -21,9 +21,9 @@ from .._validation import (
     check_position,
     fail,
 )
-from ..conv import parse_conv
+from ..conv import conv_forward, parse_conv
 from ..padding import PAD_MODE_OF
-from ..pool import avg_pool_divisor, parse_pool
+from ..pool import avg_pool_divisor, avg_pool_sum, max_pool_forward, parse_pool
 from ._style import fmt_value
 
 KINDS = ("correlation", "convolution", "max", "avg")
@@ -135,16 +135,14 @@ def conv_window(
         func, 2, x[None], w[None, None], None, stride, padding, dilation, 1, padding_mode
     )
     slid = w[::-1, ::-1].copy() if convolution else w
-    y = conv2d(
-        x[None], slid[None, None], None, spec.stride, padding, spec.dilation, 1, padding_mode
-    )
+    y = conv_forward(replace(spec, weight=slid[None, None]))[0, 0]
     (t, b), (l, r) = spec.pads
     padded = pad(x[None], (l, r, t, b), PAD_MODE_OF[padding_mode])[0]
     real = np.zeros(padded.shape, bool)
     real[t : t + x.shape[0], l : l + x.shape[1]] = True
     kind = "convolution" if convolution else "correlation"
     return Window(
-        kind, x, w, w.shape, spec.stride, spec.dilation, spec.pads, padding_mode, padded, real, y[0]
+        kind, x, w, w.shape, spec.stride, spec.dilation, spec.pads, padding_mode, padded, real, y
     )
 
 
@@ -160,24 +158,14 @@ def pool_window(
     count_include_pad=True,
 ) -> Window:
     """Validate and compute a 2-D max or average pooling, with torch's padding rules."""
-    from .. import avg_pool2d, max_pool2d
-
     x = as_float_array(func, "x", x)
     check_ndim(func, "x", x, (2,), "(H, W)")
     mode = check_choice(func, "mode", mode, ("max", "avg"))
     count_include_pad = check_bool(func, "count_include_pad", count_include_pad)
     spec = parse_pool(func, 2, x[None], kernel_size, stride, padding, dilation, ceil_mode)
     if mode == "max":
-        y, idx = max_pool2d(
-            x[None],
-            spec.kernel_size,
-            spec.stride,
-            spec.padding,
-            spec.dilation,
-            spec.ceil_mode,
-            True,
-        )
-        padded, divisor, argmax = spec.padded(-np.inf)[0, 0], None, idx[0]
+        y, idx = max_pool_forward(spec, True)
+        padded, divisor, argmax = spec.padded(-np.inf)[0, 0], None, idx[0, 0]
     else:
         if spec.dilation != (1, 1):
             raise fail(
@@ -185,14 +173,12 @@ def pool_window(
                 f"avg pooling has no dilation; got dilation={spec.dilation}",
                 "Use dilation=1 with mode='avg'",
             )
-        y = avg_pool2d(
-            x[None], spec.kernel_size, spec.stride, spec.padding, spec.ceil_mode, count_include_pad
-        )
-        padded, argmax = spec.padded(0.0)[0, 0], None
         divisor = avg_pool_divisor(spec, count_include_pad)
+        y = avg_pool_sum(spec)
+        y /= divisor.astype(y.dtype)
+        padded, argmax = spec.padded(0.0)[0, 0], None
     padded = padded.copy()
     (h, w), (ph, pw) = x.shape, spec.padding
-    pads = ((ph, padded.shape[0] - h - ph), (pw, padded.shape[1] - w - pw))
     beyond = np.ones(padded.shape, bool)  # ceil-mode overhang past the padding: not there
     beyond[: h + 2 * ph, : w + 2 * pw] = False
     padded[beyond] = np.nan
@@ -205,11 +191,11 @@ def pool_window(
         spec.kernel_size,
         spec.stride,
         spec.dilation,
-        pads,
+        tuple(spec.pad_pairs),
         "-inf" if mode == "max" else "zeros",
         padded,
         real,
-        y[0],
+        y[0, 0],
         divisor,
         argmax,
         count_include_pad,

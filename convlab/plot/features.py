@@ -148,15 +148,30 @@ def feature_maps(
     return fig
 
 
+def map_style(kernel: np.ndarray | None, y: np.ndarray) -> tuple[str, float, float]:
+    """Colour map and limits for the feature map ``y`` of ``kernel``.
+
+    A 2-D kernel whose weights sum to 1 keeps the brightness: gray on ``[0, 1]``. Any
+    other map is signed: red > 0 > blue, symmetric at the 99th percentile of ``|y|``.
+
+    Examples
+    --------
+    >>> map_style(np.full((3, 3), 1 / 9), np.zeros((4, 4)))
+    ('gray', 0.0, 1.0)
+    >>> map_style(np.array([[1.0, 0.0, -1.0]]), np.array([[-2.0, 2.0]]))
+    ('RdBu_r', -2.0, 2.0)
+    """
+    if kernel is not None and kernel.ndim == 2 and abs(kernel.sum() - 1) < 1e-6:
+        return "gray", 0.0, 1.0
+    m = float(np.percentile(np.abs(y), 99)) or 1.0
+    return "RdBu_r", -m, m
+
+
 def show_map(ax, y: np.ndarray, kernel: np.ndarray | None = None, inset: float = 0.7):
     """Draw one feature map (gray if the kernel keeps brightness, signed otherwise) with its
     value range below and the kernel inset; returns the image artist."""
-    keeps = kernel is not None and kernel.ndim == 2 and abs(kernel.sum() - 1) < 1e-6
-    if keeps:
-        im = ax.imshow(y, cmap="gray", vmin=0, vmax=1, interpolation="antialiased")
-    else:
-        m = float(np.percentile(np.abs(y), 99)) or 1.0
-        im = ax.imshow(y, cmap="RdBu_r", vmin=-m, vmax=m, interpolation="antialiased")
+    cmap, vmin, vmax = map_style(kernel, y)
+    im = ax.imshow(y, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="antialiased")
     ax.set_xlabel(
         f"values {fmt_value(y.min())} … {fmt_value(y.max())}", fontsize=8.5, color=MUTED, labelpad=2
     )

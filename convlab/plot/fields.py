@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 
-from .. import conv_output_size, conv_transpose2d
+from .. import conv_output_size, conv_transpose2d, conv_transpose_output_size
 from .. import receptive_field as _receptive_field
 from .._validation import as_float_array, check_ndim, fail, int_tuple
 from ._grid import NumberGrid
@@ -111,7 +111,7 @@ def path_counts(layers: Sequence[dict], input_size: int, unit: int | None = None
     levels = [np.eye(1, sizes[-1], unit)[0]]
     for layer, below, above in zip(layers[::-1], sizes[-2::-1], sizes[:0:-1], strict=True):
         k, s, p, d = _settings(layer)
-        op = below - ((above - 1) * s - 2 * p + d * (k - 1) + 1)  # rows the conv dropped
+        op = below - conv_transpose_output_size(above, k, s, p, 0, d)  # rows the conv dropped
         one = np.ones((1, 1, 1, k))
         row = conv_transpose2d(
             levels[-1][None, None], one, None, (1, s), (0, p), (0, op), 1, (1, d)

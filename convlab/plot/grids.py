@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import pad
 from .._validation import as_float_array, check_ndim, int_tuple
+from ..padding import PAD_MODE_OF
 from ._grid import NumberGrid
 from ._style import INK, MUTED, Scale, panel_row
 
@@ -104,7 +105,7 @@ def padded_modes(x: np.ndarray, padding: int) -> dict[str, np.ndarray | str]:
     for mode in MODE_NOTES:
         try:
             p = (padding,) * 4
-            result[mode] = pad(x[None], p, "constant" if mode == "zeros" else mode)[0]
+            result[mode] = pad(x[None], p, PAD_MODE_OF[mode])[0]
         except ValueError as exc:
             result[mode] = str(exc)
     return result

@@ -9,7 +9,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
-from .. import conv2d, conv_output_size, conv_transpose2d
+from .. import conv2d, conv_output_size, conv_transpose2d, conv_transpose_output_size
 from .. import conv_matrix as _conv_matrix
 from .._validation import as_float_array, check_ndim, int_tuple
 from ._grid import NumberGrid
@@ -87,10 +87,8 @@ def conv_matrix(
     if transpose:
         v = np.arange(1.0, oh * ow + 1).reshape(oh, ow) if vector is None else vector
         v = as_float_array(func, "vector", v).reshape(oh, ow)
-        op = tuple(
-            (n + 2 * pp - dd * (kk - 1) - 1) % ss
-            for n, pp, dd, kk, ss in zip((h, w), p, d, k.shape, s, strict=True)
-        )
+        reached = conv_transpose_output_size((oh, ow), k.shape, s, p, 0, d)
+        op = (h - reached[0], w - reached[1])  # rows the forward conv dropped
         result = conv_transpose2d(v[None], k[None, None], None, s, p, op, 1, d)[0]
         shown, groups = c.T, (w, ow)
         names = (

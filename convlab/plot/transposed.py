@@ -109,16 +109,15 @@ def transposed_stamps(
     block_h = h * ph_ + (h - 1) * 0.55
     height = 0.75 + block_h + 0.35
     fig = new_figure((width, height))
-    scale = Scale.of(
-        st.full, *(st.stamp(a, b) for a in range(h) for b in range(w)), palette="output"
-    )
+    stamps = [[st.stamp(a, b) for b in range(w)] for a in range(h)]
+    scale = Scale.of(st.full, *(s for row in stamps for s in row), palette="output")
     x0 = 0.4
     for a in range(h):
         for b in range(w):
             ax = fig.add_axes(
                 _rect(fig, x0 + b * (pw_ + gap), 0.35 + (h - 1 - a) * (ph_ + 0.55), pw_, ph_)
             )
-            s = st.stamp(a, b)
+            s = stamps[a][b]
             at = (a * st.stride[0], b * st.stride[1])
             title = f"x[{a}, {b}] = {fmt_value(st.x[a, b])}\nstamps at {at}"
             NumberGrid(

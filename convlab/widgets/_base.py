@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -56,6 +57,8 @@ class Explorer(widgets.VBox):
 
     figsize = (9.6, 4.4)
     dpi = 80
+    figure: Figure | None = None  # made by _setup, or earlier by a subclass's _new_figure
+    _moving: Sequence[Any] = ()  # see set_moving
 
     def __repr__(self) -> str:
         # the text a saved notebook shows in place of the live widget (whose state is not
@@ -68,9 +71,8 @@ class Explorer(widgets.VBox):
         watch: list[widgets.Widget],
         below: tuple[widgets.Widget, ...] = (),
     ) -> None:
-        if getattr(self, "figure", None) is None:  # the playground draws its figure first
-            self.figure = Figure(figsize=self.figsize, dpi=self.dpi)
-            FigureCanvasAgg(self.figure)
+        if self.figure is None:
+            self._new_figure()
         width, height = (round(v * self.dpi) for v in self.figsize)
         self.image = widgets.Image(format="png", width=width, height=height)
         self.formula_html = widgets.HTML()
@@ -81,7 +83,6 @@ class Explorer(widgets.VBox):
         self.renders = 0
         self._holding = 0
         self._background = None
-        self._moving: list[Any] = getattr(self, "_moving", [])
         super().__init__(
             [*controls, self.formula_html, self.message_html, self.image, *below],
             layout=widgets.Layout(align_items="flex-start"),
@@ -89,6 +90,12 @@ class Explorer(widgets.VBox):
         for w in watch:
             w.observe(self._changed, names="value")
         self.update()
+
+    def _new_figure(self) -> Figure:
+        """The explorer's fixed-size figure, drawn off-screen by Agg (pyplot never sees it)."""
+        self.figure = Figure(figsize=self.figsize, dpi=self.dpi)
+        FigureCanvasAgg(self.figure)
+        return self.figure
 
     @property
     def widget(self) -> widgets.Widget:
@@ -147,7 +154,7 @@ class Explorer(widgets.VBox):
 
     def set_moving(self, artists: list[Any]) -> None:
         """Artists redrawn on every render but left out of the cached background."""
-        for a in getattr(self, "_moving", []):
+        for a in self._moving:
             a.set_animated(False)
         self._moving = list(artists)
         for a in self._moving:
@@ -164,3 +171,18 @@ class Explorer(widgets.VBox):
             0.5, 0.42, detail, ha="center", va="center", fontsize=11, color=INK, wrap=True
         )
         self.render()
+
+    def _show_error(self, title: str, problem: Exception | str, detail: str | None = None) -> None:
+        """Explain settings that cannot work, in the message line and in place of the picture.
+
+        ``problem`` is the error convlab raised (``state["error"]`` keeps its whole text) or
+        the explorer's own description. The explanation shown is ``detail`` if given, else
+        that text without its leading ``"func: "``. Subclasses forget their stale results
+        (and formula) first.
+        """
+        error = str(problem)
+        if detail is None:
+            detail = error.split(": ", 1)[-1] if isinstance(problem, Exception) else error
+        self.state["error"] = error
+        self.set_message(f"{title}. {detail}", False)
+        self.show_problem(title, detail)

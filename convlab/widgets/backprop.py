@@ -19,6 +19,7 @@ from matplotlib.transforms import Affine2D
 from .. import (
     avg_pool2d_backward,
     conv2d_backward,
+    conv_output_size,
     conv_transpose_output_size,
     max_pool2d_backward,
 )
@@ -106,24 +107,21 @@ class BackpropExplorer(Explorer):
         if self.gradient.value == "one-hot":
             g = np.zeros(win.out)
             g[i, j] = 1.0
-        g4, x4 = g[None, None], win.x[None, None]
+        # backward over the padded frame (zeros, as drawn), then crop to the input: what
+        # lands on the padding is dropped
+        g4, xp4 = g[None, None], win.padded[None, None]
+        self.grad_weight = self.grad_bias = None
         if win.kind == "correlation":
-            w4 = win.kernel[None, None]
-            gx, gw, gb = conv2d_backward(g4, x4, w4, np.zeros(1), s, p)
-            # the same gradient on the padded frame: what lands on the padding is dropped
-            gxp = conv2d_backward(g4, win.padded[None, None], w4, None, s)[0]
+            gxp, gw, gb = conv2d_backward(g4, xp4, win.kernel[None, None], np.zeros(1), s)
             self.grad_weight, self.grad_bias = gw[0, 0], float(gb[0])
-        else:
-            k = win.kernel_size
-            backward = max_pool2d_backward if win.kind == "max" else avg_pool2d_backward
-            gx = backward(g4, x4, k, s, p)[0]
-            if win.kind == "avg":  # count_include_pad: padding cells take their share
-                gxp = avg_pool2d_backward(g4, win.padded[None, None], k, s)[0]
-            else:  # −∞ padding never wins: nothing lands there
-                gxp = np.zeros((1, 1, *win.padded.shape))
-                gxp[0, 0][win.real] = gx.ravel()
-            self.grad_weight = self.grad_bias = None
-        self.grad_output, self.grad_input, self.grad_padded = g, gx[0, 0], gxp[0, 0]
+        elif win.kind == "avg":  # count_include_pad: padding cells take their share
+            gxp = avg_pool2d_backward(g4, xp4, win.kernel_size, s)[0]
+        else:  # −∞ padding never wins: nothing lands there
+            gx = max_pool2d_backward(g4, win.x[None, None], win.kernel_size, s, p)[0]
+            gxp = np.zeros((1, 1, *win.padded.shape))
+            gxp[0, 0][win.real] = gx.ravel()
+        self.grad_output, self.grad_padded = g, gxp[0, 0]
+        self.grad_input = self.grad_padded[win.real].reshape(win.x.shape)
         self.state.update(i=i, j=j)
 
     # ------------------------------------------------------------------ drawing
@@ -139,12 +137,10 @@ class BackpropExplorer(Explorer):
         except ValueError as exc:
             self.window = self.output = self.grad_output = self.grad_input = None
             self.grad_padded = self.grad_weight = self.grad_bias = None
-            self.state["error"] = str(exc)
-            detail = str(exc).split(": ", 1)[-1]
             self.set_formula("")
-            self.set_message(detail, False)
-            title = "No output" if "output" in detail else "PyTorch refuses these settings"
-            self.show_problem(title, detail)
+            # pooling without ceil_mode has the convolution's output size
+            empty = conv_output_size(n, k, s, p) < 1
+            self._show_error("No output" if empty else "PyTorch refuses these settings", exc)
             return
         self.window, self.output = win, win.output
         oh, ow = self.state["out"] = win.out

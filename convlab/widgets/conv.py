@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import conv_output_size, pool_output_size
 from ..plot._picture import StepPicture
-from ..plot._style import blank_axes
+from ..plot._style import blank_axes, fmt_int
 from ..plot._window import Window, conv_window, pool_window
 from ._base import Explorer, dropdown, slider
 
@@ -33,15 +33,11 @@ def demo_kernel(k: int) -> np.ndarray:
     return ((np.arange(k * k) * 5 + 1) % 3).reshape(k, k).astype(float)
 
 
-def _int(v: int) -> str:
-    return str(v).replace("-", "−")
-
-
 def size_formula(n: int, k: int, s: int, p: int, d: int, o: int) -> str:
     """The output-size formula with the numbers substituted (``o`` from convlab)."""
     return (
         f"o = ⌊(n + 2p − d(k−1) − 1) / s⌋ + 1 = "
-        f"⌊({n} + 2·{p} − {d}·({k}−1) − 1) / {s}⌋ + 1 = {_int(o)}"
+        f"⌊({n} + 2·{p} − {d}·({k}−1) − 1) / {s}⌋ + 1 = {fmt_int(o)}"
     )
 
 
@@ -100,12 +96,10 @@ class WindowExplorer(Explorer):
         self.set_message(f"output {oh}×{ow}; {note}", None)
         self.render()
 
-    def _impossible(self, title: str, detail: str, error: str) -> None:
+    def _impossible(self, title: str, exc: ValueError, detail: str | None = None) -> None:
         self.output, self.picture, self.arithmetic = None, None, ""
         self.arithmetic_html.value = ""
-        self.state["error"] = error
-        self.set_message(f"{title}. {detail}", False)
-        self.show_problem(title, detail)
+        self._show_error(title, exc, detail)
 
 
 class ConvExplorer(WindowExplorer):
@@ -159,16 +153,15 @@ class ConvExplorer(WindowExplorer):
             window = conv_window("conv_explorer", x, demo_kernel(k), s, p, d, mode, flip)
         except ValueError as exc:
             if o < 1:
-                title = f"No output: o = {_int(o)} < 1"
-                detail = (
+                self._impossible(
+                    f"No output: o = {fmt_int(o)} < 1",
+                    exc,
                     f"The dilated kernel spans d(k−1)+1 = {d * (k - 1) + 1} cells but the padded "
                     f"input has only n + 2p = {n + 2 * p}.\nMake the input bigger, pad more, or "
-                    "shrink the kernel or the dilation."
+                    "shrink the kernel or the dilation.",
                 )
             else:
-                title = f"padding_mode='{mode}' cannot pad {p} here"
-                detail = str(exc).split(": ", 1)[-1]
-            self._impossible(title, detail, str(exc))
+                self._impossible(f"padding_mode='{mode}' cannot pad {p} here", exc)
             return
         self._show(
             window, "convolution: the kernel is rotated 180°" if flip else "cross-correlation"
@@ -205,9 +198,9 @@ class PoolExplorer(WindowExplorer):
         o = pool_output_size(n, k, s, p, 1, ceil)
         rounding = "⌈ ⌉, last window must start inside the input or left padding" if ceil else "⌊ ⌋"
         self.set_formula(
-            f"o = ⌊(n + 2p − k) / s⌋ + 1 = ⌊({n} + 2·{p} − {k}) / {s}⌋ + 1 = {_int(o)}"
+            f"o = ⌊(n + 2p − k) / s⌋ + 1 = ⌊({n} + 2·{p} − {k}) / {s}⌋ + 1 = {fmt_int(o)}"
             if not ceil
-            else f"o = ⌈(n + 2p − k) / s⌉ + 1 = ⌈({n} + 2·{p} − {k}) / {s}⌉ + 1 → {_int(o)}"
+            else f"o = ⌈(n + 2p − k) / s⌉ + 1 = ⌈({n} + 2·{p} − {k}) / {s}⌉ + 1 → {fmt_int(o)}"
             f"  ({rounding})"
         )
         self.state = dict(
@@ -225,9 +218,7 @@ class PoolExplorer(WindowExplorer):
         try:
             window = pool_window("pool_explorer", x, k, s, p, 1, ceil, mode, include)
         except ValueError as exc:
-            reason = str(exc).split(": ", 1)[-1]
-            title = "No output" if o < 1 else "PyTorch refuses these settings"
-            self._impossible(title, reason, str(exc))
+            self._impossible("No output" if o < 1 else "PyTorch refuses these settings", exc)
             return
         note = (
             "padding is −∞ for max"

@@ -71,7 +71,7 @@ class DilationExplorer(Explorer):
             fields = receptive_field([{"kernel_size": k, "dilation": d} for d in rates])
             verdict = hdc_check(rates, k)
         except ValueError as exc:
-            self._problem("These rates do not work", str(exc).split(": ", 1)[-1])
+            self._problem("These rates do not work", exc)
             return
         size = fields[-1].size
         terms = " + ".join(str(d) for d in rates)
@@ -106,11 +106,9 @@ class DilationExplorer(Explorer):
         self.set_message(str(verdict), bool(verdict))
         self.render()
 
-    def _problem(self, title, detail):
-        self.state["error"] = detail
+    def _problem(self, title: str, problem: ValueError | str) -> None:
         self.set_formula("")
-        self.set_message(f"{title}: {detail}", False)
-        self.show_problem(title, detail)
+        self._show_error(title, problem)
 
 
 def _profile(ax, row):

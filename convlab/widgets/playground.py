@@ -9,6 +9,7 @@ from .. import conv2d, kernels
 from ..images import photo
 from ..plot._grid import NumberGrid
 from ..plot._style import INK, MUTED, fmt_value
+from ..plot.features import map_style
 from ._base import Explorer, dropdown
 
 __all__ = ["PRESETS", "KernelPlayground", "kernel_playground"]
@@ -54,11 +55,7 @@ class KernelPlayground(Explorer):
         self._setup([widgets.HBox([self.grid, self.preset])], self.cells)
 
     def _draw_once(self):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        self.figure = Figure(figsize=self.figsize, dpi=self.dpi)
-        FigureCanvasAgg(self.figure)
+        self._new_figure()
         h, w = self.photo.shape
         width = 2.9 * w / h
         W, H = self.figsize
@@ -113,15 +110,12 @@ class KernelPlayground(Explorer):
                 self.preset.value = name
         y = conv2d(self.photo[None, None], k[None, None], padding=1)[0, 0]
         self.output = y
-        keeps = abs(k.sum() - 1) < 1e-9
-        if keeps:
-            self.picture.set_cmap("gray")
-            self.picture.set_clim(0, 1)
+        cmap, vmin, vmax = map_style(k, y)
+        self.picture.set_cmap(cmap)
+        self.picture.set_clim(vmin, vmax)
+        if cmap == "gray":
             how = "weights sum to 1: brightness kept (gray, clipped to [0, 1])"
         else:
-            m = float(np.percentile(np.abs(y), 99)) or 1.0
-            self.picture.set_cmap("RdBu_r")
-            self.picture.set_clim(-m, m)
             how = f"weights sum to {fmt_value(k.sum())}: signed output (red > 0 > blue)"
         self.picture.set_data(y)
         self.range.set_text(f"values {fmt_value(y.min())} … {fmt_value(y.max())}")

@@ -8,7 +8,7 @@ from matplotlib.patches import Rectangle
 
 from .. import conv_transpose_output_size
 from ..plot._grid import NumberGrid
-from ..plot._style import ACCENT, Scale, blank_axes, panel_row
+from ..plot._style import ACCENT, Scale, blank_axes, fmt_int, panel_row
 from ..plot.transposed import Stamps
 from ._base import Explorer, slider
 
@@ -49,7 +49,7 @@ class TransposeExplorer(Explorer):
         o = conv_transpose_output_size(n, k, s, p, op)
         self.set_formula(
             f"o = (n−1)s − 2p + (k−1) + output_padding + 1 = "
-            f"({n}−1)·{s} − 2·{p} + ({k}−1) + {op} + 1 = {str(o).replace('-', '−')}"
+            f"({n}−1)·{s} − 2·{p} + ({k}−1) + {op} + 1 = {fmt_int(o)}"
         )
         self.state = dict(n=n, k=k, stride=s, padding=p, output_padding=op, out=None, error=None)
         x = np.arange(1.0, n * n + 1).reshape(n, n)
@@ -57,10 +57,7 @@ class TransposeExplorer(Explorer):
             st = Stamps("transpose_explorer", x, np.ones((k, k)), s, p, op)
         except ValueError as exc:
             self.output = self.counts = self.stamps = None
-            self.state["error"] = str(exc)
-            detail = str(exc).split(": ", 1)[-1]
-            self.set_message(detail, False)
-            self.show_problem("PyTorch refuses these settings", detail)
+            self._show_error("PyTorch refuses these settings", exc)
             return
         self.stamps, self.output, self.counts = st, st.output, st.counts
         self.state["out"] = st.output.shape
