@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "LAYOUTS",
     "as_float_array",
     "check_bool",
     "check_choice",
@@ -30,6 +31,10 @@ __all__ = [
     "positive_float",
     "split_batch",
 ]
+
+
+# The batched layout of the 1-, 2- and 3-D ops, as messages and docstrings spell it.
+LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
 
 
 def fail(func: str, message: str, fix: str | None = None, *, kind: type = ValueError) -> Exception:

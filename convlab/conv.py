@@ -22,6 +22,7 @@ import numpy as np
 
 from . import shapes
 from ._validation import (
+    LAYOUTS,
     as_float_array,
     check_bias,
     check_choice,
@@ -43,7 +44,6 @@ __all__ = ["conv1d", "conv2d", "conv3d"]
 # so that ``from convlab.conv import correlate_taps`` keeps working.
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
-_LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def parse_conv(
     w = as_float_array(func, "weight", weight)
     b = None if bias is None else as_float_array(func, "bias", bias)
     check_same_dtype(func, input=x, weight=w, bias=b)
-    x, unbatched = split_batch(func, "input", x, nd, _LAYOUTS[nd])
+    x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     groups = int_tuple(func, "groups", groups, 1, minimum=1)[0]
     check_weight(func, x, w, nd, groups, transposed=False)
     check_bias(func, b, w.shape[0])
@@ -257,5 +257,5 @@ for _f, _dim, _kernel, _out, _ex in (
     (conv3d, 3, "kD, kH, kW", "D_out, H_out, W_out", conv3d_example),
 ):
     _f.__doc__ = _DOC.format(
-        dim=_dim, name=_f.__name__, layout=_LAYOUTS[_dim], kernel=_kernel, out=_out, example=_ex
+        dim=_dim, name=_f.__name__, layout=LAYOUTS[_dim], kernel=_kernel, out=_out, example=_ex
     )
