@@ -40,9 +40,6 @@ from .windows import flat_taps
 
 __all__ = ["conv1d", "conv2d", "conv3d"]
 
-# correlate_taps (the strategy dispatch) lives in convlab.strategies; it is imported here
-# so that ``from convlab.conv import correlate_taps`` keeps working.
-
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
