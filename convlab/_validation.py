@@ -27,6 +27,7 @@ __all__ = [
     "check_same_dtype",
     "fail",
     "int_or_none",
+    "int_sequence",
     "int_tuple",
     "positive_float",
     "split_batch",
@@ -159,6 +160,11 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+def _int_word(minimum: int | None) -> str:
+    """How a message names an int with this minimum: "int", "positive int", ..."""
+    return {None: "int", 0: "non-negative int", 1: "positive int"}.get(minimum, f"int >= {minimum}")
+
+
 def int_tuple(
     func: str,
     name: str,
@@ -175,7 +181,7 @@ def int_tuple(
     """
     if type(value) is int and (minimum is None or value >= minimum):
         return (value,) * n  # the common case, checked before any message is built
-    what = {None: "int", 0: "non-negative int", 1: "positive int"}.get(minimum, f"int >= {minimum}")
+    what = _int_word(minimum)
     article = "an" if what[0] in "aeiou" else "a"
     expected = f"{article} {what} or a tuple of {n} {what}s" if n > 1 else f"{article} {what}"
     if _is_int(value):
@@ -210,6 +216,38 @@ def int_tuple(
     if minimum is not None and any(v < minimum for v in values):
         raise fail(func, f"{name} must be {expected}{meaning}; got {name}={_show(value)}")
     return values
+
+
+def int_sequence(
+    func: str,
+    name: str,
+    value: Any,
+    *,
+    kind: str = "tuple",
+    meaning: str = "",
+    fix: str | None = None,
+    minimum: int | None = None,
+) -> tuple[int, ...]:
+    """A tuple or list of ints of any length (never a bare int), each ``>= minimum``.
+
+    ``kind`` is the word the message uses ("tuple" or "list"), ``meaning`` what the
+    entries stand for and ``fix`` how to write one.
+
+    >>> int_sequence("pad", "pad", [1, 2])
+    (1, 2)
+    >>> int_sequence("pad", "pad", 1, meaning=" (left, right, ...)", fix="Wrap it in a tuple")
+    Traceback (most recent call last):
+    TypeError: pad: pad must be a tuple of ints (left, right, ...); got pad=1. Wrap it in a tuple
+    """
+    what = _int_word(minimum).replace("int", "ints")
+    expected = f"{name} must be a {kind} of {what}{meaning}; got {name}={_show(value)}"
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise fail(func, expected, fix, kind=TypeError)
+    if not all(_is_int(v) for v in value):
+        raise fail(func, expected, "Use whole numbers, e.g. int(v)", kind=TypeError)
+    if minimum is not None and any(v < minimum for v in value):
+        raise fail(func, expected)
+    return tuple(int(v) for v in value)
 
 
 def positive_float(func: str, name: str, value: Any) -> float:

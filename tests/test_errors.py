@@ -155,7 +155,7 @@ CASES = [
         "pad float",
         lambda: cl.pad(x4, (1.5, 1)),
         TypeError,
-        r"^pad: pad must be .*ints; got pad=\(1\.5, 1\)",
+        r"^pad: pad must be a tuple of ints \(left, right, .*\); got pad=\(1\.5, 1\)\. Use whole numbers",
     ),
     (
         "output_padding too big",
@@ -339,6 +339,30 @@ CASES = [
         r"Wrap a single layer in a list",
     ),
     ("hdc empty", lambda: cl.hdc_check([]), ValueError, r"at least one layer"),
+    (
+        "hdc dilations not a list",
+        lambda: cl.hdc_check(2),
+        TypeError,
+        r"^hdc_check: dilations must be a list of positive ints, one per layer; got dilations=2\. E\.g\. dilations=\[1, 2, 5\]$",
+    ),
+    (
+        "dilation_coverage dilation zero",
+        lambda: cl.dilation_coverage([1, 0]),
+        ValueError,
+        r"^dilation_coverage: dilations must be a list of positive ints, one per layer; got dilations=\[1, 0\]$",
+    ),
+    (
+        "conv_matrix input_shape not a tuple",
+        lambda: cl.conv_matrix(5, np.ones((2, 2))),
+        TypeError,
+        r"^conv_matrix: input_shape must be a tuple of positive ints \(C_in, H, W\) or \(H, W\); got input_shape=5\. E\.g\.",
+    ),
+    (
+        "conv_matrix input_shape zero",
+        lambda: cl.conv_matrix((3, 0), np.ones((2, 2))),
+        ValueError,
+        r"^conv_matrix: input_shape must be a tuple of positive ints .*; got input_shape=\(3, 0\)$",
+    ),
     (
         "conv_matrix too big",
         lambda: cl.conv_matrix((64, 56, 56), np.ones((64, 64, 3, 3))),
