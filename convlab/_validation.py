@@ -31,6 +31,7 @@ __all__ = [
     "int_tuple",
     "positive_float",
     "split_batch",
+    "tuple_length",
 ]
 
 
@@ -248,6 +249,23 @@ def int_sequence(
     if minimum is not None and any(v < minimum for v in value):
         raise fail(func, expected)
     return tuple(int(v) for v in value)
+
+
+def tuple_length(func: str, **values: Any) -> int | None:
+    """The common length of the tuple (or list) ``values``; ``None`` if all are scalars.
+
+    >>> tuple_length("conv_output_size", input_size=(32, 32), kernel_size=3)
+    2
+    """
+    lengths = {len(v) for v in values.values() if isinstance(v, (tuple, list))}
+    if len(lengths) > 1:
+        got = ", ".join(f"{name}={v!r}" for name, v in values.items())
+        raise fail(
+            func,
+            f"tuple arguments must have equal lengths; got {got}",
+            "Give one value per spatial dim, or one int for all of them",
+        )
+    return lengths.pop() if lengths else None
 
 
 def positive_float(func: str, name: str, value: Any) -> float:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from ._validation import check_groups, fail, int_tuple
+from ._validation import check_groups, check_output_size, int_tuple, tuple_length
 
 __all__ = [
     "conv_macs",
@@ -39,13 +39,9 @@ def _per_dim(*names: str) -> Callable[[F], F]:
         @wraps(scalar)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             bound = dict(zip(scalar.__code__.co_varnames, args, strict=False)) | kwargs
-            lengths = {len(bound[n]) for n in names if isinstance(bound.get(n), (tuple, list))}
-            if not lengths:
+            n = tuple_length(scalar.__name__, **{k: bound[k] for k in names if k in bound})
+            if n is None:
                 return scalar(**bound)
-            if len(lengths) > 1:
-                got = ", ".join(f"{n}={bound[n]!r}" for n in names if n in bound)
-                raise fail(scalar.__name__, f"tuple arguments must have equal lengths; got {got}")
-            (n,) = lengths
             per = [
                 {
                     k: (v[i] if k in names and isinstance(v, (tuple, list)) else v)
@@ -161,9 +157,9 @@ def pool_output_size(
     out = conv_output_size(input_size, kernel_size, stride, padding, dilation)
     if not ceil_mode:
         return out
-    n, k, s, p, d = input_size, kernel_size, stride, padding, dilation
-    out = -(-(n + 2 * p - d * (k - 1) - 1) // s) + 1
-    if (out - 1) * s >= n + p:
+    # ceil(a / s) = floor((a + s - 1) / s): ceil mode is floor mode with s - 1 more rows
+    out = conv_output_size(input_size + stride - 1, kernel_size, stride, padding, dilation)
+    if (out - 1) * stride >= input_size + padding:
         out -= 1
     return out
 
@@ -307,12 +303,14 @@ def conv_macs(
     """
     out = conv_output_size(input_size, kernel_size, stride, padding, dilation)
     out = out if isinstance(out, tuple) else (out,)
-    if min(out) < 1:
-        raise fail(
-            "conv_macs",
-            f"the kernel does not fit: output size {out} for input_size={input_size!r}, "
-            f"kernel_size={kernel_size!r}",
-            "Use a smaller kernel or more padding",
-        )
+    check_output_size(
+        "conv_macs",
+        out,
+        input_size,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+    )
     params = conv_params(in_channels, out_channels, kernel_size, groups, False, ndim=len(out))
     return math.prod(out) * params

@@ -321,6 +321,18 @@ CASES = [
         r"^conv_output_size: input_size must be",
     ),
     (
+        "conv_macs kernel too big",
+        lambda: cl.conv_macs((2, 2), 1, 1, 3),
+        ValueError,
+        r"^conv_macs: output size would be \(0, 0\) for input size \(2, 2\) with kernel_size=3",
+    ),
+    (
+        "formula tuples of different lengths",
+        lambda: cl.conv_output_size((5, 5), (3, 3, 3)),
+        ValueError,
+        r"^conv_output_size: tuple arguments must have equal lengths; got input_size=\(5, 5\), kernel_size=\(3, 3, 3\)\. Give one value per spatial dim",
+    ),
+    (
         "conv_params groups",
         lambda: cl.conv_params(3, 64, 3, groups=2),
         ValueError,
