@@ -468,8 +468,10 @@ def check_pool_padding(
     func: str, padding: tuple[int, ...], kernel: tuple[int, ...], dilation: tuple[int, ...]
 ) -> None:
     """PyTorch: pad <= half of the effective (dilated) kernel size."""
-    for p, k, d in zip(padding, kernel, dilation, strict=True):
-        if p > ((k - 1) * d + 1) // 2:
+    from .shapes import effective_kernel_size  # not at the top: shapes imports this module
+
+    for p, extent in zip(padding, effective_kernel_size(kernel, dilation), strict=True):
+        if p > extent // 2:
             raise fail(
                 func,
                 "padding must be at most half of the effective kernel size; got "

@@ -104,7 +104,7 @@ def parse_conv(
     if padding_mode != "zeros":
         check_mode_padding(func, padding_mode, list(pads), size)
     padded = tuple(n + b_ + a for n, (b_, a) in zip(size, pads, strict=True))
-    extent = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True))
+    extent = shapes.effective_kernel_size(kernel, dilation)
     check_padded_fits(func, size, padded, extent)
     out = _output_size(padded, kernel, stride, 0, dilation)
     return ConvSpec(x, w, b, stride, pads, dilation, groups, padding_mode, out, unbatched)

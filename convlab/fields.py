@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._validation import fail, int_sequence, int_tuple
+from .shapes import effective_kernel_size
 
 __all__ = ["Field", "HDCResult", "dilation_coverage", "hdc_check", "receptive_field"]
 
@@ -179,7 +180,7 @@ def dilation_coverage(dilations: Sequence[int], kernel_size: int = 3, ndim: int 
     ndim = int_tuple(func, "ndim", ndim, 1, minimum=1)[0]
     counts = np.ones(1, dtype=np.int64)
     for d in rates:
-        taps = np.zeros(d * (k - 1) + 1, dtype=np.int64)
+        taps = np.zeros(effective_kernel_size(k, d), dtype=np.int64)
         taps[::d] = 1
         counts = np.convolve(counts, taps)
     return reduce(np.multiply.outer, [counts] * ndim)

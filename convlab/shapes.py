@@ -208,6 +208,37 @@ def conv_transpose_output_size(
     return (n - 1) * s - 2 * p + d * (k - 1) + op + 1
 
 
+def effective_kernel_size(kernel_size: IntOrTuple, dilation: IntOrTuple = 1) -> Any:
+    """Extent of a dilated kernel: how many input rows one window spans.
+
+    Internal (not in ``convlab``'s namespace): the ops call it with checked ints on every
+    call, so unlike the formulas above it does not check its arguments again.
+
+    Parameters
+    ----------
+    kernel_size, dilation : int or tuple of int
+        ``k`` and ``d`` (1 = no dilation); tuples (one entry per dim) go together.
+
+    Returns
+    -------
+    int or tuple of int
+        ``d(k - 1) + 1``: ``k`` taps with ``d - 1`` holes between neighbours.
+
+    Examples
+    --------
+    >>> effective_kernel_size(3)
+    3
+    >>> effective_kernel_size(3, dilation=2)
+    5
+    >>> effective_kernel_size((3, 1), dilation=(4, 4))
+    (9, 1)
+    """
+    if isinstance(kernel_size, tuple):
+        pairs = zip(kernel_size, dilation, strict=True)
+        return tuple(effective_kernel_size(k, d) for k, d in pairs)
+    return dilation * (kernel_size - 1) + 1
+
+
 @_per_dim("kernel_size", "dilation")
 def same_padding(kernel_size: IntOrTuple, dilation: IntOrTuple = 1) -> Any:
     """``(before, after)`` padding that keeps the size at stride 1 (``padding="same"``).
