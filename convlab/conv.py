@@ -62,6 +62,11 @@ class ConvSpec:
     def kernel_size(self) -> tuple[int, ...]:
         return self.weight.shape[2:]
 
+    @property
+    def padded(self) -> tuple[int, ...]:
+        """Spatial size of the padded input."""
+        return shapes.padded_size(self.x.shape[2:], self.pads)
+
 
 def parse_conv(
     func: str,
@@ -103,7 +108,7 @@ def parse_conv(
     size = x.shape[2:]
     if padding_mode != "zeros":
         check_mode_padding(func, padding_mode, list(pads), size)
-    padded = tuple(n + b_ + a for n, (b_, a) in zip(size, pads, strict=True))
+    padded = shapes.padded_size(size, pads)
     extent = shapes.effective_kernel_size(kernel, dilation)
     check_padded_fits(func, size, padded, extent)
     out = _output_size(padded, kernel, stride, 0, dilation)
@@ -131,8 +136,8 @@ def conv_forward(spec: ConvSpec) -> np.ndarray:
     y = np.empty((x.shape[0], w.shape[0], *spec.out), x.dtype)
     if y.size == 0:
         return y
-    padded = math.prod(n + a + b for n, (a, b) in zip(x.shape[2:], pads, strict=True))
-    step = max(1, min(_IMAGES_BYTES, y.nbytes) // (x.shape[1] * padded * x.itemsize))
+    image_bytes = x.shape[1] * math.prod(spec.padded) * x.itemsize  # one padded image
+    step = max(1, min(_IMAGES_BYTES, y.nbytes) // image_bytes)
     cols_bytes = cols_budget(y.nbytes)
     for i in range(0, x.shape[0], step):
         part, part_pads = x[i : i + step], pads

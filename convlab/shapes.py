@@ -13,7 +13,7 @@ unless ``ceil_mode=True``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -237,6 +237,19 @@ def effective_kernel_size(kernel_size: IntOrTuple, dilation: IntOrTuple = 1) -> 
         pairs = zip(kernel_size, dilation, strict=True)
         return tuple(effective_kernel_size(k, d) for k, d in pairs)
     return dilation * (kernel_size - 1) + 1
+
+
+def padded_size(size: tuple[int, ...], pads: Sequence[tuple[int, int]]) -> tuple[int, ...]:
+    """Spatial size after adding ``(before, after)`` per dim: ``n + before + after``.
+
+    Internal and unchecked, like :func:`effective_kernel_size`.
+
+    Examples
+    --------
+    >>> padded_size((4, 5), ((1, 1), (0, 2)))
+    (6, 7)
+    """
+    return tuple(n + before + after for n, (before, after) in zip(size, pads, strict=True))
 
 
 @_per_dim("kernel_size", "dilation")

@@ -146,8 +146,7 @@ def fold(
             f"= {math.prod(blocks)} for output_size={size}; got input with shape {cols.shape}",
         )
     n, c = cols.shape[0], cols.shape[1] // k
-    padded = [m + 2 * p for m, p in zip(size, padding, strict=True)]
-    full = np.zeros((n, c, *padded), cols.dtype)
+    full = np.zeros((n, c, *shapes.padded_size(size, [(p, p) for p in padding])), cols.dtype)
     scatter_add_taps(full, cols.reshape(n, c, k, *blocks), kernel, stride, dilation)
     y = np.ascontiguousarray(pad_spatial(full, [(-p, -p) for p in padding]))
     return y[0] if unbatched else y
