@@ -122,9 +122,12 @@ def check_same_dtype(func: str, **arrays: np.ndarray | None) -> np.dtype:
 
 
 def split_batch(
-    func: str, name: str, x: np.ndarray, nd: int, layout: str
+    func: str, name: str, x: np.ndarray, nd: int, layout: str, *, siblings: bool = True
 ) -> tuple[np.ndarray, bool]:
-    """Accept ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``; return batched and a flag."""
+    """Accept ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``; return batched and a flag.
+
+    ``siblings`` says ``func`` has 1d/2d/3d versions that a wrong rank can point to.
+    """
     if x.ndim == nd + 2:
         return x, False
     if x.ndim == nd + 1:
@@ -136,7 +139,7 @@ def split_batch(
         "Add or remove axes, e.g. x[None] for a single sample"
         if x.ndim == nd
         else f"For {x.ndim - 2} spatial dims use the {x.ndim - 2}d version of this function"
-        if x.ndim > nd + 2 and 1 <= x.ndim - 2 <= 3
+        if siblings and x.ndim > nd + 2 and 1 <= x.ndim - 2 <= 3
         else None,
     )
 

@@ -300,7 +300,13 @@ CASES = [
         "unfold ndim",
         lambda: cl.unfold(np.ones((1, 1, 1, 4, 4)), 2),
         ValueError,
-        r"^unfold: input must be 3-D \(C, H, W\) or 4-D",
+        r"^unfold: input must be 3-D \(unbatched \(C, H, W\)\) or 4-D \(batched \(N, C, H, W\)\); got input with shape \(1, 1, 1, 4, 4\)$",
+    ),
+    (
+        "fold ndim",
+        lambda: cl.fold(np.ones((1, 1, 4, 9)), (4, 4), 2),
+        ValueError,
+        r"^fold: input must be 2-D \(unbatched \(C\*kH\*kW, L\)\) or 3-D \(batched \(N, C\*kH\*kW, L\)\); got input with shape \(1, 1, 4, 9\)$",
     ),
     (
         "fold blocks",
