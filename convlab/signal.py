@@ -179,6 +179,11 @@ def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> n
     func = "correlate"
     a, b = _inputs(func, in1, in2, mode)
     check_choice(func, "method", method, METHODS)
+    return _correlate(a, b, mode, method)
+
+
+def _correlate(a: np.ndarray, b: np.ndarray, mode: str, method: str) -> np.ndarray:
+    """:func:`correlate` of checked arrays (what :func:`convolve` calls too)."""
     if a.size == 0 or b.size == 0:
         return np.array([], dtype=np.result_type(a, b))
     if a.ndim == 0:
@@ -220,7 +225,7 @@ def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> np
     func = "convolve"
     a, b = _inputs(func, in1, in2, mode)
     check_choice(func, "method", method, METHODS)
-    return correlate(a, b[(slice(None, None, -1),) * b.ndim], mode, method)
+    return _correlate(a, b[(slice(None, None, -1),) * b.ndim], mode, method)
 
 
 def _inputs2d(func: str, in1: Any, in2: Any, mode: str, boundary: str, fillvalue: Any):
