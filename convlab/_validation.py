@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "LAYOUTS",
     "as_float_array",
     "check_bool",
     "check_choice",
@@ -26,10 +27,16 @@ __all__ = [
     "check_same_dtype",
     "fail",
     "int_or_none",
+    "int_sequence",
     "int_tuple",
     "positive_float",
     "split_batch",
+    "tuple_length",
 ]
+
+
+# The batched layout of the 1-, 2- and 3-D ops, as messages and docstrings spell it.
+LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
 
 
 def fail(func: str, message: str, fix: str | None = None, *, kind: type = ValueError) -> Exception:
@@ -115,9 +122,12 @@ def check_same_dtype(func: str, **arrays: np.ndarray | None) -> np.dtype:
 
 
 def split_batch(
-    func: str, name: str, x: np.ndarray, nd: int, layout: str
+    func: str, name: str, x: np.ndarray, nd: int, layout: str, *, siblings: bool = True
 ) -> tuple[np.ndarray, bool]:
-    """Accept ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``; return batched and a flag."""
+    """Accept ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``; return batched and a flag.
+
+    ``siblings`` says ``func`` has 1d/2d/3d versions that a wrong rank can point to.
+    """
     if x.ndim == nd + 2:
         return x, False
     if x.ndim == nd + 1:
@@ -129,7 +139,7 @@ def split_batch(
         "Add or remove axes, e.g. x[None] for a single sample"
         if x.ndim == nd
         else f"For {x.ndim - 2} spatial dims use the {x.ndim - 2}d version of this function"
-        if x.ndim > nd + 2 and 1 <= x.ndim - 2 <= 3
+        if siblings and x.ndim > nd + 2 and 1 <= x.ndim - 2 <= 3
         else None,
     )
 
@@ -154,6 +164,11 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+def _int_word(minimum: int | None) -> str:
+    """How a message names an int with this minimum: "int", "positive int", ..."""
+    return {None: "int", 0: "non-negative int", 1: "positive int"}.get(minimum, f"int >= {minimum}")
+
+
 def int_tuple(
     func: str,
     name: str,
@@ -170,7 +185,7 @@ def int_tuple(
     """
     if type(value) is int and (minimum is None or value >= minimum):
         return (value,) * n  # the common case, checked before any message is built
-    what = {None: "int", 0: "non-negative int", 1: "positive int"}.get(minimum, f"int >= {minimum}")
+    what = _int_word(minimum)
     article = "an" if what[0] in "aeiou" else "a"
     expected = f"{article} {what} or a tuple of {n} {what}s" if n > 1 else f"{article} {what}"
     if _is_int(value):
@@ -205,6 +220,55 @@ def int_tuple(
     if minimum is not None and any(v < minimum for v in values):
         raise fail(func, f"{name} must be {expected}{meaning}; got {name}={_show(value)}")
     return values
+
+
+def int_sequence(
+    func: str,
+    name: str,
+    value: Any,
+    *,
+    kind: str = "tuple",
+    meaning: str = "",
+    fix: str | None = None,
+    minimum: int | None = None,
+) -> tuple[int, ...]:
+    """A tuple or list of ints of any length (never a bare int), each ``>= minimum``.
+
+    ``kind`` is the word the message uses ("tuple" or "list"), ``meaning`` what the
+    entries stand for and ``fix`` how to write one.
+
+    >>> int_sequence("pad", "pad", [1, 2])
+    (1, 2)
+    >>> int_sequence("pad", "pad", 1, meaning=" (left, right, ...)", fix="Wrap it in a tuple")
+    Traceback (most recent call last):
+    TypeError: pad: pad must be a tuple of ints (left, right, ...); got pad=1. Wrap it in a tuple
+    """
+    what = _int_word(minimum).replace("int", "ints")
+    expected = f"{name} must be a {kind} of {what}{meaning}; got {name}={_show(value)}"
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise fail(func, expected, fix, kind=TypeError)
+    if not all(_is_int(v) for v in value):
+        raise fail(func, expected, "Use whole numbers, e.g. int(v)", kind=TypeError)
+    if minimum is not None and any(v < minimum for v in value):
+        raise fail(func, expected)
+    return tuple(int(v) for v in value)
+
+
+def tuple_length(func: str, **values: Any) -> int | None:
+    """The common length of the tuple (or list) ``values``; ``None`` if all are scalars.
+
+    >>> tuple_length("conv_output_size", input_size=(32, 32), kernel_size=3)
+    2
+    """
+    lengths = {len(v) for v in values.values() if isinstance(v, (tuple, list))}
+    if len(lengths) > 1:
+        got = ", ".join(f"{name}={v!r}" for name, v in values.items())
+        raise fail(
+            func,
+            f"tuple arguments must have equal lengths; got {got}",
+            "Give one value per spatial dim, or one int for all of them",
+        )
+    return lengths.pop() if lengths else None
 
 
 def positive_float(func: str, name: str, value: Any) -> float:
@@ -407,8 +471,10 @@ def check_pool_padding(
     func: str, padding: tuple[int, ...], kernel: tuple[int, ...], dilation: tuple[int, ...]
 ) -> None:
     """PyTorch: pad <= half of the effective (dilated) kernel size."""
-    for p, k, d in zip(padding, kernel, dilation, strict=True):
-        if p > ((k - 1) * d + 1) // 2:
+    from .shapes import effective_kernel_size  # not at the top: shapes imports this module
+
+    for p, extent in zip(padding, effective_kernel_size(kernel, dilation), strict=True):
+        if p > extent // 2:
             raise fail(
                 func,
                 "padding must be at most half of the effective kernel size; got "

@@ -22,6 +22,7 @@ import numpy as np
 
 from . import shapes
 from ._validation import (
+    LAYOUTS,
     as_float_array,
     check_bias,
     check_choice,
@@ -39,11 +40,7 @@ from .windows import flat_taps
 
 __all__ = ["conv1d", "conv2d", "conv3d"]
 
-# correlate_taps (the strategy dispatch) lives in convlab.strategies; it is imported here
-# so that ``from convlab.conv import correlate_taps`` keeps working.
-
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
-_LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +62,11 @@ class ConvSpec:
     def kernel_size(self) -> tuple[int, ...]:
         return self.weight.shape[2:]
 
+    @property
+    def padded(self) -> tuple[int, ...]:
+        """Spatial size of the padded input."""
+        return shapes.padded_size(self.x.shape[2:], self.pads)
+
 
 def parse_conv(
     func: str,
@@ -83,7 +85,7 @@ def parse_conv(
     w = as_float_array(func, "weight", weight)
     b = None if bias is None else as_float_array(func, "bias", bias)
     check_same_dtype(func, input=x, weight=w, bias=b)
-    x, unbatched = split_batch(func, "input", x, nd, _LAYOUTS[nd])
+    x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     groups = int_tuple(func, "groups", groups, 1, minimum=1)[0]
     check_weight(func, x, w, nd, groups, transposed=False)
     check_bias(func, b, w.shape[0])
@@ -106,8 +108,8 @@ def parse_conv(
     size = x.shape[2:]
     if padding_mode != "zeros":
         check_mode_padding(func, padding_mode, list(pads), size)
-    padded = tuple(n + b_ + a for n, (b_, a) in zip(size, pads, strict=True))
-    extent = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True))
+    padded = shapes.padded_size(size, pads)
+    extent = shapes.effective_kernel_size(kernel, dilation)
     check_padded_fits(func, size, padded, extent)
     out = _output_size(padded, kernel, stride, 0, dilation)
     return ConvSpec(x, w, b, stride, pads, dilation, groups, padding_mode, out, unbatched)
@@ -134,8 +136,8 @@ def conv_forward(spec: ConvSpec) -> np.ndarray:
     y = np.empty((x.shape[0], w.shape[0], *spec.out), x.dtype)
     if y.size == 0:
         return y
-    padded = math.prod(n + a + b for n, (a, b) in zip(x.shape[2:], pads, strict=True))
-    step = max(1, min(_IMAGES_BYTES, y.nbytes) // (x.shape[1] * padded * x.itemsize))
+    image_bytes = x.shape[1] * math.prod(spec.padded) * x.itemsize  # one padded image
+    step = max(1, min(_IMAGES_BYTES, y.nbytes) // image_bytes)
     cols_bytes = cols_budget(y.nbytes)
     for i in range(0, x.shape[0], step):
         part, part_pads = x[i : i + step], pads
@@ -257,5 +259,5 @@ for _f, _dim, _kernel, _out, _ex in (
     (conv3d, 3, "kD, kH, kW", "D_out, H_out, W_out", conv3d_example),
 ):
     _f.__doc__ = _DOC.format(
-        dim=_dim, name=_f.__name__, layout=_LAYOUTS[_dim], kernel=_kernel, out=_out, example=_ex
+        dim=_dim, name=_f.__name__, layout=LAYOUTS[_dim], kernel=_kernel, out=_out, example=_ex
     )

@@ -25,7 +25,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._validation import fail, int_tuple
+from ._validation import fail, int_sequence, int_tuple
+from .shapes import effective_kernel_size
 
 __all__ = ["Field", "HDCResult", "dilation_coverage", "hdc_check", "receptive_field"]
 
@@ -129,16 +130,17 @@ def _layer(func: str, i: int, layer: Any, dims: int) -> tuple[tuple[int, ...], .
 
 
 def _dilations(func: str, dilations: Any, kernel_size: Any) -> tuple[tuple[int, ...], int]:
-    if isinstance(dilations, (int, np.integer)) or not isinstance(dilations, Sequence):
-        raise fail(
-            func,
-            f"dilations must be a list of ints, one per layer; got dilations={dilations!r}",
-            "E.g. dilations=[1, 2, 5]",
-            kind=TypeError,
-        )
-    if len(dilations) == 0:
+    rates = int_sequence(
+        func,
+        "dilations",
+        dilations,
+        kind="list",
+        meaning=", one per layer",
+        fix="E.g. dilations=[1, 2, 5]",
+        minimum=1,
+    )
+    if not rates:
         raise fail(func, "dilations must name at least one layer; got dilations=[]")
-    rates = int_tuple(func, "dilations", tuple(dilations), len(dilations), minimum=1)
     k = int_tuple(func, "kernel_size", kernel_size, 1, minimum=1)[0]
     return rates, k
 
@@ -178,7 +180,7 @@ def dilation_coverage(dilations: Sequence[int], kernel_size: int = 3, ndim: int 
     ndim = int_tuple(func, "ndim", ndim, 1, minimum=1)[0]
     counts = np.ones(1, dtype=np.int64)
     for d in rates:
-        taps = np.zeros(d * (k - 1) + 1, dtype=np.int64)
+        taps = np.zeros(effective_kernel_size(k, d), dtype=np.int64)
         taps[::d] = 1
         counts = np.convolve(counts, taps)
     return reduce(np.multiply.outer, [counts] * ndim)

@@ -103,7 +103,7 @@ def conv_input_grad(spec: ConvSpec, gy: np.ndarray) -> np.ndarray:
     The adjoint of the padding then crops (zeros) or folds the border back (other modes).
     """
     nd = len(spec.out)
-    padded = tuple(m + b + a for m, (b, a) in zip(spec.x.shape[2:], spec.pads, strict=True))
+    padded = spec.padded
     reached = shapes.conv_transpose_output_size(
         spec.out, spec.kernel_size, spec.stride, 0, 0, spec.dilation
     )

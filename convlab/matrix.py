@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import shapes
-from ._validation import as_float_array, check_output_size, fail, int_tuple
+from ._validation import as_float_array, check_output_size, fail, int_sequence, int_tuple
 
 __all__ = ["conv_matrix"]
 
@@ -66,13 +66,14 @@ def conv_matrix(
     """
     func = "conv_matrix"
     w = as_float_array(func, "weight", weight)
-    if not isinstance(input_shape, (tuple, list)):
-        raise fail(
-            func,
-            f"input_shape must be a tuple (C_in, H, W) or (H, W); got input_shape={input_shape!r}",
-            kind=TypeError,
-        )
-    shape = int_tuple(func, "input_shape", tuple(input_shape), len(input_shape), minimum=1)
+    shape = int_sequence(
+        func,
+        "input_shape",
+        input_shape,
+        meaning=" (C_in, H, W) or (H, W)",
+        fix="E.g. input_shape=(3, 32, 32)",
+        minimum=1,
+    )
     if w.ndim == 2 and len(shape) in (2, 3):
         w = w[None, None]
         shape = shape if len(shape) == 3 else (1, *shape)

@@ -22,7 +22,7 @@ from ._validation import (
     check_choice,
     check_mode_padding,
     fail,
-    int_tuple,
+    int_sequence,
 )
 
 __all__ = ["pad"]
@@ -85,14 +85,13 @@ def pad(
     func = "pad"
     x = as_float_array(func, "input", input)
     mode = check_choice(func, "mode", mode, MODES)
-    if isinstance(pad, (int, np.integer)) or not isinstance(pad, Sequence):
-        raise fail(
-            func,
-            f"pad must be a tuple of ints (left, right, top, bottom, ...); got pad={pad!r}",
-            "Wrap it in a tuple, e.g. pad=(1, 1) for the last dim",
-            kind=TypeError,
-        )
-    widths = int_tuple(func, "pad", tuple(pad), len(pad))
+    widths = int_sequence(
+        func,
+        "pad",
+        pad,
+        meaning=" (left, right, top, bottom, ...)",
+        fix="Wrap it in a tuple, e.g. pad=(1, 1) for the last dim",
+    )
     if len(widths) % 2:
         raise fail(
             func,

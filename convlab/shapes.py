@@ -13,11 +13,11 @@ unless ``ceil_mode=True``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
-from ._validation import check_groups, fail, int_tuple
+from ._validation import check_groups, check_output_size, int_tuple, tuple_length
 
 __all__ = [
     "conv_macs",
@@ -39,13 +39,9 @@ def _per_dim(*names: str) -> Callable[[F], F]:
         @wraps(scalar)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             bound = dict(zip(scalar.__code__.co_varnames, args, strict=False)) | kwargs
-            lengths = {len(bound[n]) for n in names if isinstance(bound.get(n), (tuple, list))}
-            if not lengths:
+            n = tuple_length(scalar.__name__, **{k: bound[k] for k in names if k in bound})
+            if n is None:
                 return scalar(**bound)
-            if len(lengths) > 1:
-                got = ", ".join(f"{n}={bound[n]!r}" for n in names if n in bound)
-                raise fail(scalar.__name__, f"tuple arguments must have equal lengths; got {got}")
-            (n,) = lengths
             per = [
                 {
                     k: (v[i] if k in names and isinstance(v, (tuple, list)) else v)
@@ -161,9 +157,9 @@ def pool_output_size(
     out = conv_output_size(input_size, kernel_size, stride, padding, dilation)
     if not ceil_mode:
         return out
-    n, k, s, p, d = input_size, kernel_size, stride, padding, dilation
-    out = -(-(n + 2 * p - d * (k - 1) - 1) // s) + 1
-    if (out - 1) * s >= n + p:
+    # ceil(a / s) = floor((a + s - 1) / s): ceil mode is floor mode with s - 1 more rows
+    out = conv_output_size(input_size + stride - 1, kernel_size, stride, padding, dilation)
+    if (out - 1) * stride >= input_size + padding:
         out -= 1
     return out
 
@@ -210,6 +206,50 @@ def conv_transpose_output_size(
     )
     n, k, s, p, op, d = v.values()
     return (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+
+
+def effective_kernel_size(kernel_size: IntOrTuple, dilation: IntOrTuple = 1) -> Any:
+    """Extent of a dilated kernel: how many input rows one window spans.
+
+    Internal (not in ``convlab``'s namespace): the ops call it with checked ints on every
+    call, so unlike the formulas above it does not check its arguments again.
+
+    Parameters
+    ----------
+    kernel_size, dilation : int or tuple of int
+        ``k`` and ``d`` (1 = no dilation); tuples (one entry per dim) go together.
+
+    Returns
+    -------
+    int or tuple of int
+        ``d(k - 1) + 1``: ``k`` taps with ``d - 1`` holes between neighbours.
+
+    Examples
+    --------
+    >>> effective_kernel_size(3)
+    3
+    >>> effective_kernel_size(3, dilation=2)
+    5
+    >>> effective_kernel_size((3, 1), dilation=(4, 4))
+    (9, 1)
+    """
+    if isinstance(kernel_size, tuple):
+        pairs = zip(kernel_size, dilation, strict=True)
+        return tuple(effective_kernel_size(k, d) for k, d in pairs)
+    return dilation * (kernel_size - 1) + 1
+
+
+def padded_size(size: tuple[int, ...], pads: Sequence[tuple[int, int]]) -> tuple[int, ...]:
+    """Spatial size after adding ``(before, after)`` per dim: ``n + before + after``.
+
+    Internal and unchecked, like :func:`effective_kernel_size`.
+
+    Examples
+    --------
+    >>> padded_size((4, 5), ((1, 1), (0, 2)))
+    (6, 7)
+    """
+    return tuple(n + before + after for n, (before, after) in zip(size, pads, strict=True))
 
 
 @_per_dim("kernel_size", "dilation")
@@ -307,12 +347,14 @@ def conv_macs(
     """
     out = conv_output_size(input_size, kernel_size, stride, padding, dilation)
     out = out if isinstance(out, tuple) else (out,)
-    if min(out) < 1:
-        raise fail(
-            "conv_macs",
-            f"the kernel does not fit: output size {out} for input_size={input_size!r}, "
-            f"kernel_size={kernel_size!r}",
-            "Use a smaller kernel or more padding",
-        )
+    check_output_size(
+        "conv_macs",
+        out,
+        input_size,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+    )
     params = conv_params(in_channels, out_channels, kernel_size, groups, False, ndim=len(out))
     return math.prod(out) * params

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from . import shapes
 from ._validation import as_float_array, check_choice, fail
 from .windows import taps
 
@@ -60,20 +61,19 @@ def _inputs(func: str, in1: Any, in2: Any, mode: str) -> tuple[np.ndarray, np.nd
 
 
 def _region(n1: tuple[int, ...], n2: tuple[int, ...], mode: str, even_left: bool):
-    """Start and size, per dim, of the requested part of the full output.
+    """Start and size, per dim, of the requested part of the full output; and its size.
 
     ``even_left`` says where "same" puts the extra element for even kernels: scipy's
     correlate2d centres at ``k // 2``, everything else at ``(k - 1) // 2``.
     """
-    starts, sizes = [], []
-    for n, k in zip(n1, n2, strict=True):
-        if mode == "full":
-            starts.append(0), sizes.append(n + k - 1)
-        elif mode == "same":
-            starts.append(k // 2 if even_left else (k - 1) // 2), sizes.append(n)
-        else:
-            starts.append(min(n, k) - 1), sizes.append(abs(n - k) + 1)
-    return starts, sizes
+    full = list(shapes.conv_transpose_output_size(n1, n2))  # every overlap: n + k - 1
+    if mode == "full":
+        return [0] * len(full), full, full
+    if mode == "same":
+        return [k // 2 if even_left else (k - 1) // 2 for k in n2], list(n1), full
+    # "valid": the smaller input slides inside the larger one
+    small, large = tuple(map(min, n1, n2)), tuple(map(max, n1, n2))
+    return [m - 1 for m in small], list(shapes.conv_output_size(large, small)), full
 
 
 def _direct(
@@ -107,9 +107,10 @@ def _direct(
     return out
 
 
-def _fft(a: np.ndarray, b: np.ndarray, starts: list[int], sizes: list[int]) -> np.ndarray:
+def _fft(
+    a: np.ndarray, b: np.ndarray, starts: list[int], sizes: list[int], full: list[int]
+) -> np.ndarray:
     """Same as :func:`_direct` with zero fill, via the convolution theorem."""
-    full = [n + k - 1 for n, k in zip(a.shape, b.shape, strict=True)]
     shape = [_next_fast_len(f) for f in full]
     axes = list(range(a.ndim))
     flipped = b[(slice(None, None, -1),) * b.ndim]  # correlation = convolution with flip
@@ -135,14 +136,14 @@ def _next_fast_len(n: int) -> int:
     return best
 
 
-def _choose(a: np.ndarray, b: np.ndarray, sizes: list[int], method: str) -> str:
+def _choose(a: np.ndarray, b: np.ndarray, sizes: list[int], full: list[int], method: str) -> str:
     """``auto``: the FFT once the direct sum's work clearly exceeds an FFT's."""
     if method != "auto":
         return method
     # rough microseconds on a laptop-class core: per-tap call overhead + work, vs the
     # FFT's fixed cost + three n log n transforms. Only speed differs; results agree.
     direct_us = 2 * b.size + 1e-3 * math.prod(sizes) * b.size
-    n = math.prod(_next_fast_len(m + k - 1) for m, k in zip(a.shape, b.shape, strict=True))
+    n = math.prod(_next_fast_len(f) for f in full)
     fft_us = 40 + 15e-3 * n * math.log2(max(n, 2))
     return "fft" if direct_us > fft_us else "direct"
 
@@ -178,16 +179,20 @@ def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> n
     func = "correlate"
     a, b = _inputs(func, in1, in2, mode)
     check_choice(func, "method", method, METHODS)
+    return _correlate(a, b, mode, method)
+
+
+def _correlate(a: np.ndarray, b: np.ndarray, mode: str, method: str) -> np.ndarray:
+    """:func:`correlate` of checked arrays (what :func:`convolve` calls too)."""
     if a.size == 0 or b.size == 0:
         return np.array([], dtype=np.result_type(a, b))
     if a.ndim == 0:
         return a * b
-    starts, sizes = _region(a.shape, b.shape, mode, even_left=False)
-    if _choose(a, b, sizes, method) == "fft":
-        return _fft(a, b, starts, sizes)
+    starts, sizes, full = _region(a.shape, b.shape, mode, even_left=False)
+    if _choose(a, b, sizes, full, method) == "fft":
+        return _fft(a, b, starts, sizes, full)
     if b.size > a.size:  # loop over the smaller one's taps: corr(a, b) = reversed corr(b, a)
         rev = (slice(None, None, -1),) * a.ndim
-        full = [m + k - 1 for m, k in zip(a.shape, b.shape, strict=True)]
         flipped_starts = [f - s - n for f, s, n in zip(full, starts, sizes, strict=True)]
         return np.ascontiguousarray(_direct(b, a, flipped_starts, sizes)[rev])
     return _direct(a, b, starts, sizes)
@@ -220,7 +225,7 @@ def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> np
     func = "convolve"
     a, b = _inputs(func, in1, in2, mode)
     check_choice(func, "method", method, METHODS)
-    return correlate(a, b[(slice(None, None, -1),) * b.ndim], mode, method)
+    return _correlate(a, b[(slice(None, None, -1),) * b.ndim], mode, method)
 
 
 def _inputs2d(func: str, in1: Any, in2: Any, mode: str, boundary: str, fillvalue: Any):
@@ -280,10 +285,9 @@ def correlate2d(
     if a.size == 0 or b.size == 0:
         return np.array([], dtype=np.result_type(a, b)).reshape(0, 0)
     if mode == "valid" and (a.shape[0] < b.shape[0] or a.shape[1] < b.shape[1]):
-        return np.ascontiguousarray(
-            _direct(b, a, *_region(b.shape, a.shape, mode, True))[::-1, ::-1]
-        )
-    starts, sizes = _region(a.shape, b.shape, mode, even_left=True)
+        starts, sizes, _ = _region(b.shape, a.shape, mode, even_left=True)
+        return np.ascontiguousarray(_direct(b, a, starts, sizes)[::-1, ::-1])
+    starts, sizes, _ = _region(a.shape, b.shape, mode, even_left=True)
     return _direct(a, b, starts, sizes, boundary, float(fillvalue))
 
 
@@ -321,5 +325,5 @@ def convolve2d(
         return np.array([], dtype=np.result_type(a, b)).reshape(0, 0)
     if mode == "valid" and (a.shape[0] < b.shape[0] or a.shape[1] < b.shape[1]):
         a, b = b, a  # convolution commutes; scipy swaps too
-    starts, sizes = _region(a.shape, b.shape, mode, even_left=False)
+    starts, sizes, _ = _region(a.shape, b.shape, mode, even_left=False)
     return _direct(a, b[::-1, ::-1], starts, sizes, boundary, float(fillvalue))

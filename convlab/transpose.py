@@ -21,6 +21,7 @@ import numpy as np
 
 from . import shapes
 from ._validation import (
+    LAYOUTS,
     as_float_array,
     check_bias,
     check_output_padding,
@@ -32,8 +33,6 @@ from ._validation import (
 )
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
-
-_LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def parse_conv_transpose(
     w = as_float_array(func, "weight", weight)
     b = None if bias is None else as_float_array(func, "bias", bias)
     check_same_dtype(func, input=x, weight=w, bias=b)
-    x, unbatched = split_batch(func, "input", x, nd, _LAYOUTS[nd])
+    x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     groups = int_tuple(func, "groups", groups, 1, minimum=1)[0]
     check_weight(func, x, w, nd, groups, transposed=True)
     check_bias(func, b, w.shape[1] * groups)
@@ -330,7 +329,7 @@ for _f, _dim, _kernel, _out in (
     _f.__doc__ = _DOC.format(
         dim=_dim,
         name=_f.__name__,
-        layout=_LAYOUTS[_dim],
+        layout=LAYOUTS[_dim],
         kernel=_kernel,
         out=_out,
         example=_EXAMPLES[_dim],

@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 
 from . import shapes
-from ._validation import as_float_array, check_output_size, fail, int_tuple
+from ._validation import (
+    LAYOUTS,
+    as_float_array,
+    check_output_size,
+    fail,
+    int_tuple,
+    split_batch,
+)
 from .padding import pad_spatial
 from .windows import scatter_add_taps, tap_views
 
@@ -68,13 +75,7 @@ def unfold(
     """
     func = "unfold"
     x = as_float_array(func, "input", input)
-    if x.ndim not in (3, 4):
-        raise fail(
-            func,
-            f"input must be 3-D (C, H, W) or 4-D (N, C, H, W); got input with shape {x.shape}",
-        )
-    unbatched = x.ndim == 3
-    x = x[None] if unbatched else x
+    x, unbatched = split_batch(func, "input", x, 2, LAYOUTS[2], siblings=False)
     kernel, dilation, padding, stride = _settings(func, kernel_size, dilation, padding, stride)
     out = tuple(shapes.conv_output_size(x.shape[2:], kernel, stride, padding, dilation))
     check_output_size(
@@ -121,13 +122,7 @@ def fold(
     """
     func = "fold"
     cols = as_float_array(func, "input", input)
-    if cols.ndim not in (2, 3):
-        raise fail(
-            func,
-            f"input must be 2-D (C*kH*kW, L) or 3-D (N, C*kH*kW, L); got shape {cols.shape}",
-        )
-    unbatched = cols.ndim == 2
-    cols = cols[None] if unbatched else cols
+    cols, unbatched = split_batch(func, "input", cols, 1, "(N, C*kH*kW, L)", siblings=False)
     size = int_tuple(func, "output_size", output_size, 2, minimum=1)
     kernel, dilation, padding, stride = _settings(func, kernel_size, dilation, padding, stride)
     k = math.prod(kernel)
@@ -146,8 +141,7 @@ def fold(
             f"= {math.prod(blocks)} for output_size={size}; got input with shape {cols.shape}",
         )
     n, c = cols.shape[0], cols.shape[1] // k
-    padded = [m + 2 * p for m, p in zip(size, padding, strict=True)]
-    full = np.zeros((n, c, *padded), cols.dtype)
+    full = np.zeros((n, c, *shapes.padded_size(size, [(p, p) for p in padding])), cols.dtype)
     scatter_add_taps(full, cols.reshape(n, c, k, *blocks), kernel, stride, dilation)
     y = np.ascontiguousarray(pad_spatial(full, [(-p, -p) for p in padding]))
     return y[0] if unbatched else y

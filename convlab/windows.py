@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import shapes
+
 __all__ = [
     "FlatTaps",
     "TapBlock",
@@ -225,7 +227,7 @@ class _Geometry:
 
 @functools.lru_cache(maxsize=256)
 def _geometry(n, pads, kernel_size, stride, dilation, out) -> _Geometry:
-    padded = [m + b + a for m, (b, a) in zip(n, pads, strict=True)]
+    padded = shapes.padded_size(n, pads)
     q = [-(-p // s) for p, s in zip(padded, stride, strict=True)]
     phases = list(itertools.product(*(range(s) for s in stride)))
     copies = []

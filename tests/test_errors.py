@@ -155,7 +155,7 @@ CASES = [
         "pad float",
         lambda: cl.pad(x4, (1.5, 1)),
         TypeError,
-        r"^pad: pad must be .*ints; got pad=\(1\.5, 1\)",
+        r"^pad: pad must be a tuple of ints \(left, right, .*\); got pad=\(1\.5, 1\)\. Use whole numbers",
     ),
     (
         "output_padding too big",
@@ -300,7 +300,13 @@ CASES = [
         "unfold ndim",
         lambda: cl.unfold(np.ones((1, 1, 1, 4, 4)), 2),
         ValueError,
-        r"^unfold: input must be 3-D \(C, H, W\) or 4-D",
+        r"^unfold: input must be 3-D \(unbatched \(C, H, W\)\) or 4-D \(batched \(N, C, H, W\)\); got input with shape \(1, 1, 1, 4, 4\)$",
+    ),
+    (
+        "fold ndim",
+        lambda: cl.fold(np.ones((1, 1, 4, 9)), (4, 4), 2),
+        ValueError,
+        r"^fold: input must be 2-D \(unbatched \(C\*kH\*kW, L\)\) or 3-D \(batched \(N, C\*kH\*kW, L\)\); got input with shape \(1, 1, 4, 9\)$",
     ),
     (
         "fold blocks",
@@ -321,6 +327,18 @@ CASES = [
         r"^conv_output_size: input_size must be",
     ),
     (
+        "conv_macs kernel too big",
+        lambda: cl.conv_macs((2, 2), 1, 1, 3),
+        ValueError,
+        r"^conv_macs: output size would be \(0, 0\) for input size \(2, 2\) with kernel_size=3",
+    ),
+    (
+        "formula tuples of different lengths",
+        lambda: cl.conv_output_size((5, 5), (3, 3, 3)),
+        ValueError,
+        r"^conv_output_size: tuple arguments must have equal lengths; got input_size=\(5, 5\), kernel_size=\(3, 3, 3\)\. Give one value per spatial dim",
+    ),
+    (
         "conv_params groups",
         lambda: cl.conv_params(3, 64, 3, groups=2),
         ValueError,
@@ -339,6 +357,30 @@ CASES = [
         r"Wrap a single layer in a list",
     ),
     ("hdc empty", lambda: cl.hdc_check([]), ValueError, r"at least one layer"),
+    (
+        "hdc dilations not a list",
+        lambda: cl.hdc_check(2),
+        TypeError,
+        r"^hdc_check: dilations must be a list of positive ints, one per layer; got dilations=2\. E\.g\. dilations=\[1, 2, 5\]$",
+    ),
+    (
+        "dilation_coverage dilation zero",
+        lambda: cl.dilation_coverage([1, 0]),
+        ValueError,
+        r"^dilation_coverage: dilations must be a list of positive ints, one per layer; got dilations=\[1, 0\]$",
+    ),
+    (
+        "conv_matrix input_shape not a tuple",
+        lambda: cl.conv_matrix(5, np.ones((2, 2))),
+        TypeError,
+        r"^conv_matrix: input_shape must be a tuple of positive ints \(C_in, H, W\) or \(H, W\); got input_shape=5\. E\.g\.",
+    ),
+    (
+        "conv_matrix input_shape zero",
+        lambda: cl.conv_matrix((3, 0), np.ones((2, 2))),
+        ValueError,
+        r"^conv_matrix: input_shape must be a tuple of positive ints .*; got input_shape=\(3, 0\)$",
+    ),
     (
         "conv_matrix too big",
         lambda: cl.conv_matrix((64, 56, 56), np.ones((64, 64, 3, 3))),

@@ -60,8 +60,9 @@ def test_auto_picks_fft_for_big_kernels_and_direct_for_small():
     from convlab.signal import _choose
 
     big, small = np.ones((256, 256)), np.ones((3, 3))
-    assert _choose(big, np.ones((31, 31)), [286, 286], "auto") == "fft"
-    assert _choose(big, small, [258, 258], "auto") == "direct"
+    # full mode: the requested sizes are the full sizes
+    assert _choose(big, np.ones((31, 31)), [286, 286], [286, 286], "auto") == "fft"
+    assert _choose(big, small, [258, 258], [258, 258], "auto") == "direct"
 
 
 def test_convolution_flips_correlation_does_not():
