@@ -63,7 +63,7 @@ from .shapes import (
 )
 from .signal import convolve, convolve2d, correlate, correlate2d
 from .transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
-from .unfold import fold, unfold
+from .im2col import fold, unfold
 
 __version__ = "0.1.0"
 
