@@ -67,7 +67,7 @@ class PoolSpec:
             self.out,
             strict=True,
         ):
-            reach = (o - 1) * s + d * (k - 1) + 1  # padded length the last window needs
+            reach = shapes.conv_transpose_output_size(o, k, s, 0, 0, d)  # last window's end
             pairs.append((p, max(p, reach - n - p)))
         return pairs
 
@@ -111,8 +111,7 @@ def max_pool_forward(spec: PoolSpec, return_indices: bool) -> tuple[np.ndarray, 
     views = tap_views(xp, spec.kernel_size, spec.stride, spec.dilation, spec.out)
     size = spec.x.shape[2:]
     flat = np.arange(math.prod(size)).reshape(size)
-    pairs = [(p, q - n - p) for p, n, q in zip(spec.padding, size, xp.shape[2:], strict=True)]
-    flat = pad_spatial(flat, pairs, "constant", -1)
+    flat = pad_spatial(flat, spec.pad_pairs, "constant", -1)
     index_views = tap_views(flat, spec.kernel_size, spec.stride, spec.dilation, spec.out)
     y = np.full(xp.shape[:2] + spec.out, -np.inf, xp.dtype)
     idx = np.broadcast_to(_first_inside(spec), y.shape).copy()
