@@ -19,10 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_bool, int_or_none
 from .grad import parse_grad_output
 from .padding import pad_spatial_adjoint
-from .pool import avg_pool_divisor, max_pool_forward, parse_pool
+from .pool import max_pool_forward, parse_avg_pool, parse_pool
 from .windows import tap_views
 
 __all__ = [
@@ -147,19 +146,11 @@ def max_pool3d_backward(
 # ----------------------------------------------------------------------------- average
 
 
-def _avg_pool_backward(
-    func, nd, grad_output, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
-    divisor_override,
-) -> PoolGrads:  # fmt: skip
-    spec = parse_pool(func, nd, input, kernel_size, stride, padding, 1, ceil_mode)
-    count_include_pad = check_bool(func, "count_include_pad", count_include_pad)
-    divisor_override = int_or_none(func, "divisor_override", divisor_override, minimum=1)
+def _avg_pool_backward(func, nd, grad_output, input, *args) -> PoolGrads:
+    spec, divisor = parse_avg_pool(func, nd, input, *args)
     x = spec.x
     gy = parse_grad_output(func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out)
-    if divisor_override is not None:
-        share = gy / gy.dtype.type(divisor_override)
-    else:
-        share = gy / avg_pool_divisor(spec, count_include_pad).astype(gy.dtype)
+    share = gy / divisor
     # every window adds its share to each cell it covers: one strided slice-add per tap
     # (a tap's cells never repeat within its slice), in the padded frame, then crop
     pairs = spec.pad_pairs

@@ -167,17 +167,34 @@ def avg_pool_divisor(spec: PoolSpec, count_include_pad: bool) -> np.ndarray:
     return divisor
 
 
-def _avg_pool(
-    func, nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
-):
+def parse_avg_pool(
+    func: str,
+    nd: int,
+    input: Any,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    ceil_mode: Any,
+    count_include_pad: Any,
+    divisor_override: Any,
+) -> tuple[PoolSpec, np.ndarray]:
+    """Validate an average pooling's arguments (forward or backward) and find its divisor.
+
+    The divisor, in the input's dtype, is ``divisor_override`` (0-d) if given, else
+    :func:`avg_pool_divisor` (one entry per window).
+    """
     spec = parse_pool(func, nd, input, kernel_size, stride, padding, 1, ceil_mode)
     count_include_pad = check_bool(func, "count_include_pad", count_include_pad)
     divisor_override = int_or_none(func, "divisor_override", divisor_override, minimum=1)
+    if divisor_override is None:
+        return spec, avg_pool_divisor(spec, count_include_pad).astype(spec.x.dtype)
+    return spec, np.asarray(divisor_override, spec.x.dtype)
+
+
+def _avg_pool(func, nd, input, *args):
+    spec, divisor = parse_avg_pool(func, nd, input, *args)
     y = avg_pool_sum(spec)
-    if divisor_override is not None:
-        y /= y.dtype.type(divisor_override)
-    else:
-        y /= avg_pool_divisor(spec, count_include_pad).astype(y.dtype)
+    y /= divisor
     return y[0] if spec.unbatched else y
 
 
