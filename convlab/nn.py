@@ -27,7 +27,7 @@ import numpy as np
 from . import conv, pool
 from ._validation import as_float_array, check_class_targets, check_groups, int_tuple
 from .grad import conv2d_backward
-from .grad_pool import avg_pool2d_backward, max_pool2d_backward
+from .grad_pool import avg_pool2d_backward, route_max
 
 __all__ = [
     "SGD",
@@ -198,11 +198,13 @@ class MaxPool2d(Module):
         )  # fmt: skip
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.x = x
-        return pool.max_pool2d(x, **self.settings)
+        # keep where each maximum came from: the backward pass only routes, never re-pools
+        y, self.indices = pool.max_pool2d(x, **self.settings, return_indices=True)
+        self.size = x.shape[-2:]
+        return y
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        return max_pool2d_backward(grad, self.x, **self.settings)[0]
+        return route_max(grad, self.indices, self.size)
 
 
 class AvgPool2d(Module):
