@@ -77,7 +77,8 @@ def route_max(grad_output: np.ndarray, indices: np.ndarray, size: tuple[int, ...
     """
     lead = grad_output.shape[: grad_output.ndim - len(size)]
     planes, area = math.prod(lead), math.prod(size)
-    target = indices.reshape(planes, -1) + area * np.arange(planes)[:, None]
+    windows = math.prod(indices.shape[len(lead) :])
+    target = indices.reshape(planes, windows) + area * np.arange(planes)[:, None]
     gx = np.bincount(target.ravel(), weights=grad_output.ravel(), minlength=planes * area)
     return gx.astype(grad_output.dtype).reshape(*lead, *size)
 

@@ -70,3 +70,10 @@ def test_layer_routes_with_its_forward_indices(settings, monkeypatch, rng):
     monkeypatch.setattr("convlab.pool.max_pool_forward", no_pooling)
     monkeypatch.setattr("convlab.grad_pool.max_pool_forward", no_pooling)
     np.testing.assert_array_equal(layer.backward(g), expected)
+
+
+def test_empty_batch():
+    x = np.zeros((0, 2, 4, 4))
+    y, idx = cl.max_pool2d(x, 2, return_indices=True)
+    assert y.shape == idx.shape == (0, 2, 2, 2)
+    assert cl.max_pool2d_backward(np.zeros(y.shape), x, 2)[0].shape == x.shape
