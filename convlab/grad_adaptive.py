@@ -29,17 +29,17 @@ def _adaptive_avg_backward(func: str, nd: int, grad_output: Any, input: Any) -> 
     g = as_float_array(func, "grad_output", grad_output)
     out = g.shape[max(g.ndim - nd, 0) :]  # a wrong rank is reported below
     x, out, unbatched = _parse_adaptive(func, nd, input, out)
-    gy = parse_grad_output(func, grad_output, x, unbatched, x.shape[:2] + out)
+    gy = parse_grad_output(func, g, x, unbatched, x.shape[:2] + out)
     # Adaptive windows are separable: per dim, output i averages input cells
-    # [start_i, end_i). Divide by each window length (torch divides dim by dim), then
-    # hand the shares back through each dim's 0/1 window matrix (overlaps add up).
-    for axis, (n, o) in enumerate(zip(x.shape[2:], out, strict=True), start=2):
-        start, end = adaptive_windows(n, o)
+    # [start_i, end_i). Divide by each window length (torch divides dim by dim, all dims
+    # before any sum), then hand the shares back through each dim's 0/1 window matrix
+    # (overlaps add up).
+    bounds = [adaptive_windows(n, o) for n, o in zip(x.shape[2:], out, strict=True)]
+    for axis, (start, end) in enumerate(bounds, start=2):
         shape = [1] * gy.ndim
-        shape[axis] = o
+        shape[axis] = len(start)
         gy = gy / (end - start).astype(gy.dtype).reshape(shape)
-    for axis, (n, o) in enumerate(zip(x.shape[2:], out, strict=True), start=2):
-        start, end = adaptive_windows(n, o)
+    for axis, (n, (start, end)) in enumerate(zip(x.shape[2:], bounds, strict=True), start=2):
         cells = np.arange(n)
         windows = ((start[:, None] <= cells) & (cells < end[:, None])).astype(gy.dtype)
         gy = np.moveaxis(np.moveaxis(gy, axis, -1) @ windows, -1, axis)  # (.., o) -> (.., n)

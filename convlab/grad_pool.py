@@ -19,10 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_bool, int_or_none
 from .grad import parse_grad_output
 from .padding import pad_spatial_adjoint
-from .pool import avg_pool_divisor, max_pool_forward, parse_pool
+from .pool import max_pool_forward, parse_avg_pool, parse_pool
 from .windows import tap_views
 
 __all__ = [
@@ -49,13 +48,39 @@ def _max_pool_backward(func, nd, grad_output, input, *args) -> PoolGrads:
     spec = parse_pool(func, nd, input, *args)
     x = spec.x
     gy = parse_grad_output(func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out)
-    _, argmax = max_pool_forward(spec, return_indices=True)  # flat index in each plane
-    # route: input cell argmax[w] of plane p receives gy[w]. One bincount sums the
-    # windows that picked the same cell (overlapping windows), with no np.add.at.
-    planes, area = x.shape[0] * x.shape[1], math.prod(x.shape[2:])
-    target = argmax.reshape(planes, math.prod(spec.out)) + area * np.arange(planes)[:, None]
-    gx = np.bincount(target.ravel(), weights=gy.ravel(), minlength=planes * area)
-    return _finish(gx.astype(x.dtype).reshape(x.shape), spec.unbatched)
+    _, argmax = max_pool_forward(spec, return_indices=True)
+    return _finish(route_max(gy, argmax, x.shape[2:]), spec.unbatched)
+
+
+def route_max(grad_output: np.ndarray, indices: np.ndarray, size: tuple[int, ...]) -> np.ndarray:
+    """Hand each window's gradient to the input cell it picked: max pooling's ``grad_input``.
+
+    Parameters
+    ----------
+    grad_output : ndarray
+        ``dL/dy``, shape ``(..., *out)``.
+    indices : ndarray of int
+        The forward's ``return_indices``: flat positions within each ``size`` plane.
+    size : tuple of int
+        The input's spatial size; the result has shape ``(..., *size)``.
+
+    Notes
+    -----
+    One ``np.bincount`` sums the windows that picked the same cell (overlapping windows),
+    with no ``np.add.at``. This is all the backward pass needs, so a layer that kept the
+    indices of its forward pass (:class:`convlab.nn.MaxPool2d`) need not pool again.
+
+    Examples
+    --------
+    >>> route_max(np.array([[10., 20.]]), np.array([[2, 2]]), (5,))  # both picked cell 2
+    array([[ 0.,  0., 30.,  0.,  0.]])
+    """
+    lead = grad_output.shape[: grad_output.ndim - len(size)]
+    planes, area = math.prod(lead), math.prod(size)
+    windows = math.prod(indices.shape[len(lead) :])
+    target = indices.reshape(planes, windows) + area * np.arange(planes)[:, None]
+    gx = np.bincount(target.ravel(), weights=grad_output.ravel(), minlength=planes * area)
+    return gx.astype(grad_output.dtype).reshape(*lead, *size)
 
 
 _MAX_DOC = """Gradient of :func:`convlab.{forward}` with respect to its input.
@@ -147,19 +172,11 @@ def max_pool3d_backward(
 # ----------------------------------------------------------------------------- average
 
 
-def _avg_pool_backward(
-    func, nd, grad_output, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
-    divisor_override,
-) -> PoolGrads:  # fmt: skip
-    spec = parse_pool(func, nd, input, kernel_size, stride, padding, 1, ceil_mode)
-    count_include_pad = check_bool(func, "count_include_pad", count_include_pad)
-    divisor_override = int_or_none(func, "divisor_override", divisor_override, minimum=1)
+def _avg_pool_backward(func, nd, grad_output, input, *args) -> PoolGrads:
+    spec, divisor = parse_avg_pool(func, nd, input, *args)
     x = spec.x
     gy = parse_grad_output(func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out)
-    if divisor_override is not None:
-        share = gy / gy.dtype.type(divisor_override)
-    else:
-        share = gy / avg_pool_divisor(spec, count_include_pad).astype(gy.dtype)
+    share = gy / divisor
     # every window adds its share to each cell it covers: one strided slice-add per tap
     # (a tap's cells never repeat within its slice), in the padded frame, then crop
     pairs = spec.pad_pairs

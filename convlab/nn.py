@@ -27,7 +27,7 @@ import numpy as np
 from . import conv, pool
 from ._validation import as_float_array, check_class_targets, check_groups, int_tuple
 from .grad import conv2d_backward
-from .grad_pool import avg_pool2d_backward, max_pool2d_backward
+from .grad_pool import avg_pool2d_backward, route_max
 
 __all__ = [
     "SGD",
@@ -92,10 +92,6 @@ class Module:
             p.grad[...] = 0
 
 
-def _rng(rng: np.random.Generator | int | None) -> np.random.Generator:
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-
-
 class Conv2d(Module):
     """``nn.Conv2d``: weight ``(out, in/groups, kH, kW)``, bias ``(out,)``, torch's init."""
 
@@ -121,7 +117,7 @@ class Conv2d(Module):
         check_groups(func, c_in, c_out, groups)
         kernel = int_tuple(func, "kernel_size", kernel_size, 2, minimum=1)
         fan_in = c_in // groups * math.prod(kernel)
-        rng = _rng(rng)
+        rng = np.random.default_rng(rng)  # a Generator is returned as is
         self.weight = Parameter(kaiming_uniform(rng, (c_out, c_in // groups, *kernel), fan_in))
         self.bias = Parameter(kaiming_uniform(rng, (c_out,), fan_in)) if bias else None
         self.settings = dict(
@@ -150,7 +146,7 @@ class Linear(Module):
         self, in_features: int, out_features: int, bias: bool = True,
         rng: np.random.Generator | int | None = None,
     ) -> None:  # fmt: skip
-        rng = _rng(rng)
+        rng = np.random.default_rng(rng)  # a Generator is returned as is
         self.weight = Parameter(kaiming_uniform(rng, (out_features, in_features), in_features))
         self.bias = Parameter(kaiming_uniform(rng, (out_features,), in_features)) if bias else None
 
@@ -198,11 +194,13 @@ class MaxPool2d(Module):
         )  # fmt: skip
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.x = x
-        return pool.max_pool2d(x, **self.settings)
+        # keep where each maximum came from: the backward pass only routes, never re-pools
+        y, self.indices = pool.max_pool2d(x, **self.settings, return_indices=True)
+        self.size = x.shape[-2:]
+        return y
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        return max_pool2d_backward(grad, self.x, **self.settings)[0]
+        return route_max(grad, self.indices, self.size)
 
 
 class AvgPool2d(Module):

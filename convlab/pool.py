@@ -9,6 +9,7 @@ padded input: a running ``np.maximum`` (or sum) over ``k**nd`` views.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ from ._validation import (
     split_batch,
 )
 from .padding import pad_spatial
-from .windows import tap_views
+from .windows import taps
 
 __all__ = [
     "avg_pool1d",
@@ -67,7 +68,7 @@ class PoolSpec:
             self.out,
             strict=True,
         ):
-            reach = (o - 1) * s + d * (k - 1) + 1  # padded length the last window needs
+            reach = shapes.conv_transpose_output_size(o, k, s, 0, 0, d)  # last window's end
             pairs.append((p, max(p, reach - n - p)))
         return pairs
 
@@ -100,38 +101,62 @@ def parse_pool(
 
 
 def max_pool_forward(spec: PoolSpec, return_indices: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    """Running max over the window taps; optionally the argmax as torch's flat index.
+    """Max over each window; optionally the argmax as torch's flat index.
 
-    Ties keep the *first* maximum in row-major window order and a NaN wins, exactly
-    PyTorch's ``if (val > maxval || isnan(val))`` scan.
+    The maxima come from the separable pass. With ``return_indices`` they are then read
+    back at the argmax, so that a zero's sign is torch's as well.
     """
+    y = _separable(spec, np.maximum, -np.inf)
     if not return_indices:
-        return _separable(spec, np.maximum, -np.inf), None
-    xp = spec.padded(-np.inf)
-    views = tap_views(xp, spec.kernel_size, spec.stride, spec.dilation, spec.out)
-    size = spec.x.shape[2:]
-    flat = np.arange(math.prod(size)).reshape(size)
-    pairs = [(p, q - n - p) for p, n, q in zip(spec.padding, size, xp.shape[2:], strict=True)]
-    flat = pad_spatial(flat, pairs, "constant", -1)
-    index_views = tap_views(flat, spec.kernel_size, spec.stride, spec.dilation, spec.out)
-    y = np.full(xp.shape[:2] + spec.out, -np.inf, xp.dtype)
-    idx = np.broadcast_to(_first_inside(spec), y.shape).copy()
-    for (_, v), (_, iv) in zip(views, index_views, strict=True):
-        better = (v > y) | np.isnan(v)
-        np.copyto(y, v, where=better)
-        np.copyto(idx, iv, where=better)
-    return y, idx
+        return y, None
+    idx = _argmax(spec, y)
+    planes, area = math.prod(y.shape[:2]), math.prod(spec.x.shape[2:])
+    where = idx.reshape(planes, math.prod(spec.out))
+    return np.take_along_axis(spec.x.reshape(planes, area), where, 1).reshape(idx.shape), idx
 
 
-def _first_inside(spec: PoolSpec) -> np.ndarray:
-    """Flat index of each window's first in-bounds tap (torch's initial argmax)."""
+def _argmax(spec: PoolSpec, y: np.ndarray) -> np.ndarray:
+    """Where each window's max ``y`` is, as a flat index into the input's spatial dims.
+
+    Torch scans a window in row-major order with ``if (val > maxval || isnan(val))``
+    from its first in-bounds cell: it picks the *first* cell equal to the maximum, or
+    the *last* NaN. So: one comparison with ``y`` per tap, over the in-bounds cells only.
+    """
+    per_tap = list(_inside_taps(spec))
+    tap = np.zeros(y.shape, np.intp)
+    for t, out, cells in reversed(per_tap):  # the earliest tap equal to the max comes last
+        np.copyto(tap[out], t, where=cells == y[out])
+    if np.isnan(y).any():  # NaN == NaN is False: NaN windows take their last NaN instead
+        for t, out, cells in per_tap:
+            np.copyto(tap[out], t, where=np.isnan(cells))
+    # flat index = that of the window's tap (0, ..., 0), perhaps in the padding, + tap's
     size = spec.x.shape[2:]
-    grids = []
-    for o, s, p, d in zip(spec.out, spec.stride, spec.padding, spec.dilation, strict=True):
-        start = np.arange(o) * s - p
-        grids.append(np.where(start < 0, start + (-start + d - 1) // d * d, start))
-    mesh = np.meshgrid(*grids, indexing="ij")
-    return np.ravel_multi_index(mesh, size, mode="clip")
+    steps = [math.prod(size[i + 1 :]) for i in range(len(size))]  # flat-index stride per dim
+    dims = zip(spec.out, spec.stride, spec.padding, steps, strict=True)
+    corner = sum(np.ix_(*((np.arange(o) * s - p) * step for o, s, p, step in dims)))
+    offsets = np.array(list(taps(spec.kernel_size)), np.int64) @ np.multiply(spec.dilation, steps)
+    return corner + offsets[tap]
+
+
+def _inside_taps(spec: PoolSpec) -> Iterator[tuple[int, tuple, np.ndarray]]:
+    """``(t, out, cells)`` per tap ``t``: the outputs ``y[out]`` whose tap-``t`` cell lies
+    inside the input (not in the padding or the ceil-mode overhang), and those cells."""
+    dims = (spec.x.shape[2:], spec.stride, spec.padding, spec.dilation, spec.out)
+    for t, tap in enumerate(taps(spec.kernel_size)):
+        out, cells = [], []
+        for i, n, s, p, d, o in zip(tap, *dims, strict=True):
+            lo, hi = _inside(n, s, i * d - p, o)
+            if lo >= hi:
+                break
+            out.append(slice(lo, hi))
+            cells.append(slice(lo * s + i * d - p, (hi - 1) * s + i * d - p + 1, s))
+        else:
+            yield t, (..., *out), spec.x[(..., *cells)]
+
+
+def _inside(n: int, s: int, shift: int, o: int) -> tuple[int, int]:
+    """The outputs ``lo <= i < hi`` whose input ``i * s + shift`` lies in ``[0, n)``."""
+    return max(0, -(shift // s)), min(o, (n - 1 - shift) // s + 1)
 
 
 def _max_pool(func, nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
@@ -168,17 +193,34 @@ def avg_pool_divisor(spec: PoolSpec, count_include_pad: bool) -> np.ndarray:
     return divisor
 
 
-def _avg_pool(
-    func, nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
-):
+def parse_avg_pool(
+    func: str,
+    nd: int,
+    input: Any,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    ceil_mode: Any,
+    count_include_pad: Any,
+    divisor_override: Any,
+) -> tuple[PoolSpec, np.ndarray]:
+    """Validate an average pooling's arguments (forward or backward) and find its divisor.
+
+    The divisor, in the input's dtype, is ``divisor_override`` (0-d) if given, else
+    :func:`avg_pool_divisor` (one entry per window).
+    """
     spec = parse_pool(func, nd, input, kernel_size, stride, padding, 1, ceil_mode)
     count_include_pad = check_bool(func, "count_include_pad", count_include_pad)
     divisor_override = int_or_none(func, "divisor_override", divisor_override, minimum=1)
+    if divisor_override is None:
+        return spec, avg_pool_divisor(spec, count_include_pad).astype(spec.x.dtype)
+    return spec, np.asarray(divisor_override, spec.x.dtype)
+
+
+def _avg_pool(func, nd, input, *args):
+    spec, divisor = parse_avg_pool(func, nd, input, *args)
     y = avg_pool_sum(spec)
-    if divisor_override is not None:
-        y /= y.dtype.type(divisor_override)
-    else:
-        y /= avg_pool_divisor(spec, count_include_pad).astype(y.dtype)
+    y /= divisor
     return y[0] if spec.unbatched else y
 
 
@@ -226,8 +268,7 @@ def _reduce_axis(x, axis, k, s, p, d, o, op, fill, out=None):
     full, partial = [], []
     for t in range(k):
         shift = t * d - p  # tap t of output i reads input i * s + shift
-        lo = max(0, -(shift // s))  # first i with i * s + shift >= 0
-        hi = min(o, (x.shape[axis] - 1 - shift) // s + 1)  # one past the last i inside
+        lo, hi = _inside(x.shape[axis], s, shift, o)
         if lo < hi:
             view = x[(*before, slice(lo * s + shift, (hi - 1) * s + shift + 1, s))]
             (full if (lo, hi) == (0, o) else partial).append((lo, hi, view))

@@ -36,7 +36,7 @@ def digits_cnn(rng: np.random.Generator | int | None = 0) -> Sequential:
     >>> sum(p.data.size for p in model.parameters())
     6090
     """
-    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    rng = np.random.default_rng(rng)  # a Generator is returned as is: shared draws
     return Sequential(
         Conv2d(1, 16, 3, padding=1, rng=rng),  # 16×8×8
         ReLU(),
