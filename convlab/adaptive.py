@@ -68,24 +68,24 @@ def _window_sums(x: np.ndarray, axis: int, o: int) -> np.ndarray:
     """
     n = x.shape[axis]
     start, end = adaptive_windows(n, o)
-    bounds = np.stack([start, end], axis=1).ravel()
-    if o > n:  # a window before the last may end at n, and reduceat needs bounds below n
-        x = np.concatenate([x, np.zeros_like(x.take([0], axis))], axis)
-    else:
-        bounds = bounds[:-1]  # the last segment runs to the end
+    if o > n:  # windows of 1 or 2 cells; one may end at n before the last, past reduceat
+        pair = (end - start == 2).reshape((-1,) + (1,) * (x.ndim - 1 - axis))
+        return np.take(x, start, axis) + np.where(pair, np.take(x, end - 1, axis), 0)
+    bounds = np.stack([start, end], axis=1).ravel()[:-1]  # the last segment runs to the end
     return np.add.reduceat(x, bounds, axis=axis)[(slice(None),) * axis + (slice(None, None, 2),)]
 
 
 def _windows(x: np.ndarray, axis: int, o: int) -> tuple[np.ndarray, np.ndarray]:
-    """The cells of each adaptive window along ``axis``, on a new axis after it.
+    """The cells of each adaptive window along ``axis``, window taps on a new axis before it.
 
-    Returns ``(values, cells)``: ``values`` has shape ``(..., o, k, ...)`` for the longest
+    Returns ``(values, cells)``: ``values`` has shape ``(..., k, o, ...)`` for the longest
     window's length ``k`` (shorter windows repeat their last cell, harmless for a max) and
-    ``cells`` (``(o, k)``) says which input position along ``axis`` each value is.
+    ``cells`` (``(k, o)``) says which input position along ``axis`` each value is. Taps
+    come first so that a reduction over them runs along whole rows of windows.
     """
     start, end = adaptive_windows(x.shape[axis], o)
     k = int((end - start).max(initial=1))
-    cells = np.minimum(start[:, None] + np.arange(k), end[:, None] - 1)
+    cells = np.minimum(start + np.arange(k)[:, None], end - 1)
     return np.take(x, cells, axis), cells
 
 
@@ -121,13 +121,13 @@ def _adaptive_max(func: str, nd: int, input: Any, output_size: Any, return_indic
     y, idx = x, None  # idx: the flat index of each value of y (None: no dim reduced yet)
     for axis in range(2, 2 + nd):  # the first dim first: later dims are contiguous runs
         values, cells = _windows(y, axis, out[axis - 2])
-        peak = values.max(axis + 1, keepdims=True)  # a NaN in the window makes it NaN
+        peak = values.max(axis, keepdims=True)  # a NaN in the window makes it NaN
         if return_indices:
             stride = math.prod(x.shape[axis + 1 :])
             flat = cells.reshape(cells.shape + (1,) * (x.ndim - 1 - axis)) * stride
             flat = flat if idx is None else np.take(idx, cells, axis) + flat
-            idx = _max_index(values, peak, flat, axis + 1)
-        y = peak.squeeze(axis + 1)
+            idx = _max_index(values, peak, flat, axis)
+        y = peak.squeeze(axis)
     if not return_indices:
         return y[0] if unbatched else y
     return (y[0], idx[0]) if unbatched else (y, idx)
