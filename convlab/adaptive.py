@@ -25,7 +25,6 @@ from ._validation import (
     int_tuple,
     split_batch,
 )
-from .windows import taps
 
 __all__ = [
     "adaptive_avg_pool1d",
@@ -60,56 +59,78 @@ def _parse_adaptive(func: str, nd: int, input: Any, output_size: Any):
     return x, out, unbatched
 
 
-def _adaptive_taps(x: np.ndarray, out: tuple[int, ...]):
-    """Yield ``(values, valid, flat_index)`` per tap of the widest adaptive window.
+def _window_sums(x: np.ndarray, axis: int, o: int) -> np.ndarray:
+    """The sum of each adaptive window along ``axis``, with ``np.add.reduceat``.
 
-    Windows differ in length, so each dim gets ``kmax`` taps; taps past a window's end
-    are clamped to its last cell (harmless for max) and flagged invalid (for the mean).
+    ``reduceat`` sums between consecutive bounds, so interleaved starts and ends make the
+    even segments the windows; the odd ones (a window's end to the next start, one cell
+    as windows touch or overlap) are dropped.
     """
-    size = x.shape[2:]
-    dims = []
-    for n, o in zip(size, out, strict=True):
-        start, end = adaptive_windows(n, o)
-        kmax = int((end - start).max(initial=0))
-        pos = np.minimum(start[:, None] + np.arange(kmax), end[:, None] - 1)
-        dims.append((pos, start[:, None] + np.arange(kmax) < end[:, None]))
-    for tap in taps([pos.shape[1] for pos, _ in dims]):
-        values, valid, index = x, True, 0
-        for axis, (t, (pos, ok)) in enumerate(zip(tap, dims, strict=True)):
-            values = np.take(values, pos[:, t], axis=2 + axis)
-            shape = [1] * len(out)
-            shape[axis] = -1
-            valid = valid & ok[:, t].reshape(shape)
-            index = index * size[axis] + pos[:, t].reshape(shape)
-        yield values, valid, index
+    n = x.shape[axis]
+    start, end = adaptive_windows(n, o)
+    if o > n:  # windows of 1 or 2 cells; one may end at n before the last, past reduceat
+        pair = (end - start == 2).reshape((-1,) + (1,) * (x.ndim - 1 - axis))
+        return np.take(x, start, axis) + np.where(pair, np.take(x, end - 1, axis), 0)
+    bounds = np.stack([start, end], axis=1).ravel()[:-1]  # the last segment runs to the end
+    return np.add.reduceat(x, bounds, axis=axis)[(slice(None),) * axis + (slice(None, None, 2),)]
+
+
+def _windows(x: np.ndarray, axis: int, o: int) -> tuple[np.ndarray, np.ndarray]:
+    """The cells of each adaptive window along ``axis``, window taps on a new axis before it.
+
+    Returns ``(values, cells)``: ``values`` has shape ``(..., k, o, ...)`` for the longest
+    window's length ``k`` (shorter windows repeat their last cell, harmless for a max) and
+    ``cells`` (``(k, o)``) says which input position along ``axis`` each value is. Taps
+    come first so that a reduction over them runs along whole rows of windows.
+    """
+    start, end = adaptive_windows(x.shape[axis], o)
+    k = int((end - start).max(initial=1))
+    cells = np.minimum(start + np.arange(k)[:, None], end - 1)
+    return np.take(x, cells, axis), cells
+
+
+def _max_index(values: np.ndarray, peak: np.ndarray, flat: np.ndarray, tap: int) -> np.ndarray:
+    """torch's argmax among each window's ``flat`` indices (the window runs along ``tap``).
+
+    torch scans the window in row-major order with ``if (val > maxval || isnan(val))``,
+    which keeps the smallest flat index holding the maximum, or the largest holding a
+    NaN. A min and a max can be taken one dim at a time, in any order.
+    """
+    flat = np.broadcast_to(flat, values.shape)
+    first = np.where(values == peak, flat, np.iinfo(np.int64).max).min(tap)
+    nan = np.isnan(peak).squeeze(tap)
+    if not nan.any():  # no NaN: skip the pass that looks for the last one
+        return first
+    return np.where(nan, np.where(np.isnan(values), flat, -1).max(tap), first)
 
 
 def _adaptive_avg(func: str, nd: int, input: Any, output_size: Any) -> np.ndarray:
     x, out, unbatched = _parse_adaptive(func, nd, input, output_size)
-    y = np.zeros(x.shape[:2] + out, x.dtype)
-    for values, valid, _ in _adaptive_taps(x, out):
-        y += np.where(valid, values, 0)
-    count = 1
-    for n, o in zip(x.shape[2:], out, strict=True):
-        start, end = adaptive_windows(n, o)
-        count = np.multiply.outer(count, end - start)
-    y /= np.asarray(count, dtype=y.dtype)
+    y = x
+    for axis in reversed(range(2, 2 + nd)):  # the last dim first, its reads contiguous
+        y = _window_sums(y, axis, out[axis - 2])
+    for axis, (n, o) in enumerate(zip(x.shape[2:], out, strict=True)):
+        start, end = adaptive_windows(n, o)  # torch divides by each dim's length in turn
+        y = y / (end - start).astype(x.dtype).reshape((-1,) + (1,) * (nd - 1 - axis))
     return y[0] if unbatched else y
 
 
 def _adaptive_max(func: str, nd: int, input: Any, output_size: Any, return_indices: Any):
     x, out, unbatched = _parse_adaptive(func, nd, input, output_size)
     return_indices = check_bool(func, "return_indices", return_indices)
-    y = np.full(x.shape[:2] + out, -np.inf, x.dtype)
-    idx = np.zeros(y.shape, np.int64)
-    for values, _, index in _adaptive_taps(x, out):
-        better = (values > y) | np.isnan(values)
-        np.copyto(y, values, where=better)
+    y, idx = x, None  # idx: the flat index of each value of y (None: no dim reduced yet)
+    for axis in range(2, 2 + nd):  # the first dim first: later dims are contiguous runs
+        values, cells = _windows(y, axis, out[axis - 2])
+        peak = values.max(axis, keepdims=True)  # a NaN in the window makes it NaN
         if return_indices:
-            np.copyto(idx, np.broadcast_to(index, y.shape), where=better)
-    if unbatched:
-        y, idx = y[0], idx[0]
-    return (y, idx) if return_indices else y
+            stride = math.prod(x.shape[axis + 1 :])
+            flat = cells.reshape(cells.shape + (1,) * (x.ndim - 1 - axis)) * stride
+            flat = flat if idx is None else np.take(idx, cells, axis) + flat
+            idx = _max_index(values, peak, flat, axis)
+        y = peak.squeeze(axis)
+    if not return_indices:
+        return y[0] if unbatched else y
+    return (y[0], idx[0]) if unbatched else (y, idx)
 
 
 # ----------------------------------------------------------------------------- unpool
