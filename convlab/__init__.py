@@ -43,6 +43,7 @@ from .grad_transpose import (
     conv_transpose3d_backward,
 )
 from .gradcheck import gradient_check
+from .im2col import fold, unfold
 from .matrix import conv_matrix
 from .padding import pad
 from .pool import (
@@ -63,7 +64,6 @@ from .shapes import (
 )
 from .signal import convolve, convolve2d, correlate, correlate2d
 from .transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
-from .im2col import fold, unfold
 
 __version__ = "0.1.0"
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import shapes
 from ._validation import (
+    LAYOUTS,
     as_float_array,
     check_bool,
     check_output_size,
@@ -38,8 +39,6 @@ __all__ = [
     "max_unpool3d",
 ]
 
-_LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
-
 
 def adaptive_windows(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
     """Start and end of each adaptive window: ``floor(i n / o)`` to ``ceil((i + 1) n / o)``."""
@@ -49,7 +48,7 @@ def adaptive_windows(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _parse_adaptive(func: str, nd: int, input: Any, output_size: Any):
     x = as_float_array(func, "input", input)
-    x, unbatched = split_batch(func, "input", x, nd, _LAYOUTS[nd])
+    x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     size = x.shape[2:]
     if isinstance(output_size, (tuple, list)):
         output_size = tuple(n if o is None else o for o, n in zip(output_size, size, strict=False))
@@ -151,7 +150,7 @@ def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_s
             func,
             f"indices must have the shape of input {x.shape}; got indices with shape {idx.shape}",
         )
-    x, unbatched = split_batch(func, "input", x, nd, _LAYOUTS[nd])
+    x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     idx = idx[None] if unbatched else idx
     kernel = int_tuple(func, "kernel_size", kernel_size, nd, minimum=1)
     stride = kernel if stride is None else int_tuple(func, "stride", stride, nd, minimum=1)
@@ -329,12 +328,12 @@ for _dim in (1, 2, 3):
             dim=_dim,
             kind=_kind,
             name=_f.__name__,
-            layout=_LAYOUTS[_dim],
+            layout=LAYOUTS[_dim],
             ret=_RET if _kind == "max" else "",
             ret_type=" or (ndarray, ndarray of int64)" if _kind == "max" else "",
             example=_EXAMPLES[_f.__name__],
         )
     _f = globals()[f"max_unpool{_dim}d"]
     _f.__doc__ = _UNPOOL_DOC.format(
-        dim=_dim, name=_f.__name__, layout=_LAYOUTS[_dim], example=_EXAMPLES[_f.__name__]
+        dim=_dim, name=_f.__name__, layout=LAYOUTS[_dim], example=_EXAMPLES[_f.__name__]
     )

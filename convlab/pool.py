@@ -17,6 +17,7 @@ import numpy as np
 
 from . import shapes
 from ._validation import (
+    LAYOUTS,
     as_float_array,
     check_bool,
     check_output_size,
@@ -36,8 +37,6 @@ __all__ = [
     "max_pool2d",
     "max_pool3d",
 ]
-
-_LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def parse_pool(
     ceil_mode: Any,
 ) -> PoolSpec:
     x = as_float_array(func, "input", input)
-    x, unbatched = split_batch(func, "input", x, nd, _LAYOUTS[nd])
+    x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     kernel = int_tuple(func, "kernel_size", kernel_size, nd, minimum=1)
     stride = kernel if stride is None else int_tuple(func, "stride", stride, nd, minimum=1)
     padding = int_tuple(func, "padding", padding, nd, minimum=0)
@@ -496,7 +495,7 @@ for _dim in (1, 2, 3):
         _f.__doc__ = _doc.format(
             dim=_dim,
             name=_f.__name__,
-            layout=_LAYOUTS[_dim],
+            layout=LAYOUTS[_dim],
             example=_EXAMPLES[_f.__name__],
             override=_OVERRIDE if _dim > 1 else "",
         )
