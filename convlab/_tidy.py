@@ -1,14 +1,17 @@
 """``convlab tidy``: make executed notebooks byte-stable before they are committed.
 
 Executing the same notebook twice gives the same pictures and numbers (seeded, no
-timing metadata), but two things still change from run to run, and they are removed
-here (every other output is left as it is):
+timing metadata), but three things still change from run to run or machine to machine,
+and they are removed here (every other output is left as it is):
 
 * a widget's output refers to a random model id, and without the widget state (which is
   not committed) it cannot be displayed anyway: the widget view is dropped and its text
   fallback kept (convlab's explorers say "run this cell ...");
 * output printed in a loop arrives in a varying number of stream chunks: consecutive
-  chunks of the same stream are merged.
+  chunks of the same stream are merged;
+* an error's traceback lists the frames with the absolute paths and line numbers of the
+  machine that ran it: only its last line, the exception and its message (what an error
+  demonstration is there to show), is kept.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ def tidy(path: Path) -> bool:
             continue
         outputs = []
         for out in cell.outputs:
+            if out.output_type == "error":
+                out.traceback = out.traceback[-1:]
             data = out.get("data", {})
             if WIDGET_VIEW in data:
                 del data[WIDGET_VIEW]

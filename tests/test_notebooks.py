@@ -112,7 +112,7 @@ def test_committed_notebook_is_tidy(path, tmp_path):
     assert not tidy(copy), f"run `make notebooks NB={path.relative_to(ROOT)}`"
 
 
-def test_tidy_merges_streams_and_drops_stateless_widget_views(tmp_path):
+def test_tidy_merges_streams_drops_widget_views_and_shortens_tracebacks(tmp_path):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
@@ -131,9 +131,20 @@ def test_tidy_merges_streams_and_drops_stateless_widget_views(tmp_path):
         ),
     ]
     path = tmp_path / "nb.ipynb"
-    nbformat.write(new_notebook(cells=[cell]), path)
+    error = new_code_cell("convlab.conv2d(x, w, padding=-1)")
+    error.outputs = [
+        new_output(
+            "error",
+            ename="ValueError",
+            evalue="conv2d: padding must be >= 0",
+            traceback=["File /home/me/convlab/conv.py:240, in conv2d", "ValueError: conv2d: ..."],
+        )
+    ]
+    nbformat.write(new_notebook(cells=[cell, error]), path)
     assert tidy(path) and not tidy(path)  # changes once, then stable
     outputs = nbformat.read(path, as_version=4).cells[0].outputs
     assert [o.output_type for o in outputs] == ["stream", "display_data"]
     assert outputs[0].text == "0\n1\n2\n"
     assert set(outputs[1].data) == {"text/plain"}
+    (shown,) = nbformat.read(path, as_version=4).cells[1].outputs
+    assert shown.traceback == ["ValueError: conv2d: ..."] and shown.ename == "ValueError"
