@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Exercises 04 · Dilation and receptive field
 #
-# Companion to `lessons/04_dilation_receptive_field.ipynb`. Three functions, 6 points.
+# Companion to [Lesson 4 · Dilation and receptive field](../lessons/04_dilation_receptive_field.ipynb). Three functions, 6 points.
 #
 # **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
 # the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the

@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Exercises 05 · Transposed convolution
 #
-# Companion to `lessons/05_transposed_convolution.ipynb`. Three functions, 6 points.
+# Companion to [Lesson 5 · Transposed convolution](../lessons/05_transposed_convolution.ipynb). Three functions, 6 points.
 #
 # **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
 # the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the

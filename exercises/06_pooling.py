@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Exercises 06 · Pooling
 #
-# Companion to `lessons/06_pooling.ipynb`. Three functions, 6 points.
+# Companion to [Lesson 6 · Pooling](../lessons/06_pooling.ipynb). Three functions, 6 points.
 #
 # **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
 # the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the

@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Exercises 07 · Backpropagation through convolution
 #
-# Companion to `lessons/07_backpropagation.ipynb`. Three functions, 9 points.
+# Companion to [Lesson 7 · Backpropagation through convolution](../lessons/07_backpropagation.ipynb). Three functions, 9 points.
 #
 # **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
 # the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the

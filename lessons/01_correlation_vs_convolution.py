@@ -13,7 +13,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 01 · Cross-correlation vs convolution
+# # Lesson 1 · Cross-correlation vs convolution
 #
 # Every CNN is built from one operation: slide a small grid of weights (the *kernel*) over
 # an image, and at each position multiply and add up. PyTorch calls it `conv2d`,
@@ -38,6 +38,7 @@
 
 # %%
 # %matplotlib inline
+# %xmode Minimal  # an error shows as one short line, not a long traceback
 import timeit
 from functools import partial
 
@@ -136,8 +137,7 @@ plot.flip_and_slide(convolution=False);
 # processing calls the kernel the *impulse response*); correlation copies it backwards.
 # `np.convolve` is a true convolution and agrees with `convlab.convolve`.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 impulse = np.array([0.0, 0.0, 1.0, 0.0, 0.0])
 w1 = np.array([1.0, 2.0, 3.0])
 print("convolve(impulse, w)  :", convlab.convolve(impulse, w1, mode="same"))
@@ -168,8 +168,7 @@ print(
 # `convolve2d` (scipy's signal view) and with `convlab.conv2d` (PyTorch's layer, which
 # wants `(N, C, H, W)` arrays: hence the `[None, None]`).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 corr_loops = reference.correlate2d_reference(x, w)
 conv_loops = reference.convolve2d_reference(x, w)
 layer = convlab.conv2d(x[None, None], w[None, None])[0, 0]  # (N, C, H, W) in and out
@@ -201,8 +200,7 @@ convlab.conv2d(x, w)
 # `w[::-1, ::-1]`, which is also `np.flip(w)` and `np.rot90(w, 2)`. It is **not** the
 # transpose: `w.T` mirrors across the diagonal and keeps the diagonal in place.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 rot180 = w[::-1, ::-1]
 print("w:\n", w)
 print("rot180(w) = w[::-1, ::-1]:\n", rot180)
@@ -222,8 +220,7 @@ print("same as w.T:", np.array_equal(rot180, w.T))
 # So PyTorch's `conv2d` computes a true convolution as soon as you hand it the rotated
 # kernel:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 true_conv = convlab.conv2d(x[None, None], rot180[None, None])[0, 0]
 print(true_conv)
 print("conv2d(x, rot180(w)) == convolution:", np.allclose(true_conv, conv_loops))
@@ -258,8 +255,7 @@ fig.subplots_adjust(left=0.03, right=0.99, wspace=0.35, top=0.8, bottom=0.05);
 # $\mathrm{rot180}(\text{sobel}_x) = -\text{sobel}_x$, so convolving with Sobel gives the
 # correlation's edge map with every sign flipped. Emboss is neither.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for name, k in kernels.classic().items():
     r = k[::-1, ::-1]
     verdict = (
@@ -283,8 +279,7 @@ for name, k in kernels.classic().items():
 # $(x \star w)[i] = \sum_u x[u]\, w[u - i] = (w \star x)[-i]$: swapping the arguments
 # **mirrors** the output.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 a = np.array([1.0, 2.0, 3.0, 4.0])
 b = np.array([1.0, 0.0, -1.0])
 print("convolve(a, b) :", convlab.convolve(a, b))
@@ -315,8 +310,7 @@ print(
 # **convolution** $f * g$ of the two kernels, not their correlation: one more place where
 # the flip quietly shows up.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 img = rng.random((9, 9))
 f, g = rng.random((3, 3)), rng.random((3, 3))
 two_layers = convlab.correlate2d(convlab.correlate2d(img, f, mode="valid"), g, mode="valid")
@@ -353,8 +347,7 @@ print(
 # `unfold` is one 3×3 window of the image, the patches a correlation layer dots with its
 # kernel). The fit recovers $\mathrm{rot180}(w)$, exactly:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 image = rng.random((12, 12))
 target = convlab.convolve2d(image, w, mode="valid")  # produced by a TRUE convolution
 patches = convlab.unfold(image[None, None], 3)[0].T  # (100 windows, 9 pixels each)
@@ -392,8 +385,7 @@ print(
 # output fills in as the window moves. `plot.animate(..., mode="convolution")` plays the
 # flipped version.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 plot.animate(np.arange(1.0, 17.0).reshape(4, 4), np.array([[1.0, 2.0], [0.0, -1.0]]))
 
 # %% [markdown]
@@ -409,8 +401,7 @@ plot.animate(np.arange(1.0, 17.0).reshape(4, 4), np.array([[1.0, 2.0], [0.0, -1.
 # - set **kernel size k** to 1: now correlation and convolution agree (a 1×1 kernel is
 #   its own rotation). Padding, stride and dilation are lessons 2 and 4.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 widgets.conv_explorer()
 
 # %% [markdown]
@@ -486,8 +477,7 @@ fig.tight_layout();
 # A CNN **learns** its kernels, and the first layer of a trained network ends up with
 # look-alikes of these edge detectors.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 weight = np.stack(list(edge_kernels.values()))[:, None]  # (C_out=3, C_in=1, 3, 3)
 maps = convlab.conv2d(face[None, None], weight, padding=1)  # (N=1, C_out=3, H, W)
 print("photo:", face.shape, " weight:", weight.shape, " feature maps:", maps.shape)
@@ -501,8 +491,7 @@ print("channel 0 is the sobel_x map:", np.allclose(maps[0, 0], gx))
 # keeps the brightness (box, gaussian, sharpen), one that sums to 0 finds edges;
 # `emboss` is the one classic kernel that is neither symmetric nor antisymmetric.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 widgets.kernel_playground()
 
 # %% [markdown]
@@ -519,8 +508,7 @@ widgets.kernel_playground()
 # wraps around to the start. To get the ordinary (linear) convolution, zero-pad both
 # signals to $N \ge n + k - 1$, the full output length, first:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 a = np.array([1.0, 2.0, 3.0, 4.0])
 b = np.array([1.0, 1.0, 1.0])
 n_full = len(a) + len(b) - 1
@@ -536,8 +524,7 @@ print("FFT product, no padding  :", circular.round(10) + 0.0, " <- the tail 7, 4
 # the FFT likes). In 2-D, on the photo with a 15×15 Gaussian blur, the two and an
 # explicit `np.fft` product agree to rounding (about $10^{-15}$):
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 blur = kernels.gaussian(15, 3.0)
 direct = convlab.convolve(face, blur, method="direct")
 via_fft = convlab.convolve(face, blur, method="fft")
@@ -564,8 +551,8 @@ print(
 # below are measured on the machine that ran this notebook (yours will differ; the
 # crossover, a handful of taps per side, is what to remember):
 
-# %%
-# NBVAL_IGNORE_OUTPUT (live timings of whatever machine runs this cell)
+# %% tags=["nbval-ignore-output"]
+# live timings of whatever machine runs this cell
 big = rng.random((256, 256))
 print(" kernel   direct ms   fft ms   faster")
 for k in (3, 5, 9, 15, 31):
@@ -662,7 +649,7 @@ for k in (3, 5, 9, 15, 31):
 # %% [markdown]
 # ## Exercises
 #
-# Open **`exercises/01_correlation_vs_convolution.ipynb`** and write three functions, in
+# Open **[exercises/01_correlation_vs_convolution.ipynb](../exercises/01_correlation_vs_convolution.ipynb)** and write three functions, in
 # NumPy only; each cell ends with a `check(...)` that tests it on the spot:
 #
 # - `corr2d(x, k)`: valid cross-correlation with loops, `check("01.corr2d")` (2 points);
@@ -680,3 +667,7 @@ for k in (3, 5, 9, 15, 31):
 # - Mathieu, Henaff, LeCun, "Fast Training of Convolutional Networks through FFTs" (2013),
 #   and Lavin, Gray, "Fast Algorithms for Convolutional Neural Networks" (2015,
 #   Winograd): how the convolution theorem and its cousins speed up CNN layers.
+
+# %% [markdown]
+# ---
+# **Next:** [Lesson 2 · Padding, stride and output size](02_padding_stride.ipynb) · back to the [course home](../START_HERE.ipynb)

@@ -37,6 +37,7 @@
 
 # %%
 # %matplotlib inline
+# %xmode Minimal  # an error shows as one short line, not a long traceback
 import numpy as np
 
 import convlab
@@ -86,8 +87,7 @@ def starts(n, k, s=1, p=0, d=1):
 #
 # $$o = n - k + 1 .$$
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 n, k = 5, 3
 print(f"n={n}, k={k}: starts {starts(n, k)}  ->  o = n - k + 1 = {n - k + 1}")
 print("conv_output_size(5, 3) =", convlab.conv_output_size(n, k))
@@ -106,8 +106,7 @@ print("conv_output_size(5, 3) =", convlab.conv_output_size(n, k))
 # > gets $n_h - k_h + p_h + 1$. Both are right; mixing them up is off by a factor of 2.
 # > In this course $p$ is always per side.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 n, k, p = 5, 3, 1
 print(f"p={p}: starts {starts(n, k, p=p)}  ->  o = n + 2p - k + 1 = {n + 2 * p - k + 1}")
 print("conv_output_size(5, 3, padding=1) =", convlab.conv_output_size(n, k, padding=p))
@@ -125,8 +124,7 @@ print("conv_output_size(5, 3, padding=1) =", convlab.conv_output_size(n, k, padd
 # convolution. Caffe's *pooling* layers round up, a partial last window still counting;
 # PyTorch offers that as `ceil_mode=True` for pooling only (lesson 6).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for n in (7, 6):
     k, s, p = 3, 2, 1
     o = (n + 2 * p - k) // s + 1
@@ -148,8 +146,7 @@ for n in (7, 6):
 # %%
 fig = plot.conv_step(square(7), W3, 0, 2, dilation=2)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 n, k, d = 7, 3, 2
 print(f"d={d}: span d(k-1)+1 = {d * (k - 1) + 1}, starts {starts(n, k, d=d)}  ->  o = 3")
 print("conv_output_size(7, 3, dilation=2) =", convlab.conv_output_size(n, k, dilation=d))
@@ -161,8 +158,7 @@ print("conv_output_size(7, 3, dilation=2) =", convlab.conv_output_size(n, k, dil
 # $y[i, j] = \sum_{a, b} x_p[i s + a d,\ j s + b d]\, w[a, b]$ over the zero-padded input
 # $x_p$.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 rng = np.random.default_rng(0)
 print(" n  k  s  p  d |  o  conv2d shape  matches reference")
 for n, k, s, p, d in [
@@ -192,8 +188,7 @@ for n, k, s, p, d in [
 # - raise the dilation to 2 and watch the orange footprint spread out, the output shrink;
 # - press **play** to watch the window visit every output position in order.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 widgets.conv_explorer(n=6, k=3, stride=2, padding=0)
 
 # %% [markdown]
@@ -211,8 +206,7 @@ fig = plot.padding_modes(padding=1)
 # its padding tuple lists the **last** axis first, `(left, right, top, bottom)`, and it
 # calls zero padding `"constant"`, whereas `Conv2d` calls it `"zeros"`).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 x = square(4)[None]  # (C, H, W) = (1, 4, 4): reflect/replicate/circular want channels
 for mode in ("constant", "reflect", "replicate", "circular"):
     print(f"{mode}:")
@@ -235,8 +229,7 @@ for mode in ("constant", "reflect", "replicate", "circular"):
 # `reflect` mirrors about the edge pixel **without repeating it**. NumPy's `symmetric`
 # mode repeats it (`2 1 │ 1 2 3 4 │ 4 3`) and is *not* PyTorch's reflect.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 n = 4
 where = range(-3, n + 3)
 print("i          " + "".join(f"{i:>4}" for i in where))
@@ -266,8 +259,7 @@ convlab.pad(square(4)[None], (5, 5, 5, 5), mode="circular")  # p = 5 > n = 4
 # %% [markdown]
 # Drag **p** past $n - 1$ and then past $n$ to see reflect, then circular, give up:
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 widgets.padding_explorer(n=4, padding=1)
 
 # %% [markdown]
@@ -286,8 +278,7 @@ fig = plot.conv_step(square(4), np.ones((3, 3)), 0, 0, padding=1, padding_mode="
 # padding, so they are the same in every mode. (`circular` turns the convolution into a
 # *periodic* one, the kind the FFT computes: lesson 1's convolution theorem.)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 X, box = square(4)[None, None], np.ones((1, 1, 3, 3))  # (N, C, H, W) and (O, I, kH, kW)
 for mode in ("zeros", "reflect", "replicate", "circular"):
     y = convlab.conv2d(X, box, padding=1, padding_mode=mode)
@@ -307,8 +298,7 @@ for mode in ("zeros", "reflect", "replicate", "circular"):
 # Deep Learning* suggests the opposite ($\lceil p_h/2 \rceil$ on top), so check which
 # convention a text uses. `convlab.same_padding` returns `(before, after)`:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for k, d in [(3, 1), (5, 1), (4, 1), (2, 1), (3, 2), (4, 3)]:
     before_after = convlab.same_padding(k, d)
     print(f"k={k}, d={d}: total d(k-1) = {d * (k - 1)}, (before, after) = {before_after}")
@@ -328,8 +318,7 @@ fig = plot.conv_step(square(4), np.ones((4, 4)), 0, 0, padding="same")
 # left, right, top, bottom) and then no padding; with the extra at the start instead, the
 # answer is different (the whole picture shifts by one).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 w4 = np.ones((1, 1, 4, 4))
 y_same = convlab.conv2d(X, w4, padding="same")
 at_end = reference.conv_reference(convlab.pad(X, (1, 2, 1, 2)), w4)
@@ -362,8 +351,7 @@ fig = plot.conv_step(square(6), np.ones((3, 3)), 1, 1, stride=2)
 # %% [markdown]
 # Which rows do the windows read? Start $i s$, taps $a = 0, \dots, k-1$:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for n in (5, 6, 7):
     o = convlab.conv_output_size(n, 3, stride=2)
     visited = sorted({i * 2 + a for i in range(o) for a in range(3)})
@@ -395,8 +383,7 @@ fig = plot.grid(counts, palette="count", title="windows covering each pixel\n(6�
 #   want: by default it returns the smallest, and `output_padding` adds the missing rows at
 #   the end.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(
     "conv:      n=5 ->",
     convlab.conv_output_size(5, 3, stride=2),
@@ -410,8 +397,7 @@ print(
     convlab.conv_transpose_output_size(2, 3, stride=2, output_padding=1),
 )
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 rng = np.random.default_rng(1)
 x8, w = rng.standard_normal((1, 1, 8, 8)), rng.standard_normal((1, 1, 3, 3))
 y = convlab.conv2d(x8, w, stride=2, padding=1)
@@ -488,7 +474,7 @@ print(np.allclose(y, top_left_only))
 # %% [markdown]
 # ## Exercises
 #
-# Open `exercises/02_padding_stride.ipynb` (6 points). You will write, with NumPy only:
+# Open **[exercises/02_padding_stride.ipynb](../exercises/02_padding_stride.ipynb)** (6 points). You will write, with NumPy only:
 #
 # - `output_size(n, k, s, p, d)`, the formula of section 2, checked by `check("02.output_size")`;
 # - `reflect_pad(x, p)`, PyTorch's reflect padding without `np.pad`, raising `ValueError`
@@ -522,3 +508,7 @@ check("02.output_size", output_size_one_side)
 #   [`torch.nn.functional.pad`](https://pytorch.org/docs/stable/generated/torch.nn.functional.pad.html).
 # - A. Zhang et al., *Dive into Deep Learning*, §7.3 "Padding and Stride": the same
 #   material written with total padding.
+
+# %% [markdown]
+# ---
+# **Next:** [Lesson 3 · Channels](03_channels.ipynb) · back to the [course home](../START_HERE.ipynb)

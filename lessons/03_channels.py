@@ -13,7 +13,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 03 · Channels
+# # Lesson 3 · Channels
 #
 # A photo is not one grid of numbers but three (red, green, blue), and every layer of a
 # CNN turns a stack of maps into another stack: 3 → 64 → 128 … channels. This lesson is
@@ -37,6 +37,7 @@
 # - move between NCHW and NHWC without scrambling an image.
 
 # %%
+# %xmode Minimal  # an error shows as one short line, not a long traceback
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -73,8 +74,7 @@ plot.channel_sum(x, w, b, out_channel=0);
 # gives one output map. The numbers, checked three ways — `conv2d`, the sum of
 # single-channel correlations, and the loop definition in `convlab.reference`:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 y = conv2d(x, w, b)  # (C_out, 3, 3): unbatched input (C_in, H, W) works as in PyTorch
 per_channel = sum(conv2d(x[c : c + 1], w[:, c : c + 1]) for c in range(3)) + b[:, None, None]
 print("y[0] =\n", y[0])
@@ -97,8 +97,7 @@ print("loop definition agrees:", np.allclose(y, reference.conv_reference(x[None]
 #
 # (`groups`, section 5, is 1 here.) Filter 1 on its own gives output channel 1:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 one_at_a_time = np.concatenate([conv2d(x, w[o : o + 1], b[o : o + 1]) for o in range(2)])
 print("weight", w.shape, "bias", b.shape, "-> output", y.shape)
 print("stacking the filters one at a time gives the layer:", np.array_equal(one_at_a_time, y))
@@ -128,8 +127,7 @@ plot.channel_groups(4, 6, kernel_size=3, groups=1);
 # MobileNet). As an `einsum` over the channel axis, or a plain matrix product once the
 # channels are the last axis:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 xb = rng.normal(size=(2, 5, 6, 7))  # (N, C_in, H, W)
 w1 = rng.normal(size=(3, 5, 1, 1))  # (C_out, C_in, 1, 1)
 b1 = rng.normal(size=3)
@@ -157,8 +155,7 @@ print("parameters of a 1×1 conv 256 -> 64:", conv_params(256, 64, 1), "= 64·25
 # output, and, in between, a *locally connected* layer: $3 \times 3$ windows like the
 # conv, but its own weights at every position (no sharing).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 H = W = 32
 conv = conv_params(3, 16, 3)  # 16·3·3·3 + 16
 # locally connected: one weight per multiply-add of the conv, one bias per output value
@@ -190,8 +187,7 @@ print(f"the same conv on 224×224:   {conv:>12,}   (a dense layer: {big_dense:.2
 # %%
 plot.channel_groups(4, 6, kernel_size=3, groups=2);
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 xg = rng.normal(size=(1, 4, 6, 6))
 wg = rng.normal(size=(6, 2, 3, 3))  # (C_out, C_in/groups, k, k) with groups=2
 bg = rng.normal(size=6)
@@ -219,8 +215,7 @@ print("params groups=1:", conv_params(4, 6, 3), " groups=2:", conv_params(4, 6, 
 # filters see input channel $c$ through multiples of the same $k \times k$ kernel $D[c]$.
 # Numerically:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 C, O = 4, 6
 D, bD = rng.normal(size=(C, 1, 3, 3)), rng.normal(size=C)  # depthwise: groups=C
 P, bP = rng.normal(size=(O, C, 1, 1)), rng.normal(size=O)  # pointwise 1×1
@@ -236,8 +231,7 @@ print(
 # What it buys, for a typical mid-network layer ($64 \to 64$ channels, $3 \times 3$, on
 # $56 \times 56$ maps):
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 C_in, C_out, k, n = 64, 64, 3, (56, 56)
 std_p = conv_params(C_in, C_out, k)
 sep_p = conv_params(C_in, C_in, k, groups=C_in) + conv_params(C_in, C_out, 1)
@@ -268,8 +262,7 @@ print(
 # The line under the sliders is `convlab.conv_params`; the one below it counts
 # multiply-adds (`convlab.conv_macs`) on a $32 \times 32$ input.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 widgets.channels_explorer(in_channels=4, out_channels=6, kernel_size=3, groups=1)
 
 # %% [markdown]
@@ -288,8 +281,7 @@ widgets.channels_explorer(in_channels=4, out_channels=6, kernel_size=3, groups=1
 # each channel is one contiguous plane (RRR…GGG…BBB…). A tiny $2 \times 2$ RGB image
 # whose red values are 10–13, green 20–23 and blue 30–33:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 hwc = np.stack([10 + np.arange(4), 20 + np.arange(4), 30 + np.arange(4)], axis=-1).reshape(2, 2, 3)
 chw = hwc.transpose(2, 0, 1)  # a view: same memory, axes relabelled
 print("HWC", hwc.shape, "in memory:", hwc.ravel(order="K"))
@@ -305,8 +297,7 @@ print("strides (bytes per step along each axis): HWC", hwc.strides, " CHW view",
 # the layout. To see that, compute one convolution TensorFlow's way — channels-last input,
 # HWIO weight, sum over the window and the last axis — and compare with `conv2d`:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 from numpy.lib.stride_tricks import sliding_window_view
 
 x_nhwc = rng.normal(size=(2, 7, 7, 3))  # TensorFlow layout
@@ -382,8 +373,7 @@ plot.feature_maps(bank, photo(gray=False, size=96), ncols=3, panel=1.6);
 # filters. Trained networks learn first-layer filters much like filters 0–3: oriented
 # edges and colour opponents.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 maps = conv2d(photo(gray=False, size=96).transpose(2, 0, 1), bank, padding="same")
 print("photo (3, 96, 82) -> feature maps", maps.shape, "with", conv_params(3, 5, 3), "parameters")
 
@@ -457,7 +447,7 @@ print("photo (3, 96, 82) -> feature maps", maps.shape, "with", conv_params(3, 5,
 # %% [markdown]
 # ## Exercises
 #
-# Open **`exercises/03_channels.ipynb`** (3 graded functions, 7 points). Each cell ends with
+# Open **[exercises/03_channels.ipynb](../exercises/03_channels.ipynb)** (3 graded functions, 7 points). Each cell ends with
 # a `check(...)` that tests your function on small cases and shows ✅ or ❌ with a hint:
 #
 # - `param_counts(c_in, c_out, k, bias=True)` — standard vs depthwise-separable parameter
@@ -475,3 +465,7 @@ print("photo (3, 96, 82) -> feature maps", maps.shape, "with", conv_params(3, 5,
 #   depthwise-separable convolutions.
 # - PyTorch docs: `torch.nn.Conv2d` (`groups`) and the *channels_last memory format*
 #   tutorial.
+
+# %% [markdown]
+# ---
+# **Next:** [Lesson 4 · Dilation and receptive field](04_dilation_receptive_field.ipynb) · back to the [course home](../START_HERE.ipynb)

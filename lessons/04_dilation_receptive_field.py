@@ -37,6 +37,7 @@
 
 # %%
 # %matplotlib inline
+# %xmode Minimal  # an error shows as one short line, not a long traceback
 import itertools
 import math
 
@@ -90,8 +91,7 @@ convlab.conv2d(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), dilation=0)
 # zero between neighbours, rotated by 180° because `conv2d` is a cross-correlation
 # (lesson 1).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 w = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)  # the weights 1 … 9 of the picture
 delta = np.zeros((1, 1, 7, 7))
 delta[0, 0, 3, 3] = 1.0
@@ -103,8 +103,7 @@ print(convlab.conv2d(delta, w, padding=2, dilation=2)[0, 0])
 # written out by hand: with $d = 2$ the first window is every second pixel of the top-left
 # 5×5 patch, the slice `x[0:5:2, 0:5:2]`.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 rng = np.random.default_rng(0)
 x = rng.standard_normal((1, 1, 9, 9))
 y = convlab.conv2d(x, w, dilation=2)
@@ -129,8 +128,7 @@ print("y[0, 0] by hand:", np.isclose(y[0, 0, 0, 0], (x[0, 0, 0:5:2, 0:5:2] * w[0
 # dilation has an *odd* effective size ($k = 4, d = 2$: $k_\text{eff} = 7$) and pads
 # symmetrically.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 n = 32
 print(" k  d  k_eff  'valid' output   'same' padding (before, after)")
 for k, d in [(3, 1), (3, 2), (3, 4), (5, 2), (2, 3), (4, 2)]:
@@ -142,8 +140,7 @@ for k, d in [(3, 1), (3, 2), (3, 4), (5, 2), (2, 3), (4, 2)]:
 # Dilation changes neither the number of weights nor the work per output. Two 3×3 layers
 # with 16 → 16 channels on a 32×32 input, one plain and one with $d = 4$ (both "same"):
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 x = rng.standard_normal((1, 16, 32, 32))
 w16 = rng.standard_normal((16, 16, 3, 3))
 for d in (1, 4):
@@ -162,8 +159,7 @@ for d in (1, 4):
 # 1×1. Now raise **padding p** to $d$ and the output is $n \times n$ again ("same").
 # Press play to slide the window over every output position.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 widgets.conv_explorer(n=7, k=3, dilation=2, padding=0)
 
 # %% [markdown]
@@ -223,8 +219,7 @@ def show(stack):
 # out) and two more nonlinearities in between. This is the argument of the VGG paper
 # (Simonyan & Zisserman, 2015) for using only 3×3 kernels.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 show([{"kernel_size": 3, "name": f"conv{i} 3×3"} for i in (1, 2, 3)])
 show([{"kernel_size": 7, "name": "conv 7×7"}])
 C = 64
@@ -238,8 +233,7 @@ print(
 # pool with stride 2. Each pool doubles the jump, so each 3×3 convolution after it adds
 # twice as much as one before it: +2 in block 1, +4 in block 2, … +32 in block 5.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 vgg16 = []
 for block, convs in enumerate([2, 2, 3, 3, 3], start=1):
     vgg16 += [
@@ -257,8 +251,7 @@ show(vgg16)
 # pool with stride 2. After those two layers the jump is already 4, so every following
 # 3×3 convolution adds 8 pixels:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 show(
     [
         {"kernel_size": 7, "stride": 2, "padding": 3, "name": "conv1 7×7/2"},
@@ -303,8 +296,7 @@ def network(x, stack, seed=1):
     return x
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 n, u = 16, 3
 x = rng.standard_normal((1, 1, n, n))
 bumped = x + np.eye(n * n).reshape(n * n, 1, n, n)  # image q has pixel q raised by 1
@@ -343,8 +335,7 @@ plot.receptive_field([{"kernel_size": 3, "dilation": d} for d in (1, 2, 4, 8)], 
 # cells are reached by a single path; none is blank): the offsets $\pm 1, \pm 2, \pm 4,
 # \pm 8$, each used or not, add up to every offset from −15 to 15.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("layers  plain 3×3 (2L+1)   dilations 1, 2, …, 2^(L−1)  (2^(L+1) − 1)")
 depth = range(1, 9)
 plain = [convlab.receptive_field([{"kernel_size": 3}] * L)[-1].size for L in depth]
@@ -376,8 +367,7 @@ fig.tight_layout();
 #   blocks see more. With $k = 2$ the taps of each layer are "0 or $d$", so every past
 #   offset is reached by exactly one path — its binary expansion.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 context = [{"kernel_size": 3, "dilation": d} for d in (1, 1, 2, 4, 8, 16, 1)] + [{"kernel_size": 1}]
 print("context module:", [f.size for f in convlab.receptive_field(context)])
 wavenet = [{"kernel_size": 2, "dilation": 2**i} for i in range(10)]
@@ -405,8 +395,7 @@ plot.gridding([2, 2, 2], [1, 2, 5]);
 # outputs are computed from disjoint sub-grids of the input. Fine detail falls through the
 # holes, and the output tends to show grid artefacts. In one row:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for rates in ([2, 2], [2, 2, 2], [1, 2, 5]):
     print(f"{rates!s:<10}", convlab.dilation_coverage(rates, ndim=1))
 
@@ -414,8 +403,7 @@ for rates in ([2, 2], [2, 2, 2], [1, 2, 5]):
 # The perturbation experiment of section 2 shows the same checkerboard in a real network:
 # two layers of dilation 2, on a 13×13 input, unit (2, 2).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 gridded = [{"kernel_size": 3, "dilation": 2}] * 2
 n, u = 13, 2
 x = rng.standard_normal((1, 1, n, n))
@@ -446,8 +434,7 @@ print((np.abs(change) > 1e-9).reshape(n, n).astype(int))
 #
 # **By hand**, with $K = 3$:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("[2, 4, 6]: M_3 = 6")
 print(
     "           M_2 = max(6 − 2·4, 6 − 2·(6 − 4), 4) = max(−2, 2, 4) =",
@@ -465,8 +452,7 @@ print("           M_2 = 2 ≤ K = 3 ✓   and   gcd(1, 2, 5) =", math.gcd(1, 2, 
 # `convlab.hdc_check` computes the same recursion (its `M` holds $M_1, \dots, M_n$) and
 # says why:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for rates in ([2, 4, 6], [1, 2, 5]):
     verdict = convlab.hdc_check(rates, kernel_size=3)
     print(bool(verdict), verdict.M, "gcd", verdict.gcd, "|", verdict)
@@ -477,8 +463,7 @@ for rates in ([2, 4, 6], [1, 2, 5]):
 # $[\cdot, 4, 6]$ the gap is 4, too wide for a first layer that reaches only $\pm r_1$ and
 # the centre; for $[\cdot, 2, 5]$ it is 2, and a first layer with $r_1 = 1$ fills it.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for top in ([4, 6], [2, 5]):
     row = convlab.dilation_coverage(top, ndim=1)
     reach = np.flatnonzero(row) - len(row) // 2  # offsets from the centre
@@ -494,8 +479,7 @@ plot.gridding([2, 4, 6], [1, 2, 5]);
 # outside it, it can be wrong both ways. Trust the count (`dilation_coverage`), and use
 # the rule to design.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 stacks = [
     list(r)
     for L in (2, 3, 4)
@@ -527,8 +511,7 @@ for rates in ([2, 3], [1, 3, 1]):
 # `1, 2, 3`; type `2, 3` and see the rule hold over a picture with holes. Then set the
 # kernel size to 2 and type `1, 2, 4, 8`: WaveNet's schedule, every pixel exactly once.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 widgets.dilation_explorer()
 
 # %% [markdown]
@@ -610,7 +593,7 @@ widgets.dilation_explorer()
 # %% [markdown]
 # ## Exercises
 #
-# Open `exercises/04_dilation_receptive_field.ipynb`. Three functions, each checked in the
+# Open **[exercises/04_dilation_receptive_field.ipynb](../exercises/04_dilation_receptive_field.ipynb)**. Three functions, each checked in the
 # notebook with `check(...)` (✅ or ❌ with the smallest failing case):
 #
 # - `dilate_kernel(k, d)`: insert $d - 1$ zeros between the taps of a kernel —
@@ -629,3 +612,7 @@ widgets.dilation_explorer()
 #   Networks*, Distill 2019: the recursion in closed form, for networks with branches too.
 # - W. Luo et al., *Understanding the Effective Receptive Field in Deep Convolutional
 #   Neural Networks*, NeurIPS 2016: why the centre of the field counts most.
+
+# %% [markdown]
+# ---
+# **Next:** [Lesson 5 · Transposed convolution](05_transposed_convolution.ipynb) · back to the [course home](../START_HERE.ipynb)

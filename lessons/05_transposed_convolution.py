@@ -39,6 +39,7 @@
 
 # %%
 # %matplotlib inline
+# %xmode Minimal  # an error shows as one short line, not a long traceback
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -86,8 +87,7 @@ fig = cplot.conv_matrix((4, 4))
 #
 # `convlab.conv_matrix` builds $C$. Here it is, with its shape:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 x = np.arange(1.0, 17.0).reshape(4, 4)
 w = np.arange(1.0, 10.0).reshape(3, 3)
 C = conv_matrix((4, 4), w)
@@ -98,8 +98,7 @@ print(C)
 # It is the convolution: multiplying by $C$ gives exactly what `conv2d` computes, and what
 # the textbook loop in `convlab.reference` computes.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 y = conv2d(x[None], w[None, None])[0]  # (C, H, W) in, (C, H, W) out
 print("conv2d(x, w) =\n", y)
 print("C @ x.ravel() =", C @ x.ravel())
@@ -112,8 +111,7 @@ print("equal to the loop definition:", np.array_equal(y, ref))
 # columns run over every (channel, row, column), with $C_{out}$ filters the rows do, and
 # a stride just skips rows. A 2-channel 5×5 input, 3 filters, stride 2, padding 1:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 rng = np.random.default_rng(0)
 x2 = rng.standard_normal((2, 5, 5))
 w2 = rng.standard_normal((3, 2, 3, 3))  # (C_out, C_in, kH, kW)
@@ -139,8 +137,7 @@ fig = cplot.conv_matrix((4, 4), transpose=True)
 # value goes back to where it came from, weighted by the kernel. `conv_transpose2d`
 # computes exactly $C^\top y$, with the **same** weight array:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 y_small = np.array([[1.0, 2.0], [3.0, 4.0]])
 up = conv_transpose2d(y_small[None], w[None, None])[0]
 print("conv_transpose2d(y, w) =\n", up)
@@ -156,8 +153,7 @@ print(
 # transpose of the first. This is why PyTorch's `ConvTranspose2d(in, out, k)` stores its
 # weight as `(in, out, k, k)`, the other way round from `Conv2d`.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 y2_any = rng.standard_normal(y2.shape)  # any array shaped like conv2d's output
 back = conv_transpose2d(y2_any, w2, stride=2, padding=1)
 print("conv_transpose2d:", y2_any.shape, "->", back.shape)
@@ -191,8 +187,7 @@ fig = cplot.transposed_stamps(y_small, w, stride=1)
 # them.) `convlab.reference.conv_transpose_reference` is this double loop written out; it
 # agrees with `conv_transpose2d` for any stride, padding, output_padding and channel count:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 settings = dict(stride=2, padding=1, output_padding=1)
 fast = conv_transpose2d(y2_any[None], w2, **settings)
 loops = reference.conv_transpose_reference(y2_any[None], w2, **settings)
@@ -240,8 +235,7 @@ fig = cplot.conv_step(spread, w, 1, 2, padding=k - 1 - p, convolution=True)
 # %% [markdown]
 # Its output grid is the transposed convolution of $y$ at stride 2, number for number:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(conv_transpose2d(y_small[None], w[None, None], stride=2)[0])
 
 # %% [markdown]
@@ -249,8 +243,7 @@ print(conv_transpose2d(y_small[None], w[None, None], stride=2)[0])
 # `output_padding` and a dilated kernel so every term of the recipe is exercised
 # (`convlab.pad` takes `(left, right, top, bottom)`, like `torch.nn.functional.pad`):
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 n, k, s, p, op, d = 4, 3, 3, 2, 1, 2
 y_r = rng.standard_normal((n, n))
 w_r = rng.standard_normal((k, k))
@@ -287,8 +280,7 @@ print("equal to conv_transpose2d:", np.allclose(as_conv, direct))
 # 4×4 the transposed convolution cannot know which one to return. `output_padding`
 # (smaller than the stride) says which: 0 gives 7, 1 gives 8.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 k, s, p = 3, 2, 1
 print(" m  conv → n  output_padding  transpose → o")
 for m in range(5, 11):
@@ -302,8 +294,7 @@ for m in range(5, 11):
 # transposes of the same $y$. `output_padding` chooses between them (`conv_matrix`'s notes
 # give the general rule, `output_padding` $= (m + 2p - d(k-1) - 1) \bmod s$):
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 y33 = np.arange(1.0, 10.0).reshape(3, 3)
 for m, op in [(5, 0), (6, 1)]:
     Cm = conv_matrix((m, m), w, stride=2, padding=1)
@@ -318,8 +309,7 @@ for m, op in [(5, 0), (6, 1)]:
 # of the bottom stamps of 7, 8 and 9, three wide and overlapping: $7, 15, 8, 17, 9, 9$
 # after the crop of the first column — not zeros:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(conv_transpose2d(y33[None], np.ones((1, 1, 3, 3)), stride=2, padding=1, output_padding=1)[0])
 
 # %% [markdown]
@@ -343,8 +333,7 @@ conv_transpose2d(y33[None], w[None, None], stride=2, output_padding=2)
 # - set $k = 1$, $s = 2$: the stamps no longer touch and the output has holes (count 0);
 # - move **a** and **b** to pick one input cell and see where its stamp lands ($a s$, $b s$).
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 cwidgets.transpose_explorer()
 
 # %% [markdown]
@@ -359,8 +348,7 @@ cwidgets.transpose_explorer()
 # transposed-convolve with the same kernel, and you do not get $x$ back — here not even
 # roughly:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 y = conv2d(x[None], w[None, None])[0]
 print("x =\n", x)
 print("conv_transpose2d(conv2d(x, w), w) =\n", conv_transpose2d(y[None], w[None, None])[0])
@@ -372,8 +360,7 @@ print("conv_transpose2d(conv2d(x, w), w) =\n", conv_transpose2d(y[None], w[None,
 # happens to be invertible for this kernel, and **solving** $Cx = y$ — a true
 # deconvolution — recovers $x$, while the transposed convolution still does not:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("pseudo-inverse, smallest x with C x = y:\n", (np.linalg.pinv(C) @ y.ravel()).reshape(4, 4))
 C_same = conv_matrix((4, 4), w, padding=1)
 y_same = conv2d(x[None], w[None, None], padding=1)[0]
@@ -393,8 +380,7 @@ print(
 # Checked with `conv2d` and `conv_transpose2d` only (no matrix), on the random 2-channel,
 # stride-2 layer from section 1:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 lhs = np.sum(conv2d(x2, w2, stride=2, padding=1) * y2_any)
 rhs = np.sum(x2 * conv_transpose2d(y2_any, w2, stride=2, padding=1))
 print(f"<Cx, y>  = {lhs:.8f}")
@@ -422,8 +408,7 @@ fig = cplot.transposed_stamps(np.ones((2, 2)), np.ones((4, 4)), stride=2)
 # The counts are a transposed convolution of ones by ones. On a 3×3 input, $k = 3$ gives
 # the 1-2-4 grid everywhere, $k = 4$ a flat 4 inside a border of 1s and 2s:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 ones = np.ones((1, 3, 3))
 for k in (3, 4):
     counts = conv_transpose2d(ones, np.ones((1, 1, k, k)), stride=2)[0]
@@ -471,8 +456,7 @@ fig.tight_layout()
 # phase sums to 1) does not; and resize-then-convolve gives a constant inside for **any**
 # kernel, because after nearest-neighbour upsampling every window sees the same values:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 w_any = np.array([[2.0, 1, 0, -2], [-1, -3, -3, -3], [-2, 2, 1, 3], [0, 1, 3, 2]])
 tent = np.array([0.25, 0.75, 0.75, 0.25])  # 1-D bilinear interpolation kernel for ×2
 w_bilinear = np.outer(tent, tent)
@@ -523,8 +507,7 @@ print(
 # parameter counts (`conv_params` counts $C_{in} C_{out} k^2$ weights plus $C_{out}$ biases,
 # which holds for transposed layers too):
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 layers = [
     (16, 8, 4, 1, 0),
     (8, 4, 4, 2, 1),
@@ -620,7 +603,7 @@ for c_in, c_out, k, s, p in layers:
 # %% [markdown]
 # ## Exercises
 #
-# Open `exercises/05_transposed_convolution.ipynb`. Three graded functions, NumPy only:
+# Open **[exercises/05_transposed_convolution.ipynb](../exercises/05_transposed_convolution.ipynb)**. Three graded functions, NumPy only:
 #
 # - `transpose_output_size(n, k, s, p, output_padding, d)` — the size formula
 #   (`check("05.transpose_output_size")`, 1 point);
@@ -644,3 +627,7 @@ for c_in, c_out, k, s, p in layers:
 #   Sub-Pixel Convolutional Neural Network* (2016): sub-pixel convolution
 #   (`nn.PixelShuffle`), another upsampling layer, closely related to a transposed
 #   convolution with $k = s$.
+
+# %% [markdown]
+# ---
+# **Next:** [Lesson 6 · Pooling](06_pooling.ipynb) · back to the [course home](../START_HERE.ipynb)

@@ -13,7 +13,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 06 · Pooling
+# # Lesson 6 · Pooling
 #
 # Between convolutions, CNNs shrink their feature maps: a $2 \times 2$ *max pooling* with
 # stride 2 keeps the strongest response of every $2 \times 2$ block and throws three
@@ -38,6 +38,7 @@
 # - measure how (approximately) translation-invariant pooling is.
 
 # %%
+# %xmode Minimal  # an error shows as one short line, not a long traceback
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML
@@ -94,8 +95,7 @@ plot.pool_step(x, 2, 0, 1, mode="avg");
 # weight $1/k^2$, applied to each channel separately (`groups = C`, lesson 3). The numbers,
 # checked against the loop definitions in `convlab.reference`:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 X = x[None, None]  # (N, C, H, W) = (1, 1, 6, 6)
 y_max = max_pool2d(X, 2)
 y_avg = avg_pool2d(X, 2)
@@ -115,8 +115,7 @@ print(
 # %% [markdown]
 # The whole sliding pass, one output per frame (press ▶):
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 anim = plot.animate(x, mode="max", kernel_size=3, stride=3)
 HTML(anim.to_html())
 
@@ -127,8 +126,7 @@ HTML(anim.to_html())
 # $C$ channels gives an output with the same $C$ channels, each pooled separately — so
 # pooling changes $H$ and $W$, never $C$:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 rng = np.random.default_rng(0)
 stack = rng.integers(0, 10, (2, 3, 6, 6)).astype(float)  # (N, C, H, W)
 pooled = max_pool2d(stack, 2)
@@ -148,8 +146,7 @@ print("pooling the channels one by one gives the same:", np.array_equal(pooled, 
 # - switch to `avg`, move the output position to a corner and toggle `count_include_pad`:
 #   the divisor changes, the sum does not (section 5).
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 widgets.pool_explorer(n=5, k=2, stride=2)
 
 # %% [markdown]
@@ -173,8 +170,7 @@ widgets.pool_explorer(n=5, k=2, stride=2)
 # torchvision's GoogLeNet does exactly this. `convlab.pool_output_size` implements the
 # rule:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(" n  k  s  p | floor  ⌈⌉+1  ceil_mode (PyTorch)")
 for n, k, s, p in [(5, 2, 2, 0), (6, 2, 2, 0), (112, 3, 2, 0), (5, 2, 2, 1), (9, 3, 3, 1)]:
     naive = -(-(n + 2 * p - k) // s) + 1
@@ -207,8 +203,7 @@ plot.pool_step(x5, 2, 2, 2, stride=2, ceil_mode=True);
 # padding returns the maximum of its real cells — even when they are all negative.
 # Padding with zeros instead would invent maxima of 0 at the border:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 neg = -np.arange(1.0, 10.0).reshape(1, 3, 3)  # all negative
 print("input:\n", neg[0])
 print("max_pool2d(k=2, s=1, padding=1), padding −∞:\n", max_pool2d(neg, 2, 1, padding=1)[0])
@@ -230,8 +225,7 @@ print("zero-pad first, then pool — wrong, zeros win:\n", max_pool2d(zero_padde
 # (and `divisor_override` replaces both). On a $6 \times 6$ input of ones, $3 \times 3$
 # windows, stride 2, padding 1, `ceil_mode=True`, the output *is* real cells ÷ divisor:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 ones = np.ones((1, 1, 6, 6))
 settings = dict(kernel_size=3, stride=2, padding=1, ceil_mode=True)
 print(
@@ -264,8 +258,7 @@ plot.pool_step(x5, 3, 0, 0, stride=2, padding=1, mode="avg", count_include_pad=T
 # uses them to put each maximum back where it was and zeros elsewhere — a partial inverse,
 # used in SegNet's decoder, and exactly the routing of max pooling's gradient (lesson 7).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 values, idx = max_pool2d(X, 2, return_indices=True)
 print("values:\n", values[0, 0])
 print("indices (row·6 + col):\n", idx[0, 0])
@@ -288,8 +281,7 @@ plot.grid(x, highlight=maxima, title="input: the cells max_unpool2d restores");
 # $5 \times 5$ input pools to $2 \times 2$, and the default guess is $4 \times 4$. The
 # flat indices count in rows of 5, so they do not fit a plane with rows of 4:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 v5, i5 = max_pool2d(x5[None], 2, return_indices=True)  # 5×5 -> 2×2: row and column 4 dropped
 print("indices in the 5×5 plane:\n", i5[0])
 
@@ -299,8 +291,7 @@ max_unpool2d(v5, i5, 2)  # rebuilds a 4×4 plane: index 17 does not exist there
 # %% [markdown]
 # Pass the size you pooled from, as in PyTorch:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(max_unpool2d(v5, i5, 2, output_size=x5.shape)[0])
 
 # %% [markdown]
@@ -315,8 +306,7 @@ print(max_unpool2d(v5, i5, 2, output_size=x5.shape)[0])
 # so windows can differ in length by one and may overlap; when $o$ divides $n$ this is
 # ordinary pooling with $k = s = n/o$.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for n, o in [(5, 3), (10, 3), (6, 2)]:
     starts, ends = adaptive_windows(n, o)
     print(f"n={n:>2} -> o={o}: windows", [f"[{a}, {b})" for a, b in zip(starts, ends, strict=True)])
@@ -341,8 +331,7 @@ print(
 # number, and the classifier always receives a vector of length $C$. Without it, a
 # flatten-then-dense head is tied to one input size:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 w1 = rng.normal(size=(8, 3, 3, 3))  # a conv layer 3 -> 8 channels
 
 
@@ -389,8 +378,7 @@ fig.tight_layout();
 # How much does the output change? The relative change $\lVert f(x) - f(x') \rVert /
 # \lVert f(x) \rVert$ and the share of output values that did not change at all:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 
 
 def change(u, s):  # relative change, share of values that stayed the same
@@ -487,7 +475,7 @@ print(
 # %% [markdown]
 # ## Exercises
 #
-# Open **`exercises/06_pooling.ipynb`** (3 graded functions, 6 points). Each cell ends with
+# Open **[exercises/06_pooling.ipynb](../exercises/06_pooling.ipynb)** (3 graded functions, 6 points). Each cell ends with
 # a `check(...)` that tests your function on small cases and shows ✅ or ❌ with a hint:
 #
 # - `pool_output_size(n, k, s, p=0, ceil_mode=False)` — with PyTorch's ceil-mode rule:
@@ -507,3 +495,7 @@ print(
 #   small image transformations?* (JMLR 2019); R. Zhang, *Making Convolutional Networks
 #   Shift-Invariant Again* (ICML 2019).
 # - V. Badrinarayanan et al., *SegNet* (2017) — max-unpooling with stored indices.
+
+# %% [markdown]
+# ---
+# **Next:** [Lesson 7 · Backpropagation through convolution](07_backpropagation.ipynb) · back to the [course home](../START_HERE.ipynb)

@@ -42,6 +42,7 @@
 
 # %%
 # %matplotlib inline
+# %xmode Minimal  # an error shows as one short line, not a long traceback
 import math
 import time
 
@@ -95,8 +96,7 @@ cplot.conv_step(x, w, 0, 1);
 # $n$ and every position. `convlab.conv2d_backward` returns all three, exactly as
 # PyTorch's autograd does, and each has the shape of the array it belongs to:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 rng = np.random.default_rng(0)
 xb = rng.normal(size=(2, 3, 6, 6))  # N, C_in, H, W (NCHW, PyTorch's layout)
 wb = rng.normal(size=(4, 3, 3, 3))  # C_out, C_in, kH, kW
@@ -126,8 +126,7 @@ print("dL/dx", gx.shape, "  dL/dw", gw.shape, "  dL/db", gbias.shape)
 # - Switch to **max_pool2d**: the 1 goes to the ringed maximum and nowhere else; with
 #   **avg_pool2d** it is shared equally, $1/k^2$ per cell.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 cwidgets.backprop_explorer()
 
 # %% [markdown]
@@ -151,8 +150,7 @@ cplot.transposed_stamps(g2, w, stride=2);
 # convolution. Three routes, one answer (the last one is the slow loop definition in
 # `convlab.reference`):
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 x5 = rng.normal(size=(1, 1, 5, 5))
 w5 = rng.normal(size=(1, 1, 3, 3))
 g5 = rng.normal(size=(1, 1, 2, 2))  # conv2d(x5, w5, stride=2) is 2×2
@@ -173,8 +171,7 @@ print("reference loop: ", np.allclose(dx5, reference.conv_transpose_reference(g5
 # So the forward pass is a correlation (no flip), and the input gradient is a *full
 # convolution* of $g$ with $w$, i.e. a correlation with $w$ rotated by 180°:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 x4, w4 = rng.normal(size=(1, 1, 4, 4)), rng.normal(size=(1, 1, 3, 3))
 g4 = rng.normal(size=(1, 1, 2, 2))
 dx4 = convlab.conv2d_backward(g4, x4, w4)[0][0, 0]
@@ -201,8 +198,7 @@ cplot.conv_step(x55, g33, 0, 1);
 # The numbers, three ways: `conv2d_backward`, scipy-style `correlate2d`, and the bias
 # gradient as the plain sum of $g$:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 _, dw, db = convlab.conv2d_backward(
     g33[None, None], x55[None, None], np.ones((1, 1, 3, 3)), bias=np.zeros(1)
 )
@@ -220,8 +216,7 @@ print("dL/db =", db, "= sum of g =", g33.sum())
 # the **dilation** of this correlation (dilation 1 means no dilation — some sources call
 # that 0). For the batch of section 1 (stride 2, padding 1):
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 swapped = convlab.conv2d(xb.transpose(1, 0, 2, 3), gb.transpose(1, 0, 2, 3), padding=1, dilation=2)
 print(
     "swapped correlation:", swapped.shape, "-> transpose back:", swapped.transpose(1, 0, 2, 3).shape
@@ -245,8 +240,7 @@ print("dL/db is g summed over batch and space:", np.allclose(gbias, gb.sum(axis=
 # 0–2 and 2–4. Row 5 is dropped by the floor in the size formula (lesson 2), so nothing
 # the network computes depends on it, and its gradient is 0 **whatever $g$ is**:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 x6 = np.arange(1.0, 37.0).reshape(1, 1, 6, 6)
 ones3 = np.ones((1, 1, 3, 3))
 g_all = np.ones((1, 1, 2, 2))  # every output sends 1
@@ -260,8 +254,7 @@ print(dx6[0, 0])
 # output, so `conv_transpose2d` must be told which one to rebuild, and the extra rows
 # are zeros. The amount is $(n + 2p - k) \bmod s = (6 - 3) \bmod 2 = 1$:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(convlab.conv_transpose2d(g_all, ones3, stride=2).shape, "<- too small: it rebuilds a 5×5")
 print(convlab.conv_transpose2d(g_all, ones3, stride=2, output_padding=1).shape)
 print(np.allclose(dx6, convlab.conv_transpose2d(g_all, ones3, stride=2, output_padding=1)))
@@ -274,8 +267,7 @@ print(np.allclose(dx6, convlab.conv_transpose2d(g_all, ones3, stride=2, output_p
 # kernel of ones, each input pixel's gradient counts the windows that read it: with zeros
 # the corners are read by only 4, with circular padding every pixel is read by all 9:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 x44, g44 = np.zeros((1, 1, 4, 4)), np.ones((1, 1, 4, 4))
 for mode in ("zeros", "circular"):
     dx = convlab.conv2d_backward(g44, x44, ones3, padding=1, padding_mode=mode)[0]
@@ -328,8 +320,7 @@ cplot.pool_step(xp, 2, 0, 0);
 # backward is that kernel's transposed convolution: each window shares its gradient
 # equally, $g/k^2$ per cell.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 gp = np.array([[[[10.0, 20.0], [30.0, 40.0]]]])
 print(f"max_pool2d_backward:\n{convlab.max_pool2d_backward(gp, xp[None, None], 2)[0][0, 0]}")
 print(f"avg_pool2d_backward:\n{convlab.avg_pool2d_backward(gp, xp[None, None], 2)[0][0, 0]}")
@@ -350,8 +341,7 @@ print(
 # below) that is no longer enough: `max_unpool2d` *writes* each value, the backward pass
 # must *add* them, and the 7 at $(1, 3)$ wins two windows:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 _, idx = convlab.max_pool2d(xp[None, None], 2, return_indices=True)
 print(
     "indices = reference:", np.array_equal(idx, reference.max_pool_reference(xp[None, None], 2)[1])
@@ -455,8 +445,7 @@ ax.grid(True, which="major", alpha=0.3);
 # whose gradient is exactly `backward(R, ...)`, so one call tests the whole Jacobian.
 # Every backward function of this lesson passes:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 xg, wg, bg = rng.normal(size=(2, 2, 6, 6)), rng.normal(size=(3, 2, 3, 3)), rng.normal(size=3)
 checks = {
     "conv2d (stride 2, padding 1)": convlab.gradient_check(
@@ -537,8 +526,7 @@ convlab.gradient_check(
 # 8×8 pixels (the UCI set that scikit-learn bundles; it ships with convlab), split into
 # 1,438 training and 359 test images.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 digits = load_digits()
 print("train", digits.x_train.shape, digits.y_train.shape, "  test", digits.x_test.shape)
 print("pixels in [0, 1]:", digits.x_train.min(), digits.x_train.max())
@@ -559,8 +547,7 @@ fig.subplots_adjust(wspace=0.1);
 # `Conv2d.backward` *is* `conv2d_backward`; `MaxPool2d.backward` *is*
 # `max_pool2d_backward`. Two conv blocks and a linear classifier:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 model = digits_cnn(np.random.default_rng(0))
 print(model)
 for layer in model.layers:
@@ -578,8 +565,7 @@ print("parameters:", sum(p.data.size for p in model.parameters()))
 # one turning $\partial L/\partial(\text{output})$ into $\partial L/\partial(\text{input})$.
 # The learning rate follows a cosine from 0.05 down to 0 over 10 epochs.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 epochs, batch_size, peak_lr = 10, 32, 0.05
 mean, std = float(digits.x_train.mean()), float(digits.x_train.std())
 x_train = (digits.x_train - np.float32(mean)) / np.float32(std)
@@ -607,16 +593,14 @@ for epoch in range(epochs):
 train_seconds = time.perf_counter() - train_start
 print(f"trained in {train_seconds:.1f} s")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"test accuracy ≥ 97 %: {test_acc[-1] >= 0.97}")
 
 # %% [markdown]
 # `convlab.train.train_digits` is this loop, packaged. Same seed, same batches, same
 # arithmetic: it ends with exactly the same weights.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 packaged = train_digits(seed=0, epochs=epochs)
 same = all(
     np.array_equal(a.data, b.data)
@@ -694,8 +678,7 @@ fig.suptitle("first-layer filters, rounded to 0.1", y=1.02);
 first_right = int(np.flatnonzero(predicted == digits.y_test)[0])
 cplot.feature_maps(model.layers[0].weight.data, digits.x_test[first_right, 0], ncols=6, panel=1.45);
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 print(f"lesson ran in {time.perf_counter() - lesson_start:.1f} s (training: {train_seconds:.1f} s)")
 
 # %% [markdown]
@@ -784,7 +767,7 @@ print(f"lesson ran in {time.perf_counter() - lesson_start:.1f} s (training: {tra
 # %% [markdown]
 # ## Exercises
 #
-# Open `exercises/07_backpropagation.ipynb`. Three graded functions, NumPy only:
+# Open **[exercises/07_backpropagation.ipynb](../exercises/07_backpropagation.ipynb)**. Three graded functions, NumPy only:
 #
 # - `max_pool2d_backward(grad_out, indices, input_shape)` — route each gradient to its
 #   window's maximum, adding where windows overlap (`check("07.max_pool2d_backward")`,
@@ -811,3 +794,7 @@ print(f"lesson ran in {time.perf_counter() - lesson_start:.1f} s (training: {tra
 #   `convlab.gradient_check`).
 # - Y. LeCun, L. Bottou, Y. Bengio and P. Haffner, *Gradient-based learning applied to
 #   document recognition* (1998): CNNs trained by backpropagation on handwritten digits.
+
+# %% [markdown]
+# ---
+# That was the last lesson: back to the [course home](../START_HERE.ipynb).

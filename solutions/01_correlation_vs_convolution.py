@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Exercises 01 · Cross-correlation vs convolution
 #
-# Companion to `lessons/01_correlation_vs_convolution.ipynb`. Three functions, 7 points.
+# Companion to [Lesson 1 · Cross-correlation vs convolution](../lessons/01_correlation_vs_convolution.ipynb). Three functions, 7 points.
 #
 # **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
 # the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the

@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Exercises 02 · Padding, stride and output size
 #
-# Companion to `lessons/02_padding_stride.ipynb`. Three functions, 6 points.
+# Companion to [Lesson 2 · Padding, stride and output size](../lessons/02_padding_stride.ipynb). Three functions, 6 points.
 #
 # **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
 # the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the

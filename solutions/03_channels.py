@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Exercises 03 · Channels
 #
-# Companion to `lessons/03_channels.ipynb`. Three functions, 7 points.
+# Companion to [Lesson 3 · Channels](../lessons/03_channels.ipynb). Three functions, 7 points.
 #
 # **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
 # the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the

@@ -85,13 +85,23 @@ def test_lesson_has_every_part(path):
     assert re.search(r"check yourself", markdown, re.I), "add 'Check yourself' questions"
     assert markdown.count("<details>") >= 3, "hide the answers in <details> blocks"
     assert f"exercises/{path.stem}.ipynb" in markdown, "point to the exercise notebook"
-    widget_cells = [s for s in code if re.search(r"\b\w+_explorer\(|kernel_playground\(", s)]
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    widget_cells = [
+        c for c in code_cells if re.search(r"\b\w+_explorer\(|kernel_playground\(", c.source)
+    ]
     assert widget_cells, "a lesson has at least one widget explorer"
-    assert all(s.lstrip().startswith("# NBVAL_IGNORE_OUTPUT") for s in widget_cells)
-    assert any(s.lstrip().startswith("# NBVAL_CHECK_OUTPUT") for s in code), (
+    assert all("nbval-ignore-output" in c.metadata.get("tags", []) for c in widget_cells)
+    assert any("nbval-check-output" in c.metadata.get("tags", []) for c in code_cells), (
         "numbers that teach are checked by nbval"
     )
     assert any("plot." in s for s in code), "the idea with a picture"
+
+
+@pytest.mark.parametrize("path", SOURCES + sorted((ROOT / "exercises").glob("[0-9]*.py")), ids=_id)
+def test_no_test_plumbing_in_what_a_learner_reads(path):
+    """nbval's directives are cell tags (DESIGN §4), never comments a learner has to read."""
+    code = [c.source for c in jupytext.read(path).cells if c.cell_type == "code"]
+    assert not [s for s in code if "NBVAL" in s], "use the cell tags nbval-check-output etc."
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=_id)
