@@ -82,7 +82,7 @@ notebooks: $(VENV)/.test-installed
 
 # The README pictures (SHOTS in tests/test_browser.py) from a real browser run; never skipped.
 screenshots: $(VENV)/.test-installed
-	CONVLAB_REQUIRE_BROWSER=1 $(PY) -m pytest tests/test_browser.py -m browser --screenshots=docs/img
+	CONVLAB_REQUIRE_BROWSER=1 $(PY) -m pytest tests/test_browser.py tests/test_browser_course.py -m browser --screenshots=docs/img
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .jupyter-test
