@@ -79,7 +79,8 @@ x = np.array(
         [1.0, 0.0, 2.0, 8.0, 4.0, 1.0],
     ]
 )
-plot.pool_step(x, 2, 0, 1, mode="max")
+plot.pool_step(x, 2, 0, 1, mode="max");
+
 # %% tags=["checkpoint", "nbval-ignore-output"]
 quiz.number(
     "Average pooling takes the mean of each window instead. Same 6×6 input, 2×2 windows, "
@@ -91,7 +92,8 @@ quiz.number(
 )
 
 # %%
-plot.pool_step(x, 2, 0, 1, mode="avg")
+plot.pool_step(x, 2, 0, 1, mode="avg");
+
 # %% [markdown]
 # For one channel, window size $k$, stride $s$ and no padding,
 #
@@ -182,11 +184,13 @@ quiz.cells(
 # Section 4 explains what you found.
 
 # %% tags=["nbval-ignore-output"]
+def window_dropped(state):  # ceil_mode, and fewer windows than the ceiling formula
+    n, k, s, p = state["n"], state["k"], state["stride"], state["padding"]
+    return state["ceil_mode"] and state["out"][0] < int(np.ceil((n + 2 * p - k) / s)) + 1
+
+
 widgets.pool_explorer(n=5, k=2, stride=2).set_goal(
-    "ceil_mode on, and one window fewer than ⌈(n + 2p − k)/s⌉ + 1",
-    lambda s: (
-        s["ceil_mode"] and s["out"][0] < -(-(s["n"] + 2 * s["padding"] - s["k"]) // s["stride"]) + 1
-    ),
+    "ceil_mode on, and one window fewer than ⌈(n + 2p − k)/s⌉ + 1", window_dropped
 )
 
 # %% [markdown]
@@ -220,7 +224,8 @@ quiz.number(
 
 # %% tags=["nbval-check-output"]
 print(" n  k  s  p | floor  ⌈⌉+1  ceil_mode (PyTorch)")
-for n, k, s, p in [(5, 2, 2, 0), (6, 2, 2, 0), (112, 3, 2, 0), (5, 2, 2, 1), (7, 2, 2, 1)]:
+cases = [(5, 2, 2, 0), (6, 2, 2, 0), (112, 3, 2, 0), (5, 2, 2, 1), (7, 2, 2, 1), (9, 3, 3, 1)]
+for n, k, s, p in cases:
     naive = -(-(n + 2 * p - k) // s) + 1
     floor, ceil = pool_output_size(n, k, s, p), pool_output_size(n, k, s, p, ceil_mode=True)
     print(
@@ -236,7 +241,8 @@ print("max_pool2d agrees:", max_pool2d(np.ones((1, 7, 7)), 2, padding=1, ceil_mo
 
 # %%
 x5 = rng.integers(0, 10, (5, 5)).astype(float)
-plot.pool_step(x5, 2, 2, 2, stride=2, ceil_mode=True)
+plot.pool_step(x5, 2, 2, 2, stride=2, ceil_mode=True);
+
 # %% [markdown] tags=["going-further"]
 # ### Going further: porting Caffe models
 #
@@ -316,7 +322,8 @@ print(
 # four real cells, divided by 9:
 
 # %%
-plot.pool_step(x5, 3, 0, 0, stride=2, padding=1, mode="avg", count_include_pad=True)
+plot.pool_step(x5, 3, 0, 0, stride=2, padding=1, mode="avg", count_include_pad=True);
+
 # %% [markdown]
 # ## 6 · Where was the maximum? `return_indices` and `max_unpool2d`
 #
@@ -350,7 +357,8 @@ print("max_unpool2d:\n", restored[0, 0])
 
 # %%
 maxima = [divmod(int(i), 6) for i in idx[0, 0].ravel()]
-plot.grid(x, highlight=maxima, title="input: the cells max_unpool2d restores")
+plot.grid(x, highlight=maxima, title="input: the cells max_unpool2d restores");
+
 # %% [markdown]
 # Unpooling must rebuild a plane of the size that was pooled. By default `max_unpool2d`
 # assumes $(o - 1)s - 2p + k$ per dim, the smallest input that pools to $o$ (for $p = 0$,
@@ -472,7 +480,8 @@ for (u, s, name), row in zip(rows, axes, strict=True):
         ax.imshow(im, cmap="magma", vmin=0, vmax=top, interpolation="nearest")
         ax.set_title(title, fontsize=10)
         ax.set_axis_off()
-fig.tight_layout()
+fig.tight_layout();
+
 # %% tags=["checkpoint", "nbval-ignore-output"]
 quiz.choice(
     "The table below measures the relative change ‖f(x) − f(x′)‖ / ‖f(x)‖ after the one-pixel "
