@@ -108,7 +108,7 @@ def kind_of(spec: Any, where: str, nd: int) -> str:
             raise fail(
                 FUNC,
                 f"{where} is a {raw} but the input has {nd} spatial dim(s)",
-                "Match the layer to the input shape (N, C, *spatial)",
+                "input_shape is (N, C, *spatial): one 3×224×224 image is (1, 3, 224, 224)",
             )
     kind = ALIASES.get(kind, kind)
     if kind not in KEYS:
@@ -154,7 +154,7 @@ def step(spec: dict[str, Any], kind: str, shape: tuple[int, ...], where: str) ->
         return _adaptive(spec, kind, shape, where)
     if kind == "batchnorm":
         c = _channels(spec, "num_features", shape, where)
-        affine = check_bool(FUNC, f"{where}['affine']", spec.get("affine", True))
+        affine = check_bool(FUNC, "affine", spec.get("affine", True))
         return Step("batchnorm", shape, 2 * c if affine else 0, math.prod(shape), "keep")
     if kind == "linear":
         return _linear(spec, shape, where)
@@ -169,11 +169,7 @@ def _channels(spec: dict[str, Any], key: str, shape: tuple[int, ...], where: str
     """The layer's input channels: ``spec[key]`` if given (it must match), else shape[1]."""
     if len(shape) < 2:
         raise fail(FUNC, f"{where} needs an input (N, C, ...); got shape {list(shape)}")
-    c = (
-        shape[1]
-        if key not in spec
-        else int_tuple(FUNC, f"{where}['{key}']", spec[key], 1, minimum=1)[0]
-    )
+    c = shape[1] if key not in spec else int_tuple(FUNC, key, spec[key], 1, minimum=1)[0]
     if c != shape[1]:
         raise fail(
             FUNC,
@@ -186,8 +182,7 @@ def _channels(spec: dict[str, Any], key: str, shape: tuple[int, ...], where: str
 
 def _settings(spec: dict[str, Any], where: str, nd: int, names: dict[str, tuple[Any, int]]):
     return [
-        int_tuple(FUNC, f"{where}['{n}']", spec.get(n, default), nd, minimum=m)
-        for n, (default, m) in names.items()
+        int_tuple(FUNC, n, spec.get(n, default), nd, minimum=m) for n, (default, m) in names.items()
     ]
 
 
@@ -218,14 +213,14 @@ def _fits(where: str, label: str, size, padded, extent) -> None:
 def _conv(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
     n, nd = shape[0], len(shape) - 2
     c_in = _channels(spec, "in_channels", shape, where)
-    c_out = int_tuple(FUNC, f"{where}['out_channels']", spec["out_channels"], 1, minimum=1)[0]
-    groups = int_tuple(FUNC, f"{where}['groups']", spec.get("groups", 1), 1, minimum=1)[0]
+    c_out = int_tuple(FUNC, "out_channels", spec["out_channels"], 1, minimum=1)[0]
+    groups = int_tuple(FUNC, "groups", spec.get("groups", 1), 1, minimum=1)[0]
     check_groups(FUNC, c_in, c_out, groups)
     k, s, d = _settings(spec, where, nd, {"kernel_size": (None, 1), "stride": (1, 1),
                                           "dilation": (1, 1)})  # fmt: skip
     padding = spec.get("padding", 0)
     if isinstance(padding, str):
-        padding = check_choice(FUNC, f"{where}['padding']", padding, ("valid", "same"))
+        padding = check_choice(FUNC, "padding", padding, ("valid", "same"))
         if padding == "same" and any(v != 1 for v in s):
             raise fail(
                 FUNC,
@@ -236,17 +231,17 @@ def _conv(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
         pads = tuple(shapes.same_padding(k, d)) if padding == "same" else ((0, 0),) * nd
         shown = padding if padding == "same" else None
     elif isinstance(padding, (list, tuple)) and padding and isinstance(padding[0], (list, tuple)):
-        pads = tuple(int_tuple(FUNC, f"{where}['padding']", p, 2, minimum=0) for p in padding)
+        pads = tuple(int_tuple(FUNC, "padding", p, 2, minimum=0) for p in padding)
         if len(pads) != nd:
             raise fail(
                 FUNC,
-                f"{where}['padding'] needs one (before, after) pair per spatial dim ({nd}); "
+                f"padding needs one (before, after) pair per spatial dim ({nd}); "
                 f"got padding={padding!r}",
             )
         shown = ", ".join(f"{b}+{a}" for b, a in pads) if any(b != a for b, a in pads) else None
         shown = shown or _nondefault(tuple(b for b, _ in pads), 0)
     else:
-        p = int_tuple(FUNC, f"{where}['padding']", padding, nd, minimum=0)
+        p = int_tuple(FUNC, "padding", padding, nd, minimum=0)
         pads, shown = tuple((v, v) for v in p), _nondefault(p, 0)
     label = _label("conv", k, stride=_nondefault(s, 1), padding=shown,
                    dilation=_nondefault(d, 1), groups=groups if groups > 1 else None)  # fmt: skip
@@ -263,8 +258,8 @@ def _conv(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
 def _conv_transpose(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
     n, nd = shape[0], len(shape) - 2
     c_in = _channels(spec, "in_channels", shape, where)
-    c_out = int_tuple(FUNC, f"{where}['out_channels']", spec["out_channels"], 1, minimum=1)[0]
-    groups = int_tuple(FUNC, f"{where}['groups']", spec.get("groups", 1), 1, minimum=1)[0]
+    c_out = int_tuple(FUNC, "out_channels", spec["out_channels"], 1, minimum=1)[0]
+    groups = int_tuple(FUNC, "groups", spec.get("groups", 1), 1, minimum=1)[0]
     check_groups(FUNC, c_in, c_out, groups)
     k, s, p, op, d = _settings(spec, where, nd, {
         "kernel_size": (None, 1), "stride": (1, 1), "padding": (0, 0),
@@ -285,9 +280,9 @@ def _conv_transpose(spec: dict[str, Any], shape: tuple[int, ...], where: str) ->
         window = (k, s, tuple(e - 1 - q for e, q in zip(full, p, strict=True)), d)
         return Step(label, (n, c_out, *out), params, macs, "window", window)
     why = (
-        f"not defined after the stride-{dims(s)} transposed conv at {where}: it upsamples, so "
-        "neighbouring outputs see different numbers of inputs (Araujo et al.'s recurrences "
-        "need strides >= 1)"
+        f"not defined after the stride-{_nondefault(s, 1)} transposed conv at {where}: it "
+        "upsamples, so neighbouring outputs see different numbers of inputs "
+        "(Araujo et al.'s recurrences need strides >= 1)"
     )
     return Step(label, (n, c_out, *out), params, macs, why)
 
@@ -297,8 +292,8 @@ def _pool(spec: dict[str, Any], kind: str, shape: tuple[int, ...], where: str) -
     k, p, d = _settings(spec, where, nd, {"kernel_size": (None, 1), "padding": (0, 0),
                                           "dilation": (1, 1)})  # fmt: skip
     stride = spec.get("stride")
-    s = k if stride is None else int_tuple(FUNC, f"{where}['stride']", stride, nd, minimum=1)
-    ceil = check_bool(FUNC, f"{where}['ceil_mode']", spec.get("ceil_mode", False))
+    s = k if stride is None else int_tuple(FUNC, "stride", stride, nd, minimum=1)
+    ceil = check_bool(FUNC, "ceil_mode", spec.get("ceil_mode", False))
     check_pool_padding(FUNC, p, k, d)
     label = _label(kind, k, stride=_nondefault(s, 1), padding=_nondefault(p, 0),
                    dilation=_nondefault(d, 1), ceil_mode="on" if ceil else None)  # fmt: skip
@@ -314,7 +309,7 @@ def _adaptive(spec: dict[str, Any], kind: str, shape: tuple[int, ...], where: st
     wanted = spec["output_size"]
     if isinstance(wanted, (list, tuple)):
         wanted = tuple(n if o is None else o for o, n in zip(wanted, size, strict=False))
-    out = int_tuple(FUNC, f"{where}['output_size']", wanted, len(size), minimum=1)
+    out = int_tuple(FUNC, "output_size", wanted, len(size), minimum=1)
     label = f"{kind} to {dims(out)}"
     if any(n % o for n, o in zip(size, out, strict=True)):
         why = (
@@ -332,8 +327,8 @@ def _adaptive(spec: dict[str, Any], kind: str, shape: tuple[int, ...], where: st
 
 def _linear(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
     f_in = shape[-1] if "in_features" not in spec else int_tuple(
-        FUNC, f"{where}['in_features']", spec["in_features"], 1, minimum=1)[0]  # fmt: skip
-    f_out = int_tuple(FUNC, f"{where}['out_features']", spec["out_features"], 1, minimum=1)[0]
+        FUNC, "in_features", spec["in_features"], 1, minimum=1)[0]  # fmt: skip
+    f_out = int_tuple(FUNC, "out_features", spec["out_features"], 1, minimum=1)[0]
     if f_in != shape[-1]:
         raise fail(
             FUNC,
@@ -353,7 +348,7 @@ def _linear(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
 
 def _flatten(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
     start, end = spec.get("start_dim", 1), spec.get("end_dim", -1)
-    a, b = (int_tuple(FUNC, f"{where}['{n}']", v, 1)[0] % len(shape)
+    a, b = (int_tuple(FUNC, n, v, 1)[0] % len(shape)
             for n, v in (("start_dim", start), ("end_dim", end)))  # fmt: skip
     out = (*shape[:a], math.prod(shape[a : b + 1]), *shape[b + 1 :])
     field = "flatten" if a <= 2 and b == len(shape) - 1 else "keep"
@@ -363,12 +358,11 @@ def _flatten(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
 def _pad(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
     """``F.pad``/``nn.ZeroPad2d``: torch's pad order, last dim first: (left, right, top, ...)."""
     nd = len(shape) - 2
-    pairs = int_sequence(FUNC, f"{where}['pad']", spec["pad"], meaning=" (left, right, …)")
+    pairs = int_sequence(FUNC, "pad", spec["pad"], meaning=" (left, right, …)")
     if len(pairs) % 2 or len(pairs) > 2 * nd:
         raise fail(
             FUNC,
-            f"{where}['pad'] needs an even number of entries, at most {2 * nd}; "
-            f"got pad={list(pairs)}",
+            f"pad needs an even number of entries, at most {2 * nd}; got pad={list(pairs)}",
             "pad=(left, right) pads the last dim only",
         )
     before, after = [0] * nd, [0] * nd

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import torch
-from torch import fx, nn
+try:  # only imported for a torch module; this guard keeps doctest collection torch-free
+    import torch
+    from torch import fx, nn
+except ImportError:  # pragma: no cover
+    torch = fx = nn = None
 
 from ._netlayers import FUNC, Step, dims
 from ._validation import fail
@@ -30,7 +33,19 @@ _LINEAR_OPS = {"conv1d", "conv2d", "conv3d", "linear", "conv_transpose1d", "conv
 
 
 def module_spec(m: nn.Module) -> dict[str, Any] | None:
-    """A torch layer as a spec dict with its keyword names, or ``None`` if unknown."""
+    """A torch layer as a spec dict with its keyword names, or ``None`` if unknown.
+
+    The type keeps the class's ``1d``/``2d``/``3d``, so a 2-D layer on an input shape
+    without its batch dim is refused with a message that says so.
+    """
+    spec = _spec(m)
+    suffix = type(m).__name__[-2:]
+    if spec is not None and suffix in ("1d", "2d", "3d") and spec["type"] != "pad":
+        spec["type"] += suffix
+    return spec
+
+
+def _spec(m: nn.Module) -> dict[str, Any] | None:
     if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Conv3d)):
         return {"type": "conv", "in_channels": m.in_channels, "out_channels": m.out_channels,
                 "kernel_size": m.kernel_size, "stride": m.stride, "padding": m.padding,
@@ -171,7 +186,32 @@ def _function_step(fn: str, node: fx.Node, args: Any, kwargs: Any, out: torch.Te
             return Step(fn, shape, 0, 0, "union")
         if out.dim() == 2 and first.dim() > 2:
             return Step(fn, shape, 0, 0, "flatten")
+    if fn == "getitem" and first is not None:
+        window = _crop(args[1], tuple(first.shape))
+        if window is not None:
+            return Step("slice", shape, 0, 0, "window", window)
     note = f"{fn}: MACs not counted, use the nn module" if fn in _LINEAR_OPS else ""
     seen = dims(tuple(first.shape)) if first is not None else "no tensor"
     why = f"not tracked through {node.name} ({fn} on {seen})"
     return Step(fn, shape, 0, 0, why, None, note)
+
+
+def _crop(index: Any, shape: tuple[int, ...]) -> tuple[tuple[int, ...], ...] | None:
+    """``x[..., a:b:s]`` keeps the spatial layout: a window of size 1, stride s, offset a.
+
+    ``None`` for anything else (an int index drops a dim, a tensor index gathers).
+    """
+    index = index if isinstance(index, tuple) else (index,)
+    if sum(i is Ellipsis for i in index) > 1 or not all(
+        isinstance(i, slice) or i is Ellipsis for i in index
+    ):
+        return None
+    if Ellipsis in index:
+        at = index.index(Ellipsis)
+        index = index[:at] + (slice(None),) * (len(shape) - len(index) + 1) + index[at + 1 :]
+    index = index + (slice(None),) * (len(shape) - len(index))
+    if any(i != slice(None) for i in index[:2]):
+        return None  # batch or channel slices do not move the field
+    spans = [i.indices(n) for i, n in zip(index[2:], shape[2:], strict=True)]
+    nd = len(spans)
+    return ((1,) * nd, tuple(s for _, _, s in spans), tuple(-a for a, _, _ in spans), (1,) * nd)
