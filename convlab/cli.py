@@ -1,4 +1,9 @@
-"""The ``convlab`` command: ``assign``, ``grade``, ``summary`` and ``tidy``.
+"""The ``convlab`` command: ``start``, ``assign``, ``grade``, ``summary`` and ``tidy``.
+
+``convlab start [DIR]`` copies the course into a workspace of the learner's own and opens
+JupyterLab there (other options are passed on to ``jupyter lab``, e.g. ``--no-browser``).
+``convlab summary SPEC.json`` prints a network's shapes, parameters, MACs and receptive
+fields (see :func:`convlab.summary`).
 
 ``convlab assign`` regenerates ``exercises/`` from ``solutions/``; ``convlab grade`` grades
 submitted notebooks into a directory of reports. Exit status 0 means the command ran
@@ -58,6 +63,20 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--seed", type=int, help="random seed for the inputs (default: fresh)")
 
     _summary_parser(commands)
+
+    start = commands.add_parser(
+        "start",
+        help="copy the course into your own workspace and open JupyterLab there",
+        description="Copy the course notebooks (home, lessons, exercises) into DIR, never "
+        "overwriting a notebook you changed, then open JupyterLab on DIR/START_HERE.ipynb. "
+        "Any other option is passed on to jupyter lab, e.g. --no-browser --port 8890.",
+    )
+    start.add_argument(
+        "dir", nargs="?", type=Path, default=Path("convlab-course"), help="default: convlab-course"
+    )
+    start.add_argument(
+        "--no-launch", action="store_true", help="write the workspace only; do not start JupyterLab"
+    )
 
     tidy = commands.add_parser(
         "tidy", help="make executed notebooks byte-stable (used by make notebooks)"
@@ -183,7 +202,18 @@ def _summary(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``convlab`` console script."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "start":
+        from .course import CourseError, start
+
+        try:
+            start(args.dir, extra, launch=not args.no_launch)
+        except CourseError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        return 0
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "grade":
         return _grade(parser, args)
     if args.command == "summary":
