@@ -117,7 +117,7 @@ class Summary:
         kind = self.dtype.name
         lines = [
             f"Total params: {self.total_params:,} ({_human(self.param_bytes, 'B')} as {kind})",
-            f"Total MACs: {self.total_macs:,} ({_human(self.total_macs)}MACs) for a batch of "
+            f"Total MACs: {self.total_macs:,} ({_human(self.total_macs, 'MACs')}) for a batch of "
             f"{self.input_shape[0]}",
             f"Activations: {_human(self.activation_bytes, 'B')} as {kind} "
             "(every layer's output, kept for the backward pass)",
@@ -235,7 +235,11 @@ def summary(model: Any, input_shape: Sequence[int], *, dtype: str = "float32") -
     if len(shape) < 2:
         raise fail(FUNC, f"input_shape must be (N, C, *spatial); got input_shape={list(shape)}",
                    "E.g. (1, 3, 224, 224) for one RGB image")  # fmt: skip
-    np.dtype(dtype)  # a bad dtype fails here, with NumPy's message
+    try:
+        np.dtype(dtype)
+    except TypeError:
+        raise fail(FUNC, f"dtype must name a NumPy dtype; got dtype={dtype!r}",
+                   'E.g. dtype="float32" or "float16"', kind=TypeError) from None  # fmt: skip
     nodes = _nodes(model, shape)
     return _table(nodes, shape, dtype)
 

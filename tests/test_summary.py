@@ -586,11 +586,20 @@ def test_convlab_nn_sequential_matches_its_spec_list():
         ([conv(4, 3)], (1,), ValueError, r"input_shape must be \(N, C, \*spatial\)"),
         ({"type": "conv"}, (1, 3, 8, 8), TypeError, "model must be a list"),
         ([7], (1, 3, 8, 8), TypeError, r"model\[0\] is a builtins.int"),
+        ([], "1, 3, 8, 8", TypeError, r"input_shape must be a tuple of positive ints"),
     ],
 )  # fmt: skip
 def test_errors_name_the_layer(layers, shape, error, match):
     with pytest.raises(error, match=match):
         cl.summary(layers, shape)
+
+
+def test_bad_dtype_and_a_network_without_spatial_dims():
+    with pytest.raises(TypeError, match=r"summary: dtype must name a NumPy dtype; got dtype='f9'"):
+        cl.summary([], (1, 3, 8, 8), dtype="f9")
+    mlp = cl.summary([{"type": "linear", "out_features": 3}, {"type": "relu"}], (2, 5))
+    assert (mlp.total_params, mlp.total_macs, mlp.output_shape) == (18, 30, (2, 3))
+    assert mlp.rows[0]["receptive_field"] == () and "(30 MACs)" in str(mlp)
 
 
 # ----------------------------------------------------------------------------- display
