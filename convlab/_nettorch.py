@@ -17,9 +17,9 @@ try:  # only imported for a torch module; this guard keeps doctest collection to
 except ImportError:  # pragma: no cover
     torch = fx = nn = None
 
-from ._netlayers import FUNC, Step, dims
+from ._netgraph import Node, layer_step
+from ._netspec import FUNC, Step, dims
 from ._validation import fail
-from .netsummary import Node, layer_step
 
 # functions and methods that act per element: the receptive field is the union of inputs
 _POINTWISE = {
