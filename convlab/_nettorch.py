@@ -199,6 +199,8 @@ def _function_step(fn: str, node: fx.Node, args: Any, kwargs: Any, out: torch.Te
 def _crop(index: Any, shape: tuple[int, ...]) -> tuple[tuple[int, ...], ...] | None:
     """``x[..., a:b:s]`` keeps the spatial layout: a window of size 1, stride s, offset a.
 
+    Slicing the batch or the channels (``x[:, :16]``) leaves the field as it is.
+
     ``None`` for anything else (an int index drops a dim, a tensor index gathers).
     """
     index = index if isinstance(index, tuple) else (index,)
@@ -210,8 +212,6 @@ def _crop(index: Any, shape: tuple[int, ...]) -> tuple[tuple[int, ...], ...] | N
         at = index.index(Ellipsis)
         index = index[:at] + (slice(None),) * (len(shape) - len(index) + 1) + index[at + 1 :]
     index = index + (slice(None),) * (len(shape) - len(index))
-    if any(i != slice(None) for i in index[:2]):
-        return None  # batch or channel slices do not move the field
     spans = [i.indices(n) for i, n in zip(index[2:], shape[2:], strict=True)]
     nd = len(spans)
     return ((1,) * nd, tuple(s for _, _, s in spans), tuple(-a for a, _, _ in spans), (1,) * nd)
