@@ -299,8 +299,8 @@ quiz.number(
     4,
     explain="With a kernel of ones and g = 1, each input's gradient counts the windows that "
     "read it. The corner is read by the 4 windows centred on (0, 0), (0, 1), (1, 0) and "
-    "(1, 1); the other 5 taps that would reach it fall outside. With circular padding, "
-    "every pixel is read by all 9.",
+    "(1, 1); the 5 other windows that would contain it are centred outside the input. "
+    "With circular padding, every pixel is read by all 9.",
     hint="Count the 3×3 windows (centred on the 4×4 outputs) that contain the corner.",
 )
 
