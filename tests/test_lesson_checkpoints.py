@@ -88,3 +88,23 @@ def test_the_explorer_challenge_is_reached_only_when_solved(name):
         for control, value in settings.items():
             getattr(explorer, control).value = value
         assert explorer.state["goal_reached"] is reached, (settings, explorer.state)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_lesson_keeps_its_shape(name):
+    """A short core path, asides under 'Going further', checkpoints tagged and placed
+    before the reveal cell, and 'Common mistakes' closing the core path."""
+    cells = jupytext.read(LESSONS / f"{name}.py").cells
+    markdown = [c for c in cells if c.cell_type == "markdown"]
+    aside = [c for c in markdown if "going-further" in c.metadata.get("tags", [])]
+    core = [c for c in markdown if c not in aside]
+    assert sum(len(c.source.split()) for c in core) <= 1800
+    assert aside and all(c.source.startswith("### Going further: ") for c in aside)
+    headings = [c.source.split("\n")[0] for c in core if c.source.startswith("## ")]
+    assert headings[-2:] == ["## Common mistakes", "## Exercises"], headings
+    for i, cell in enumerate(cells):
+        if "checkpoint" in cell.metadata.get("tags", []):
+            assert cell.source.lstrip().startswith("quiz."), cell.source[:60]
+            assert i + 1 < len(cells) and "nbval-ignore-output" in cell.metadata["tags"]
+    text = "\n".join(c.source for c in markdown)
+    assert f"../exercises/{name}.ipynb" in text and "../START_HERE.ipynb" in text
