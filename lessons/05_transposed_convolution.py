@@ -638,8 +638,8 @@ for c_in, c_out, k, s, p in layers:
 # - **"Transpose the kernel."** It is the *same* kernel, scattered: stamp $w$ itself,
 #   unturned. Only the zero-insertion view rotates it, by 180° (not `w.T`), because it
 #   rewrites the scatter as a correlation. What swaps is the channel axes: `(in, out,
-#   k, k)`. Spot it: with an asymmetric kernel like $1 \dots 9$, `w.T` gives other
-#   numbers than `conv_transpose2d`.
+#   k, k)`. Spot it: with an asymmetric kernel like $1 \dots 9$, passing `w.T` to
+#   `conv_transpose2d` gives other numbers than passing `w`.
 # - **"`kernel_size=3, stride=2` doubles the size."** It gives $2n + 1$ without padding;
 #   `padding=1, output_padding=1` gives $2n$ (with the 3-over-2 checkerboard). Spot it:
 #   compute $o$ before you build the decoder.

@@ -592,7 +592,7 @@ for batch in (1, 4):
     print(f"batch of {batch}: passed={check.passed}")
 
 # %% [markdown]
-# The other classic bug is forgetting `output_padding` for a strided convolution: the
+# A third classic bug is forgetting `output_padding` for a strided convolution: the
 # gradient comes out one row short, and the check refuses it before comparing anything:
 
 # %% tags=["raises-exception"]
