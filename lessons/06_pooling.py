@@ -17,13 +17,10 @@
 #
 # Between convolutions, CNNs shrink their feature maps: a $2 \times 2$ *max pooling* with
 # stride 2 keeps the strongest response of every $2 \times 2$ block and throws three
-# quarters of the positions away. Pooling has **no weights** — it is a fixed summary
+# quarters of the positions away. Pooling has **no weights**: it is a fixed summary
 # (maximum or mean) of each window, applied to every channel on its own. It cuts the
 # cost of the layers after it, widens their receptive field, and makes the network a
-# little less sensitive to where exactly a feature sits. This lesson makes the details
-# exact: output sizes in floor and ceil mode (PyTorch vs Caffe), what padding means when
-# you take a maximum or a mean, the indices max pooling can return, adaptive pooling to
-# any output size, and how much invariance pooling really buys.
+# little less sensitive to where exactly a feature sits.
 #
 # **Learning objectives.** After this lesson you can
 #
@@ -36,9 +33,10 @@
 # - use `return_indices` and `max_unpool2d`, and adaptive / global pooling to feed any
 #   input size to a fixed classifier;
 # - measure how (approximately) translation-invariant pooling is.
+#
+# The **checkpoints** ask you to predict before the next cell shows the answer.
 
 # %%
-# errors show as one short line (the message), not a long traceback
 # %xmode Minimal
 import matplotlib.pyplot as plt
 import numpy as np
@@ -54,6 +52,7 @@ from convlab import (
     max_unpool2d,
     plot,
     pool_output_size,
+    quiz,
     reference,
     widgets,
 )
@@ -67,7 +66,7 @@ np.set_printoptions(precision=3, suppress=True, linewidth=100)
 #
 # A $2 \times 2$ window slides with stride 2 (by default the stride equals the window
 # size, so windows tile the input without overlap). Max pooling keeps the largest value
-# of each window (the winner is ringed in blue), average pooling their mean:
+# of each window (ringed in blue):
 
 # %%
 x = np.array(
@@ -82,6 +81,16 @@ x = np.array(
 )
 plot.pool_step(x, 2, 0, 1, mode="max");
 
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.number(
+    "Average pooling takes the mean of each window instead. Same 6×6 input, 2×2 windows, "
+    "stride 2: what is the output at (1, 1), the window of rows 2–3 and columns 2–3?",
+    5,
+    explain="The window holds 9, 3, 4 and 4: (9 + 3 + 4 + 4) / 4 = 5. Max pooling gave 9 "
+    "there. Averaging lets every cell speak; the maximum listens to one.",
+    hint="Output (i, j) reads rows 2i, 2i + 1 and columns 2j, 2j + 1.",
+)
+
 # %%
 plot.pool_step(x, 2, 0, 1, mode="avg");
 
@@ -91,10 +100,11 @@ plot.pool_step(x, 2, 0, 1, mode="avg");
 # $$y_{\max}[i, j] = \max_{0 \le u, v < k} x[i s + u,\; j s + v], \qquad
 #   y_{\text{avg}}[i, j] = \frac{1}{k^2} \sum_{0 \le u, v < k} x[i s + u,\; j s + v].$$
 #
-# There is nothing to learn: pooling has **zero parameters** (`nn.MaxPool2d(2)` has no
-# weights). Average pooling is even a convolution with a fixed, untrained kernel — every
-# weight $1/k^2$, applied to each channel separately (`groups = C`, lesson 3). The numbers,
-# checked against the loop definitions in `convlab.reference`:
+# There is nothing to learn: pooling has **zero parameters**. Without padding, average
+# pooling is even a convolution with a fixed kernel, every weight $1/k^2$, applied to each
+# channel separately (`groups = C`, lesson 3). With padding that stays true only with
+# `count_include_pad=True` and no ceil-mode window clipped at the edge (section 5), where
+# the divisor changes. The numbers, checked against the loops in `convlab.reference`:
 
 # %% tags=["nbval-check-output"]
 X = x[None, None]  # (N, C, H, W) = (1, 1, 6, 6)
@@ -123,9 +133,19 @@ HTML(anim.to_html())
 # %% [markdown]
 # ## 2 · Each channel on its own
 #
-# A convolution sums over input channels (lesson 3); pooling never does. An input with
-# $C$ channels gives an output with the same $C$ channels, each pooled separately — so
-# pooling changes $H$ and $W$, never $C$:
+# A convolution sums over input channels (lesson 3); pooling never does. Each of the $C$
+# channels is pooled separately.
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.shape(
+    "stack has shape (2, 3, 6, 6): a batch of 2 images with 3 channels. "
+    "What is the shape of max_pool2d(stack, 2)?",
+    (2, 3, 3, 3),
+    explain="Pooling changes H and W only: (6 − 2)/2 + 1 = 3. The batch stays 2 and the "
+    "channels stay 3, each pooled on its own. A conv layer would have set the channels to "
+    "its number of filters.",
+    hint="Which axes does a 2×2 window slide over?",
+)
 
 # %% tags=["nbval-check-output"]
 rng = np.random.default_rng(0)
@@ -138,17 +158,40 @@ print("pooling the channels one by one gives the same:", np.array_equal(pooled, 
 # %% [markdown]
 # ## 3 · Explore: window, stride, padding, ceil_mode
 #
-# The input is a grid of random digits (the same grid for each size). Drag **n** (the
-# input size) and watch the output-size formula above the picture; then try:
+# The explorer pools a grid of random digits. Before you move anything, predict.
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.cells(
+    "A 5×5 input, 2×2 max pooling, stride 2, PyTorch's default floor mode. "
+    "Click the input rows that no window reads.",
+    5,
+    [4],
+    explain="⌊(5 − 2)/2⌋ + 1 = 2 windows per direction, starting at rows 0 and 2 and reading "
+    "rows 0–3. Row 4 (and column 4) is never looked at: whatever it holds, the output is the "
+    "same.",
+    hint="Windows start at 0, 2, 4, … and need 2 rows each.",
+)
+
+# %% [markdown]
+# The explorer starts there: move the output position to (1, 1) and its window stops at
+# row 3. Tick `ceil_mode` and the output grows to 3×3; the last windows hang over the
+# edge (blank cells are ignored).
+# Switch to `avg`, move the output position to a corner, and toggle `count_include_pad`
+# with padding 1: the divisor changes, the sum does not (section 5).
 #
-# - `n = 5, k = 2, s = 2`: floor mode gives 2×2 — the last row and column are never read;
-# - tick `ceil_mode`: 3×3, the last windows hang over the edge (the blank cells are ignored);
-# - now `p = 1`: still 3×3, not the 4×4 the ceiling formula gives (section 4 says why);
-# - switch to `avg`, move the output position to a corner and toggle `count_include_pad`:
-#   the divisor changes, the sum does not (section 5).
+# **Challenge:** with `ceil_mode` ticked, the formula line rounds *up*. Find settings
+# where PyTorch nevertheless returns fewer windows than $\lceil (n + 2p - k)/s \rceil + 1$.
+# Section 4 explains what you found.
 
 # %% tags=["nbval-ignore-output"]
-widgets.pool_explorer(n=5, k=2, stride=2)
+def window_dropped(state):  # ceil_mode, and fewer windows than the ceiling formula
+    n, k, s, p = state["n"], state["k"], state["stride"], state["padding"]
+    return state["ceil_mode"] and state["out"][0] < int(np.ceil((n + 2 * p - k) / s)) + 1
+
+
+widgets.pool_explorer(n=5, k=2, stride=2).set_goal(
+    "ceil_mode on, and one window fewer than ⌈(n + 2p − k)/s⌉ + 1", window_dropped
+)
 
 # %% [markdown]
 # ## 4 · Output size: floor (PyTorch) vs ceil (Caffe)
@@ -158,51 +201,73 @@ widgets.pool_explorer(n=5, k=2, stride=2)
 # $$o_{\text{floor}} = \left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1$$
 #
 # (max pooling also takes a `dilation`; then $k$ becomes the span $d(k-1)+1$). The floor
-# drops a last window that does not fit entirely: those input rows are never looked at.
-# This is PyTorch's default (`ceil_mode=False`). Caffe instead always rounds **up**, so a
-# partial last window counts; PyTorch's `ceil_mode=True` does the same,
+# drops a last window that does not fit entirely. This is PyTorch's default
+# (`ceil_mode=False`). Caffe always rounds **up**, so a partial last window counts;
+# PyTorch's `ceil_mode=True` does the same,
 #
 # $$o_{\text{ceil}} = \left\lceil \frac{n + 2p - k}{s} \right\rceil + 1,$$
 #
-# with one correction (also in Caffe when there is padding): **the last window must start
-# inside the input or the left padding**. If it would start in the right padding, i.e.
-# $(o - 1)\,s \ge n + p$, it would see nothing but padding, and it is dropped. Porting a
-# Caffe model to PyTorch means setting `ceil_mode=True` where Caffe's shapes differ —
-# torchvision's GoogLeNet does exactly this. `convlab.pool_output_size` implements the
-# rule:
+# with one correction: **the last window must start inside the input or the left
+# padding**. If it would start in the right padding, i.e. $(o - 1)\,s \ge n + p$, it
+# would see nothing but padding, and it is dropped.
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.number(
+    "A 7×7 input, max_pool2d(kernel_size=2, padding=1, ceil_mode=True). "
+    "The ceiling formula gives ⌈(7 + 2 − 2)/2⌉ + 1 = 5. How many output rows does PyTorch return?",
+    4,
+    explain="The stride defaults to the window, 2. A fifth window would start at "
+    "(5 − 1)·2 = 8 ≥ n + p = 8: in the right padding, seeing nothing but padding. It is "
+    "dropped, so the output is 4×4 — the same as floor mode here.",
+    hint="Where would the fifth window start, in padded coordinates from −1?",
+)
 
 # %% tags=["nbval-check-output"]
 print(" n  k  s  p | floor  ⌈⌉+1  ceil_mode (PyTorch)")
-for n, k, s, p in [(5, 2, 2, 0), (6, 2, 2, 0), (112, 3, 2, 0), (5, 2, 2, 1), (9, 3, 3, 1)]:
+cases = [(5, 2, 2, 0), (6, 2, 2, 0), (112, 3, 2, 0), (5, 2, 2, 1), (7, 2, 2, 1), (9, 3, 3, 1)]
+for n, k, s, p in cases:
     naive = -(-(n + 2 * p - k) // s) + 1
     floor, ceil = pool_output_size(n, k, s, p), pool_output_size(n, k, s, p, ceil_mode=True)
     print(
         f"{n:>3}{k:>3}{s:>3}{p:>3} | {floor:>5}  {naive:>4}  {ceil:>5}"
         + ("   <- last window would start in the padding: dropped" if naive != ceil else "")
     )
-print("max_pool2d agrees:", max_pool2d(np.ones((1, 5, 5)), 2, padding=1, ceil_mode=True).shape)
+print("max_pool2d agrees:", max_pool2d(np.ones((1, 7, 7)), 2, padding=1, ceil_mode=True).shape)
 
 # %% [markdown]
-# In ceil mode the last window may hang past the input (and its padding); the cells out
-# there (drawn blank) are simply ignored. Here $n = 5, k = s = 2$ without padding: the
-# third window in each direction sees one real row or column only:
+# In ceil mode the last window may hang past the input; the cells out there (drawn blank)
+# are ignored. Here $n = 5$, $k = s = 2$ without padding: the third window in each
+# direction sees one real row or column only:
 
 # %%
 x5 = rng.integers(0, 10, (5, 5)).astype(float)
 plot.pool_step(x5, 2, 2, 2, stride=2, ceil_mode=True);
 
-# %% [markdown]
-# With `padding=1` instead, windows start at $-1, 1, 3$ (input coordinates) and end
-# inside the input; the ceiling formula asks for a fourth, but it would start at $5$, the
-# right padding column, and see only padding — so the output stays $3 \times 3$. (Set
-# `n=5, k=2, s=2, p=1` and tick `ceil_mode` in the explorer above.)
+# %% [markdown] tags=["going-further"]
+# ### Going further: porting Caffe models
+#
+# Caffe computes pooled sizes with the ceiling (and, with padding, the same "last window
+# starts inside" correction). A Caffe model ported to PyTorch gets different shapes
+# unless its pooling layers set `ceil_mode=True` where the two roundings differ —
+# torchvision's GoogLeNet does exactly this. Convolutions have no such option in either
+# framework: they always floor.
 
 # %% [markdown]
 # ## 5 · Padding in pooling: −∞ for max, a divisor for average
 #
 # **Max pooling pads with $-\infty$**, so padding can never win: a window that is partly
-# padding returns the maximum of its real cells — even when they are all negative.
-# Padding with zeros instead would invent maxima of 0 at the border:
+# padding returns the maximum of its real cells.
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.number(
+    "max_pool2d(k=2, stride=1, padding=1) on an all-negative 3×3 input −1 … −9. "
+    "The top-left window holds three padding cells and the real value −1. Its output?",
+    -1,
+    explain="−1. Max pooling pads with −∞, so padding never wins and the window returns "
+    "the maximum of its real cells. Padding with zeros would make every border output 0 — "
+    "a maximum that is not in the input.",
+    hint="What value does max pooling pad with?",
+)
 
 # %% tags=["nbval-check-output"]
 neg = -np.arange(1.0, 10.0).reshape(1, 3, 3)  # all negative
@@ -214,17 +279,26 @@ print("zero-pad first, then pool — wrong, zeros win:\n", max_pool2d(zero_padde
 # %% [markdown]
 # **Average pooling pads with 0**, and the question is what to divide by. With
 # `count_include_pad=True` (the default, and Caffe's behaviour) the divisor is the window
-# size — the padding zeros count as cells; with `False` only the real input cells count.
+# size: the padding zeros count as cells. With `False` only the real input cells count.
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.number(
+    "avg_pool2d(kernel_size=3, stride=2, padding=1) on a 6×6 input of ones, "
+    "count_include_pad=True (the default). What is the top-left output? (3 decimals)",
+    4 / 9,
+    tolerance=0.001,
+    explain="The corner window holds 4 real ones and 5 padding zeros, and the divisor is the "
+    "window size 9: 4/9 ≈ 0.444. With count_include_pad=False the divisor is the 4 real "
+    "cells, and the output is 1.",
+    hint="Count the real cells in the corner window, then divide by what?",
+)
+
+# %% [markdown]
 # One more subtlety: even with `True`, a ceil-mode window that hangs past the padding is
-# *clipped* to the padded input first. So the divisor is
-#
-# $$\text{divisor} = \begin{cases}
-#   \#\{\text{window cells inside the padded input}\} & \texttt{count\_include\_pad=True} \\
-#   \#\{\text{window cells inside the real input}\} & \texttt{count\_include\_pad=False}
-# \end{cases}$$
-#
-# (and `divisor_override` replaces both). On a $6 \times 6$ input of ones, $3 \times 3$
-# windows, stride 2, padding 1, `ceil_mode=True`, the output *is* real cells ÷ divisor:
+# *clipped* to the padded input first, so its divisor is smaller than $k^2$. On a
+# $6 \times 6$ input of ones, $3 \times 3$ windows, stride 2, padding 1,
+# `ceil_mode=True`, the output *is* real cells ÷ divisor (`divisor_override=1` gives the
+# plain sums):
 
 # %% tags=["nbval-check-output"]
 ones = np.ones((1, 1, 6, 6))
@@ -253,11 +327,21 @@ plot.pool_step(x5, 3, 0, 0, stride=2, padding=1, mode="avg", count_include_pad=T
 # %% [markdown]
 # ## 6 · Where was the maximum? `return_indices` and `max_unpool2d`
 #
-# `max_pool2d(..., return_indices=True)` also returns, for every output, **where** its
-# maximum came from, as PyTorch does: the flat position `row * W + col` in that channel's
-# unpadded $H \times W$ plane (ties go to the first maximum in the window). `max_unpool2d`
-# uses them to put each maximum back where it was and zeros elsewhere — a partial inverse,
-# used in SegNet's decoder, and exactly the routing of max pooling's gradient (lesson 7).
+# `max_pool2d(..., return_indices=True)` also returns **where** each maximum came from,
+# as PyTorch does: the flat position `row * W + col` in that channel's unpadded
+# $H \times W$ plane (ties go to the first maximum in the window). `max_unpool2d` puts
+# each maximum back there, zeros elsewhere: SegNet's decoder uses it, and it is max
+# pooling's gradient routing (lesson 7).
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.number(
+    "In the 6×6 input of section 1, the window at output (1, 1) has its maximum 9 at row 2, "
+    "column 2. What index does return_indices report for it?",
+    14,
+    explain="row · W + col = 2 · 6 + 2 = 14: a position in the whole 6×6 plane, not in the "
+    "2×2 window (that would be 0).",
+    hint="The index is flat over the input plane, row-major.",
+)
 
 # %% tags=["nbval-check-output"]
 values, idx = max_pool2d(X, 2, return_indices=True)
@@ -276,11 +360,25 @@ maxima = [divmod(int(i), 6) for i in idx[0, 0].ravel()]
 plot.grid(x, highlight=maxima, title="input: the cells max_unpool2d restores");
 
 # %% [markdown]
-# The indices are positions in the plane that was pooled, so unpooling must rebuild a
-# plane of that size. By default `max_unpool2d` assumes $(o - 1)s + k$ per dim — the
-# smallest input that pools to $o$. When floor mode dropped rows, that is too small: a
-# $5 \times 5$ input pools to $2 \times 2$, and the default guess is $4 \times 4$. The
-# flat indices count in rows of 5, so they do not fit a plane with rows of 4:
+# Unpooling must rebuild a plane of the size that was pooled. By default `max_unpool2d`
+# assumes $(o - 1)s - 2p + k$ per dim, the smallest input that pools to $o$ (for $p = 0$,
+# $(o - 1)s + k$).
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.choice(
+    "A 5×5 input is max-pooled with k = s = 2 to 2×2, with return_indices. "
+    "What does max_unpool2d(values, indices, 2) do, without output_size?",
+    [
+        "rebuilds the 5×5 plane",
+        "rebuilds a 4×4 plane, and the indices do not fit it",
+        "rebuilds a 6×6 plane with a row and column of zeros",
+    ],
+    1,
+    explain="The default size is (2 − 1)·2 − 0 + 2 = 4. The indices count in rows of 5 "
+    "(the plane that was pooled), so one of them, 17, does not exist in a 4×4 plane: "
+    "convlab refuses, as PyTorch does. Pass output_size=(5, 5).",
+    hint="Floor mode dropped row 4; can unpooling know it was there?",
+)
 
 # %% tags=["nbval-check-output"]
 v5, i5 = max_pool2d(x5[None], 2, return_indices=True)  # 5×5 -> 2×2: row and column 4 dropped
@@ -307,6 +405,18 @@ print(max_unpool2d(v5, i5, 2, output_size=x5.shape)[0])
 # so windows can differ in length by one and may overlap; when $o$ divides $n$ this is
 # ordinary pooling with $k = s = n/o$.
 
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.cells(
+    "Adaptive pooling of a length-5 row to 3 outputs. Click the positions that the middle "
+    "window (i = 1) covers.",
+    5,
+    [1, 2, 3],
+    explain="⌊1·5/3⌋ = 1 and ⌈2·5/3⌉ = 4: the window is [1, 4), positions 1, 2, 3. The "
+    "windows [0, 2), [1, 4), [3, 5) overlap and differ in length: 5 does not split evenly "
+    "into 3.",
+    hint="Start ⌊i·n/o⌋, end ⌈(i + 1)·n/o⌉, end excluded.",
+)
+
 # %% tags=["nbval-check-output"]
 for n, o in [(5, 3), (10, 3), (6, 2)]:
     starts, ends = adaptive_windows(n, o)
@@ -327,10 +437,9 @@ print(
 
 # %% [markdown]
 # **Global average pooling** is `adaptive_avg_pool2d(x, 1)`: one mean per channel. It is
-# why a modern CNN (ResNet, MobileNet…) accepts images of any size: the convolutions give
-# feature maps whose size follows the input, global pooling squeezes each channel to one
-# number, and the classifier always receives a vector of length $C$. Without it, a
-# flatten-then-dense head is tied to one input size:
+# why a modern CNN (ResNet, MobileNet…) accepts images of any size: the feature maps
+# follow the input's size, global pooling squeezes each channel to one number, and the
+# classifier always receives $C$ values. A flatten-then-dense head is tied to one size:
 
 # %% tags=["nbval-check-output"]
 w1 = rng.normal(size=(8, 3, 3, 3))  # a conv layer 3 -> 8 channels
@@ -350,13 +459,11 @@ for h, w in [(32, 32), (45, 60), (97, 80)]:
 # %% [markdown]
 # ## 8 · Translation invariance — approximate
 #
-# Move the input by one pixel. A convolution's output moves with it (*equivariance*, up
-# to the border). After a $k \times k$ max pooling, a strong response that stays inside
-# its window gives exactly the same output, so pooled maps change less: pooling buys
-# some **invariance** to small shifts, more with bigger windows, and global pooling is
-# fully invariant as long as the feature stays in the image. But with stride $s > 1$ it
-# is only approximate: a shift by one pixel is not a shift of the pooled grid. Below,
-# the positive part of a vertical-edge map of the photo, and the same map one pixel to the
+# Move the input by one pixel. A convolution's output moves with it (*equivariance*).
+# After max pooling, a strong response that stays inside its window gives exactly the
+# same output, so pooled maps change less. But with stride $s > 1$ a one-pixel shift is
+# not a shift of the pooled grid, so the invariance is only approximate. Below, the
+# positive part of a vertical-edge map of the photo, and the same map one pixel to the
 # left (cropped from a wider map, so no wrap-around):
 
 # %%
@@ -375,9 +482,26 @@ for (u, s, name), row in zip(rows, axes, strict=True):
         ax.set_axis_off()
 fig.tight_layout();
 
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.choice(
+    "The table below measures the relative change ‖f(x) − f(x′)‖ / ‖f(x)‖ after the one-pixel "
+    "shift. Which f changes least?",
+    [
+        "no pooling (the edge map itself)",
+        "max_pool2d(k=2)",
+        "max_pool2d(k=8)",
+        "global average pooling",
+    ],
+    3,
+    explain="Global average pooling: a one-pixel shift only moves a column in and a column "
+    "out of the mean. Bigger windows change less than small ones, and no pooling changes "
+    "most: every edge moves.",
+    hint="Which one forgets positions altogether?",
+)
+
 # %% [markdown]
-# How much does the output change? The relative change $\lVert f(x) - f(x') \rVert /
-# \lVert f(x) \rVert$ and the share of output values that did not change at all:
+# The relative change and the share of output values that did not change at all:
+
 
 # %% tags=["nbval-check-output"]
 def change(u, s):  # relative change, share of values that stayed the same
@@ -402,74 +526,35 @@ print(
 # %% [markdown]
 # Bigger windows change less, and max pooling leaves many outputs *exactly* unchanged
 # (the maximum only moved inside its window) while averages all move a little. A shift
-# by a multiple of the stride is exact equivariance — the pooled map just shifts — but
-# any other shift is not, which is why CNNs with strided pooling are less shift-invariant
-# than often claimed (Azulay & Weiss 2019; Zhang's "anti-aliased" pooling blurs before
-# subsampling to fix it).
+# by a multiple of the stride is exact equivariance (the pooled map just shifts); any
+# other shift is not.
+
+# %% [markdown] tags=["going-further"]
+# ### Going further: anti-aliased pooling
 #
-# ## Check yourself
+# Because a one-pixel shift is not a shift of a strided grid, CNNs with strided pooling
+# are less shift-invariant than often claimed: Azulay and Weiss (2019) show small
+# translations flipping the predictions of trained ImageNet networks. Zhang's
+# "anti-aliased" pooling (2019) blurs before subsampling — max with stride 1, a small
+# blur, then the stride — as signal processing would before downsampling.
+
+# %% [markdown]
+# ## Common mistakes
 #
-# **Q1.** A $7 \times 7$ input, `max_pool2d(kernel_size=2)`: output size in PyTorch's
-# default mode, and with `ceil_mode=True`?
-#
-# <details><summary>Answer</summary>
-#
-# Stride defaults to the window: $s = 2$. Floor: $\lfloor (7 - 2)/2 \rfloor + 1 = 3$, so
-# $3 \times 3$ (row and column 6 are never read). Ceil: $\lceil 5/2 \rceil + 1 = 4$, and
-# the last window starts at $6 < 7$, inside the input, so $4 \times 4$.
-#
-# </details>
-#
-# **Q2.** Same input with `padding=1, ceil_mode=True` and $k = s = 2$: the ceiling
-# formula gives $\lceil (7 + 2 - 2)/2 \rceil + 1 = 5$. What does PyTorch return?
-#
-# <details><summary>Answer</summary>
-#
-# $4 \times 4$: the fifth window would start at $(5 - 1) \cdot 2 = 8 \ge n + p = 8$, i.e.
-# in the right padding, so it is dropped (`convlab.pool_output_size(7, 2, 2, 1,
-# ceil_mode=True)` is 4).
-#
-# </details>
-#
-# **Q3.** A max-pooling window covers two padding cells and the real values $-3$ and
-# $-5$. What is its output, and why not 0?
-#
-# <details><summary>Answer</summary>
-#
-# $-3$. Max pooling pads with $-\infty$, so padding never wins; only average pooling
-# pads with zeros.
-#
-# </details>
-#
-# **Q4.** `avg_pool2d` with $k = 3$, `padding=1` on an input of ones: what is the top-left
-# output with `count_include_pad=True`, and with `False`?
-#
-# <details><summary>Answer</summary>
-#
-# The window holds 4 real ones and 5 padding zeros. `True` divides by 9: $4/9 \approx
-# 0.444$. `False` divides by the 4 real cells: $1$.
-#
-# </details>
-#
-# **Q5.** How many parameters does a `MaxPool2d(2)` layer have on a 64-channel input, and
-# how many channels does its output have?
-#
-# <details><summary>Answer</summary>
-#
-# Zero parameters, and 64 channels: pooling works on each channel on its own and only
-# changes the spatial size.
-#
-# </details>
-#
-# **Q6.** Why can a network ending in `adaptive_avg_pool2d(x, 1)` and a dense layer
-# classify a $224 \times 224$ and a $300 \times 400$ image with the same weights?
-#
-# <details><summary>Answer</summary>
-#
-# The convolutions work at any size; global average pooling reduces every channel to one
-# number whatever $H \times W$ is, so the dense layer always receives $C$ values.
-#
-# </details>
+# - **Max pooling padded with zeros.** PyTorch pads max pooling with $-\infty$: padding
+#   never wins. Zero-padding first invents maxima of 0. Spot it: pool an all-negative
+#   input with padding; a 0 at the border is the bug (section 5).
+# - **"`Conv2d` has `ceil_mode`."** Only the pooling layers have it; a convolution always
+#   floors. To keep a convolution's last partial window, pad. Spot it:
+#   `nn.Conv2d(..., ceil_mode=True)` raises a `TypeError`.
+# - **Pooling's stride taken as 1.** `nn.MaxPool2d(3)` has stride 3, not 1: pooling's
+#   stride defaults to the window, a convolution's to 1. Spot it: the output is a third
+#   of the size you expected.
+# - **`count_include_pad=False` assumed.** The default is `True`: border averages are
+#   pulled towards 0. Spot it: average-pool an input of ones with padding; the border
+#   shows values below 1.
+# - **Unpooling into the default size.** Floor mode may have dropped rows; pass
+#   `output_size` to `max_unpool2d` (section 6).
 
 # %% [markdown]
 # ## Exercises
@@ -483,8 +568,9 @@ print(
 #   both divisor rules: `check("06.avg_pool2d")`;
 # - `max_pool2d_indices(x, kernel_size, stride=None, padding=0)` — values and PyTorch's
 #   flat indices, with $-\infty$ padding: `check("06.max_pool2d_indices")`.
-#
-# ## Going further
+
+# %% [markdown] tags=["going-further"]
+# ### Going further: reading
 #
 # - PyTorch docs: `torch.nn.MaxPool2d` / `AvgPool2d` (the `ceil_mode` note) and
 #   `AdaptiveAvgPool2d`.

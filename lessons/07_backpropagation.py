@@ -15,30 +15,26 @@
 # %% [markdown]
 # # Lesson 7 · Backpropagation through convolution
 #
-# Training a CNN means asking, for every weight and every pixel, *how much would the loss
-# change if this number moved a little?* Backpropagation answers by running the network
-# backwards, one layer at a time, with the chain rule. For a convolution layer the answer
-# is surprisingly tidy: the gradient with respect to the input is a **transposed
-# convolution** of the output gradient with the *same* kernel (lesson 5's $C^\top$), the
-# gradient with respect to the kernel is a **correlation** of the input with the output
-# gradient, and the bias gradient is a **sum**. Pooling has nothing to learn; it only
-# *routes* the gradient. This lesson derives each rule, computes it with convlab, checks it
-# against an independent route (the matrix $C$, finite differences), and ends by training
-# a small CNN on real handwritten digits in pure NumPy, every gradient computed by the
-# functions of this lesson.
+# Training a CNN asks, for every weight and every pixel, *how much would the loss change
+# if this number moved a little?* Backpropagation answers with the chain rule, one layer
+# at a time, backwards. For a convolution the answer is tidy: the input gradient is a
+# **transposed convolution** with the *same* kernel (lesson 5's $C^\top$), the weight
+# gradient a **correlation**, the bias gradient a **sum**. Pooling only *routes* the
+# gradient. At the end you train a small CNN in pure NumPy with these functions.
 #
 # **Learning objectives.** After this lesson you can
 #
 # - derive $\partial L/\partial x$, $\partial L/\partial w$ and $\partial L/\partial b$
 #   for $y = \mathrm{conv}(x, w) + b$ with the chain rule, and name the operation that
 #   computes each;
-# - compute the input gradient as a transposed convolution (and as $C^\top g$), with the
-#   `output_padding` a strided convolution needs, and say which input pixels get none;
-# - compute the weight gradient as a correlation of the input with the output gradient,
-#   batch and channels included;
+# - compute the input gradient as a transposed convolution, and say which input pixels
+#   get none;
+# - compute the weight gradient as a correlation, batch and channels included;
 # - predict where max pooling and average pooling send the gradient (ties, overlaps);
 # - check any gradient with central differences, and recognise a wrong one;
-# - train a small CNN in NumPy to ≥ 97 % test accuracy and look at what it learned.
+# - train a small CNN in NumPy to ≥ 97 % test accuracy.
+#
+# The **checkpoints** ask you to predict before the next cell shows the answer.
 
 # %%
 # %matplotlib inline
@@ -51,7 +47,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import convlab
-from convlab import nn, reference
+from convlab import nn, quiz, reference
 from convlab import plot as cplot
 from convlab import widgets as cwidgets
 from convlab.data import load_digits
@@ -63,8 +59,7 @@ lesson_start = time.perf_counter()
 # %% [markdown]
 # ## 1 · The chain rule for one convolution
 #
-# Start with the forward pass you know. Output $y[0, 1]$ of a 3×3 kernel on a 4×4 input
-# is nine products added up:
+# Output $y[0, 1]$ of a 3×3 kernel on a 4×4 input is nine products added up:
 
 # %%
 x = np.arange(1.0, 17.0).reshape(4, 4)
@@ -72,15 +67,11 @@ w = np.arange(1.0, 10.0).reshape(3, 3)
 cplot.conv_step(x, w, 0, 1);
 
 # %% [markdown]
-# Read that sum as a function of its numbers. Nudge the weight $w[0, 0]$ and $y[0, 1]$
-# moves by the input it multiplies, $x[0, 1] = 2$; nudge the input $x[0, 1]$ and it moves
-# by the weight it meets, $w[0, 0] = 1$. Every partial derivative of a convolution is one
-# of the two numbers in a product. The rest is bookkeeping: the loss $L$ depends on *all*
-# outputs, so the chain rule adds up the paths through each of them.
-#
-# Write $x_p$ for the padded input, $s$ for the stride, and $g = \partial L / \partial y$
-# for the gradient that arrives from the layers above (it has the shape of $y$). The
-# forward pass (one channel) and the three gradients are
+# Nudge $w[0, 0]$ and $y[0, 1]$ moves by the input it multiplies, $x[0, 1] = 2$; nudge
+# $x[0, 1]$ and it moves by the weight it meets, $w[0, 0] = 1$. The loss $L$ depends on
+# *all* outputs, so the chain rule adds up the paths through each. With $x_p$ the padded
+# input, $s$ the stride and $g = \partial L / \partial y$ the gradient from the layers
+# above (shaped like $y$):
 #
 # $$y[i, j] = b + \sum_{u, v} w[u, v]\; x_p[i s + u,\; j s + v]$$
 #
@@ -88,14 +79,23 @@ cplot.conv_step(x, w, 0, 1);
 # \frac{\partial L}{\partial w[u, v]} = \sum_{i, j} g[i, j]\; x_p[i s + u,\; j s + v]$$
 #
 # $$\frac{\partial L}{\partial x_p[r, c]} = \sum_{i, j} g[i, j]\; w[r - i s,\; c - j s]
-# \qquad (\text{terms with } r - is \text{ or } c - js \text{ outside } 0 \dots k-1
-# \text{ are } 0)$$
+# \qquad (w \text{ is } 0 \text{ outside its } k \times k)$$
 #
-# With channels, $y[n, o] = b[o] + \sum_c x[n, c] \star w[o, c]$, and the sums grow
-# one index each: $\partial L/\partial x[n, c]$ sums over the output channels $o$,
-# $\partial L/\partial w[o, c]$ over the batch $n$, and $\partial L/\partial b[o]$ over
-# $n$ and every position. `convlab.conv2d_backward` returns all three, exactly as
-# PyTorch's autograd does, and each has the shape of the array it belongs to:
+# With channels each sum grows one index: $\partial L/\partial x$ sums over the output
+# channels, $\partial L/\partial w$ over the batch, $\partial L/\partial b$ over the
+# batch and every position. `convlab.conv2d_backward` returns all three, as PyTorch's
+# autograd does.
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.shape(
+    "A conv layer maps x of shape (2, 3, 6, 6) with a weight w of shape (4, 3, 3, 3), "
+    "stride 2, padding 1, to y of shape (2, 4, 3, 3). What is the shape of dL/dw?",
+    (4, 3, 3, 3),
+    explain="Every gradient has the shape of the array it belongs to: dL/dw is (4, 3, 3, 3) "
+    "like w, dL/dx is (2, 3, 6, 6) like x. The batch of 2 does not appear in dL/dw: one kernel "
+    "serves both samples, so their contributions are summed.",
+    hint="L is a number; how many numbers does w hold?",
+)
 
 # %% tags=["nbval-check-output"]
 rng = np.random.default_rng(0)
@@ -111,45 +111,53 @@ print("dL/dx", gx.shape, "  dL/dw", gw.shape, "  dL/db", gbias.shape)
 # %% [markdown]
 # ## 2 · Explore: where does one output's gradient go?
 #
-# The explorer sends $g$ = 1 at a single output $(i, j)$ and 0 everywhere else, so you
-# see one output's share of the backward pass. The top row is the forward pass, the
-# bottom row the backward pass, each gradient drawn under the array it belongs to.
+# The explorer sends $g$ = 1 at a single output $(i, j)$ and 0 everywhere else. The top
+# row is the forward pass, the bottom row the backward pass, each gradient drawn under
+# the array it belongs to. Predict first.
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.cells(
+    "A 3×3 kernel on a 5×5 input, stride 1, no padding. g is 1 at output (1, 1) and 0 "
+    "elsewhere. Click the input cells whose gradient dL/dx is nonzero.",
+    (5, 5),
+    [(r, c) for r in (1, 2, 3) for c in (1, 2, 3)],
+    explain="Output (1, 1) read the window of rows 1–3 and columns 1–3, so only those 9 "
+    "inputs influenced it: dL/dx is the kernel stamped on that window, and 0 elsewhere.",
+    hint="Which input cells did output (1, 1) read in the forward pass?",
+)
+
+# %% [markdown]
+# Drag **output row i** and **col j**: $\partial L/\partial x$ is the kernel *stamped* on
+# the window that output read, and $\partial L/\partial w$ *is* that window of $x$. Try
+# **padding p** = 1 (the stamp's part on the padding is dropped), **g = 1 everywhere**
+# (stamps add up), **max_pool2d** and **avg_pool2d**.
 #
-# - Drag **output row i** and **output col j**: $\partial L/\partial x$ is the kernel
-#   *stamped* on the window that output read, and $\partial L/\partial w$ *is* that
-#   window of $x$.
-# - Set **input size n** to 6 and **stride s** to 2: row 5 and column 5 turn grey. No
-#   window reads them, so their gradient is 0 whatever $g$ is.
-# - Set **padding p** to 1 and **output row i** to 0: the top of the stamp lands on the
-#   padding (hatched). The padding is a constant, so that gradient is simply dropped.
-# - Switch to **g = 1 everywhere**: every output sends 1 and the stamps add up where windows
-#   overlap.
-# - Switch to **max_pool2d**: the 1 goes to the ringed maximum and nowhere else; with
-#   **avg_pool2d** it is shared equally, $1/k^2$ per cell.
+# **Challenge:** with max pooling and $g = 1$ everywhere, make one input cell collect the
+# gradient of 9 windows or more. How many windows can contain one cell?
 
 # %% tags=["nbval-ignore-output"]
-cwidgets.backprop_explorer()
+explorer = cwidgets.backprop_explorer()
+explorer.set_goal(
+    "max_pool2d, g = 1 everywhere, and one input cell that collects 9 or more",
+    lambda s: s["mode"] == "max" and s["gradient"] == "ones" and explorer.grad_input.max() >= 9,
+)
 
 # %% [markdown]
 # ## 3 · The input gradient is a transposed convolution
 #
-# Read the formula for $\partial L/\partial x_p$ the other way round: each $g[i, j]$ adds
-# $g[i, j] \cdot w$ onto the window at $(i s, j s)$ it came from, and overlapping stamps add
-# up. That is exactly the *scatter* view of the transposed convolution from lesson 5, with
-# $g$ as its input and the **same** kernel, stride and padding. Here $g$ is 2×2, the
-# forward was a 3×3 kernel with stride 2 on a 5×5 input:
+# Read $\partial L/\partial x_p$ the other way round: each $g[i, j]$ adds
+# $g[i, j] \cdot w$ onto the window it came from, and overlapping stamps add up: lesson
+# 5's scatter view, with $g$ as input and the **same** kernel, stride and padding. Here
+# a 2×2 $g$ from a 3×3 kernel, stride 2 (the picture calls $g$ "$x$"):
 
 # %%
 g2 = np.array([[1.0, -1.0], [2.0, 0.5]])
 cplot.transposed_stamps(g2, w, stride=2);
 
 # %% [markdown]
-# (The picture names the transposed convolution's input $x$, as lesson 5 did; here that
-# input is $g$.) The "sum of stamps" is $\partial L/\partial x$. In lesson 5 the
-# convolution was a matrix, $\mathrm{vec}(y) = C\, \mathrm{vec}(x)$, so the chain rule
-# gives $\partial L/\partial x = C^\top g$ — and $C^\top$ *is* the transposed
-# convolution. Three routes, one answer (the last one is the slow loop definition in
-# `convlab.reference`):
+# In lesson 5's matrix view, $\mathrm{vec}(y) = C\, \mathrm{vec}(x)$, so the chain rule
+# gives $\partial L/\partial x = C^\top g$, and $C^\top$ *is* the transposed convolution:
+# the adjoint, not the inverse. Three routes, one answer:
 
 # %% tags=["nbval-check-output"]
 x5 = rng.normal(size=(1, 1, 5, 5))
@@ -162,15 +170,17 @@ print("transposed conv:", np.allclose(dx5, convlab.conv_transpose2d(g5, w5, stri
 print("C.T @ g:        ", np.allclose(dx5[0, 0], (C.T @ g5.ravel()).reshape(5, 5)))
 print("reference loop: ", np.allclose(dx5, reference.conv_transpose_reference(g5, w5, stride=2)))
 
-# %% [markdown]
-# $C^\top$ is the *adjoint* of the convolution, not its inverse: the input gradient tells
-# you how the loss changes with $x$, it does not undo the convolution. That is why
-# "deconvolution" is the wrong name for the transposed convolution (lesson 5).
-#
-# **A flip appears.** With stride 1 and no padding, $\partial L/\partial x[r] =
-# \sum_i g[i]\, w[r - i]$: the index $r - i$ is a true convolution's, not a correlation's.
-# So the forward pass is a correlation (no flip), and the input gradient is a *full
-# convolution* of $g$ with $w$, i.e. a correlation with $w$ rotated by 180°:
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.choice(
+    "The forward pass of conv2d is a correlation (no flip). With stride 1 and no padding, "
+    "dL/dx[r] = Σᵢ g[i] w[r − i]. The input gradient is then a full correlation of g with…",
+    ["w itself", "w rotated by 180°", "w transposed (w.T)"],
+    1,
+    explain="The index r − i is a convolution's, not a correlation's: dL/dx is the full "
+    "convolution g * w, which is a correlation with w rotated by 180°. w.T swaps rows and "
+    "columns, which is a different thing for most kernels.",
+    hint="In a correlation the kernel index grows with r; here it is r − i.",
+)
 
 # %% tags=["nbval-check-output"]
 x4, w4 = rng.normal(size=(1, 1, 4, 4)), rng.normal(size=(1, 1, 3, 3))
@@ -184,11 +194,23 @@ print(np.allclose(dx4, convlab.correlate2d(g4[0, 0], w4[0, 0], mode="full")), "(
 # ## 4 · The weight gradient is a correlation
 #
 # Now read $\partial L/\partial w[u, v] = \sum_{i,j} g[i, j]\, x_p[i s + u, j s + v]$ as a
-# sliding window: put $g$ on the input like a kernel, at offset $(u, v)$, multiply and add.
-# For stride 1 that is the correlation $x \star g$ (valid), and it has the kernel's size.
-# Below, the "kernel" is the output gradient $g$ of a 3×3 convolution on a 5×5 input, and
-# the "output" is $\partial L/\partial w$; the written-out sum is $\partial L/\partial
-# w[0, 1]$:
+# sliding window: put $g$ on the input like a kernel, at offset $(u, v)$, multiply and
+# add. For stride 1 that is the correlation $x \star g$ (valid), and it has the kernel's
+# size.
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.number(
+    "A 3×3 convolution on the 5×5 input x = 1…25 (row-major: x[r, c] = 5r + c + 1) receives "
+    "g = [[1, 0, 2], [0, 1, 0], [−1, 0, 1]]. What is dL/dw[0, 1]?",
+    20,
+    explain="Slide g over x at offset (0, 1): 1·x[0,1] + 2·x[0,3] + 1·x[1,2] − 1·x[2,1] + "
+    "1·x[2,3] = 2 + 8 + 8 − 12 + 14 = 20. The weight gradient is a correlation of x with g.",
+    hint="dL/dw[0, 1] = Σ g[i, j] · x[i, j + 1]; only the nonzero g count.",
+)
+
+# %% [markdown]
+# Below, the "kernel" is $g$ and the "output" is $\partial L/\partial w$; the written-out
+# sum is $\partial L/\partial w[0, 1]$:
 
 # %%
 x55 = np.arange(1.0, 26.0).reshape(5, 5)
@@ -207,15 +229,18 @@ print(dw[0, 0])
 print(convlab.correlate2d(x55, g33, mode="valid"))
 print("dL/db =", db, "= sum of g =", g33.sum())
 
-# %% [markdown]
-# **With a batch, channels and a stride** it is still one correlation, if you let the axes
-# trade places. Put the batch axis where `conv2d` expects channels, so that `conv2d`'s
-# sum over channels becomes the sum over the batch: the input $x$ becomes
-# $(C_{in}, N, H, W)$, a "batch" of $C_{in}$ images, and $g$ becomes
-# $(C_{out}, N, o_h, o_w)$, a bank of $C_{out}$ "kernels". One more twist: neighbouring
-# entries of $g$ came from windows $s$ pixels apart, so the forward **stride** becomes
-# the **dilation** of this correlation (dilation 1 means no dilation — some sources call
-# that 0). For the batch of section 1 (stride 2, padding 1):
+# %% [markdown] tags=["going-further"]
+# ### Going further: the batched weight gradient as one `conv2d`
+#
+# With a batch, channels and a stride it is still one correlation, if the axes trade
+# places. Put the batch axis where `conv2d` expects channels, so that `conv2d`'s sum
+# over channels becomes the sum over the batch: $x$ becomes $(C_{in}, N, H, W)$, a
+# "batch" of $C_{in}$ images, and $g$ becomes $(C_{out}, N, o_h, o_w)$, a bank of
+# $C_{out}$ "kernels". Neighbouring entries of $g$ came from windows $s$ pixels apart, so
+# the forward **stride** becomes the **dilation** of this correlation. For the batch of
+# section 1 (stride 2, padding 1) the result is 4×4 and needs a crop: the padded input
+# has 8 rows, the windows start at rows 0, 2, 4 and reach row 6, so padded row 7 is
+# never read, and the extra offset is not a weight.
 
 # %% tags=["nbval-check-output"]
 swapped = convlab.conv2d(xb.transpose(1, 0, 2, 3), gb.transpose(1, 0, 2, 3), padding=1, dilation=2)
@@ -229,17 +254,21 @@ print(
 print("dL/db is g summed over batch and space:", np.allclose(gbias, gb.sum(axis=(0, 2, 3))))
 
 # %% [markdown]
-# Why 4×4 and a crop? The padded input has $6 + 2 = 8$ rows, the windows start at rows
-# 0, 2, 4 and reach row 6: padded row 7 is never read. The correlation does not know
-# that and computes one extra offset, which is not a weight. The next section is about
-# exactly those unread rows.
-#
 # ## 5 · Stride and padding in the backward pass
 #
-# **Rows the forward never visited.** With $n = 6$, $k = 3$, $s = 2$ and no padding, the
-# output has $\lfloor (6 - 3)/2 \rfloor + 1 = 2$ rows, and its windows cover input rows
-# 0–2 and 2–4. Row 5 is dropped by the floor in the size formula (lesson 2), so nothing
-# the network computes depends on it, and its gradient is 0 **whatever $g$ is**:
+# **Rows the forward never visited.** A row that no window reads influences nothing the
+# network computes.
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.cells(
+    "A 3×3 kernel of ones on a 6×6 input, stride 2, no padding, and g = 1 at every output. "
+    "Click the input rows whose gradient is 0 whatever g is.",
+    6,
+    [5],
+    explain="⌊(6 − 3)/2⌋ + 1 = 2 output rows; the windows cover rows 0–2 and 2–4. Row 5 is "
+    "dropped by the floor in the size formula (lesson 2), so its gradient is 0 whatever g is.",
+    hint="Where do the windows start, and how far do they reach?",
+)
 
 # %% tags=["nbval-check-output"]
 x6 = np.arange(1.0, 37.0).reshape(1, 1, 6, 6)
@@ -249,11 +278,9 @@ dx6 = convlab.conv2d_backward(g_all, x6, ones3, stride=2)[0]
 print(dx6[0, 0])
 
 # %% [markdown]
-# The interior row and column 2 are read by two windows each, the corner (2, 2) by four:
-# gradients add where windows overlap. For the transposed convolution this is the
-# `output_padding` of lesson 5: several input sizes (5 and 6 here) give the same 2×2
-# output, so `conv_transpose2d` must be told which one to rebuild, and the extra rows
-# are zeros. The amount is $(n + 2p - k) \bmod s = (6 - 3) \bmod 2 = 1$:
+# Row 2 is read by two windows, cell (2, 2) by four: gradients add where windows
+# overlap. Inputs of 5 and 6 rows give the same 2×2 output, so `conv_transpose2d` needs
+# lesson 5's `output_padding` $= (n + 2p - k) \bmod s = 1$:
 
 # %% tags=["nbval-check-output"]
 print(convlab.conv_transpose2d(g_all, ones3, stride=2).shape, "<- too small: it rebuilds a 5×5")
@@ -262,11 +289,20 @@ print(np.allclose(dx6, convlab.conv_transpose2d(g_all, ones3, stride=2, output_p
 
 # %% [markdown]
 # **Padding.** Gradient that lands on zero padding has nowhere to go: the padding is a
-# constant, so it is dropped (the input gradient is cropped back to the input's size).
-# Other padding modes *copy* input pixels into the border, so the gradient that lands
-# there flows back to the pixels that were copied. With `g = 1` everywhere and a 3×3
-# kernel of ones, each input pixel's gradient counts the windows that read it: with zeros
-# the corners are read by only 4, with circular padding every pixel is read by all 9:
+# constant, so it is dropped. Other padding modes *copy* input pixels into the border,
+# so their gradient flows back to the pixels that were copied.
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.number(
+    "A 3×3 kernel of ones, stride 1, zero padding 1, on a 4×4 input; g = 1 at every output. "
+    "What is dL/dx at the corner (0, 0)?",
+    4,
+    explain="With a kernel of ones and g = 1, each input's gradient counts the windows that "
+    "read it. The corner is read by the 4 windows centred on (0, 0), (0, 1), (1, 0) and "
+    "(1, 1); the 5 other windows that would contain it are centred outside the input. "
+    "With circular padding, every pixel is read by all 9.",
+    hint="Count the 3×3 windows (centred on the 4×4 outputs) that contain the corner.",
+)
 
 # %% tags=["nbval-check-output"]
 x44, g44 = np.zeros((1, 1, 4, 4)), np.ones((1, 1, 4, 4))
@@ -294,9 +330,9 @@ fig.suptitle("dL/dx for g = 1 everywhere, kernel of ones", y=1.02);
 # %% [markdown]
 # ## 6 · Pooling routes the gradient
 #
-# Pooling has no weights, so its backward pass only decides *where* each output's gradient
-# goes. Max pooling picked one input per window (ringed in blue below); only that input
-# influenced the output, so only it gets the gradient:
+# Pooling has no weights, so its backward pass only decides *where* each output's
+# gradient goes. Max pooling picked one input per window (ringed in blue below); only
+# that input influenced the output, so only it gets the gradient:
 
 # %%
 xp = np.array(
@@ -309,17 +345,27 @@ xp = np.array(
 )
 cplot.pool_step(xp, 2, 0, 0);
 
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.cells(
+    "The top-left window above holds 1, 5, 5, 3, and g = 10 arrives at its output. "
+    "Click the cells that receive gradient.",
+    (2, 2),
+    [(0, 1)],
+    values=[[1, 5], [5, 3]],
+    explain="Ties go to the first maximum in row-major order: the 5 at (0, 1) gets all of "
+    "g = 10, the 5 at (1, 0) nothing. The gradient is not split, and it is not copied to "
+    "both (that would double it).",
+    hint="PyTorch's max pooling remembers one index per window.",
+)
+
 # %% [markdown]
-# Two exact rules, both PyTorch's:
-#
-# - **Ties go to the first maximum** in row-major window order. The top-left window holds
-#   two 5s; the gradient goes to the one at $(0, 1)$, not to both, and not split.
-# - **Overlapping windows add up.** When windows overlap (kernel larger than stride), one
-#   pixel can win several windows and collects all their gradients.
-#
-# Average pooling is a convolution with the fixed kernel $\frac{1}{k^2}\mathbf{1}$, so its
-# backward is that kernel's transposed convolution: each window shares its gradient
-# equally, $g/k^2$ per cell.
+# Two exact rules, both PyTorch's: **ties go to the first maximum** in row-major window
+# order, and **overlapping windows add up** (one pixel can win several windows). Average
+# pooling shares each window's gradient equally, $g/k^2$ per cell. Without padding it is
+# a convolution with the fixed kernel $\frac{1}{k^2}\mathbf{1}$, so its backward is that
+# kernel's transposed convolution; with padding, that holds only with
+# `count_include_pad=True` and no ceil-mode window clipped (lesson 6), where the divisor
+# is not $k^2$.
 
 # %% tags=["nbval-check-output"]
 gp = np.array([[[[10.0, 20.0], [30.0, 40.0]]]])
@@ -334,13 +380,16 @@ print(
     ),
 )
 
-# %% [markdown]
-# The routing needs only the forward pass's argmax indices (the ones `return_indices=True`
-# gives, and `reference.max_pool_reference` computes by the textbook loop). With
-# non-overlapping windows, the backward pass is then exactly `max_unpool2d`: put each
-# gradient back where its maximum came from. With overlapping windows (3×3, stride 1
-# below) that is no longer enough: `max_unpool2d` *writes* each value, the backward pass
-# must *add* them, and the 7 at $(1, 3)$ wins two windows:
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.number(
+    "Now 3×3 max pooling with stride 1 on the same 4×4 input, and g = 1 at each of its "
+    "2×2 outputs. How much gradient does the 7 at (1, 3) collect?",
+    2,
+    explain="The windows starting at (0, 1) and (1, 1) both contain the 7 and no larger "
+    "value, so it wins both and their gradients add: 1 + 1 = 2. max_unpool2d would write "
+    "the value twice instead of adding it.",
+    hint="Find the maximum of each of the four 3×3 windows.",
+)
 
 # %% tags=["nbval-check-output"]
 _, idx = convlab.max_pool2d(xp[None, None], 2, return_indices=True)
@@ -361,8 +410,8 @@ writes = convlab.max_unpool2d(g_ones, idx3, 3, stride=1, output_size=(4, 4))[0, 
 print(f"backward (adds):\n{adds}\nmax_unpool2d (writes):\n{writes}")
 
 # %% [markdown]
-# The same routing, drawn: the winners of the four 2×2 windows ringed, the gradient
-# arriving at the pooled output, and what each kind of pooling sends back.
+# The same routing, drawn: the winners ringed, the arriving $g$, and what each pooling
+# sends back.
 
 # %%
 fig, axes = plt.subplots(1, 4, figsize=(9.5, 2.8))
@@ -386,22 +435,24 @@ cplot.grid(
 # %% [markdown]
 # ## 7 · Gradient checks: central differences
 #
-# How do you know a backward pass is right? Compare it with the definition of the
-# derivative. For a scalar function $f$ and a small step $\varepsilon$, Taylor's theorem
-# gives
-#
-# $$\frac{f(a + \varepsilon) - f(a)}{\varepsilon} = f'(a) + \frac{\varepsilon}{2} f''(a)
-# + O(\varepsilon^2), \qquad
-# \frac{f(a + \varepsilon) - f(a - \varepsilon)}{2\varepsilon} = f'(a) +
-# \frac{\varepsilon^2}{6} f'''(a) + O(\varepsilon^4).$$
-#
-# In the **central** difference the $f''$ terms cancel, so its error shrinks like
-# $\varepsilon^2$ instead of $\varepsilon$. But $\varepsilon$ cannot go to 0: $f$ is
-# computed to about $10^{-16}$ relative precision, and dividing that rounding error by
-# $\varepsilon$ blows it up. Measure it on a small conv net,
-# $L(x) = \sum \tanh(\mathrm{conv2d}(x, w)) \cdot R$ (a random $R$ weighs the outputs),
-# whose exact gradient is
-# `conv2d_backward((1 - tanh²) · R, x, w)` by the chain rule:
+# How do you know a backward pass is right? Compare it with the **central difference**
+# $\big(f(a + \varepsilon) - f(a - \varepsilon)\big) / 2\varepsilon$, whose error shrinks
+# like $\varepsilon^2$ (the forward difference's like $\varepsilon$). But $\varepsilon$
+# cannot go to 0: $f$ is computed to about $10^{-16}$ relative precision, and dividing
+# that rounding error by $\varepsilon$ blows it up. The plot measures both on
+# $L(x) = \sum \tanh(\mathrm{conv2d}(x, w)) \cdot R$, whose exact gradient is
+# `conv2d_backward((1 - tanh²) · R, x, w)`.
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.choice(
+    "In float64, which step ε gives the most accurate central difference?",
+    ["ε = 10⁻¹", "ε = 10⁻⁵", "ε = 10⁻¹²"],
+    1,
+    explain="Around 10⁻⁵, where the error is near 10⁻¹¹. Larger steps suffer truncation "
+    "error ∝ ε² (about 10⁻⁴ at ε = 10⁻¹); smaller ones suffer rounding error ∝ 10⁻¹⁶/ε "
+    "(about 10⁻⁴ again at ε = 10⁻¹²). Smaller is not more precise.",
+    hint="Two errors: one shrinks with ε, one grows as ε shrinks.",
+)
 
 # %%
 xc, wc = rng.normal(size=(1, 1, 5, 5)), rng.normal(size=(1, 1, 3, 3))
@@ -435,12 +486,23 @@ ax.grid(True, which="major", alpha=0.3);
 # %% [markdown]
 # Right of the minimum the truncation error falls with slope 1 (forward) or 2 (central);
 # left of it, rounding error grows like $1/\varepsilon$. The central difference bottoms
-# out near $\varepsilon \approx 10^{-5}$ with an error around $10^{-11}$, about a thousand
-# times smaller than the best forward difference (near $\varepsilon \approx 10^{-8}$).
-# That is why gradient checkers use central differences in float64, with
-# $\varepsilon \approx 10^{-6}$ (float32 rounds about $10^{9}$ times more coarsely:
-# check in float64 when you can).
+# out near $\varepsilon \approx 10^{-5}$ at about $10^{-11}$, a thousand times better
+# than the best forward difference. So check in float64 with $\varepsilon \approx
+# 10^{-6}$: float32 rounds about $10^{9}$ times more coarsely.
+
+# %% [markdown] tags=["going-further"]
+# ### Going further: why the central difference wins
 #
+# Taylor's theorem gives
+#
+# $$\frac{f(a + \varepsilon) - f(a)}{\varepsilon} = f'(a) + \frac{\varepsilon}{2} f''(a)
+# + O(\varepsilon^2), \qquad
+# \frac{f(a + \varepsilon) - f(a - \varepsilon)}{2\varepsilon} = f'(a) +
+# \frac{\varepsilon^2}{6} f'''(a) + O(\varepsilon^4):$$
+#
+# in the central difference the $f''$ terms cancel.
+
+# %% [markdown]
 # `convlab.gradient_check(f, backward, *arrays)` does this for every entry of every array.
 # For an `f` with an array output it checks $S = \sum f(\dots) \cdot R$ for a random $R$,
 # whose gradient is exactly `backward(R, ...)`, so one call tests the whole Jacobian.
@@ -479,19 +541,17 @@ for name, check in checks.items():
     print(f"{name:38} passed={check.passed}  entries checked: {check.checked}")
 
 # %% [markdown]
-# (Max pooling is not differentiable where two window entries tie; with random real
-# inputs that never happens, but on images with flat regions a gradient check of max
-# pooling can fail for that reason alone.)
-#
-# The report says how close it was, and where the worst entry is:
+# Max pooling is not differentiable where two window entries tie; random real inputs
+# never tie, but on images with flat regions a check of max pooling can fail for that
+# reason alone. The report says how close it was, and where the worst entry is:
 
 # %%
 checks["conv2d (stride 2, padding 1)"]
 
 # %% [markdown]
-# **What a wrong gradient looks like.** Forget the 180° flip of section 3 and the input
-# gradient is a correlation of $g$ with $w$ instead of a convolution. The shapes are right,
-# the values are not, and the check says so, with the worst entry's two values:
+# **What a wrong gradient looks like.** Forget the 180° flip of section 3: the shapes are
+# right, the values are not, and the check shows the worst entry's two values. A relative
+# error of order 1 (rather than $10^{-9}$) means the formula is wrong, not imprecise.
 
 
 # %%
@@ -503,11 +563,37 @@ def flipless_backward(g, x, w):
 
 convlab.gradient_check(lambda x, w: convlab.conv2d(x, w), flipless_backward, xg, wg)
 
+# %% tags=["checkpoint", "nbval-ignore-output"]
+quiz.choice(
+    "A hand-written backward pass returns the weight gradient of the first sample only. "
+    "It is checked with a batch of 1, then a batch of 4. What happens?",
+    [
+        "both checks fail",
+        "the batch of 1 passes, the batch of 4 fails",
+        "both pass: the batch only scales the gradient",
+    ],
+    1,
+    explain="With one sample the sum over the batch has a single term, so the bug cannot "
+    "show. With four, three terms are missing. Always check with a batch of 2 or more.",
+    hint="What is a sum over a batch of one?",
+)
+
+
+# %% tags=["nbval-check-output"]
+def first_sample_only(g, x, w):  # the bug: dL/dw of sample 0, not summed over the batch
+    dx, _, _ = convlab.conv2d_backward(g, x, w)
+    return dx, convlab.conv2d_backward(g[:1], x[:1], w)[1]
+
+
+w_small = rng.normal(size=(2, 1, 3, 3))
+for batch in (1, 4):
+    xs = rng.normal(size=(batch, 1, 5, 5))
+    check = convlab.gradient_check(convlab.conv2d, first_sample_only, xs, w_small)
+    print(f"batch of {batch}: passed={check.passed}")
+
 # %% [markdown]
-# A relative error of order 1 (rather than $10^{-9}$) means the formula is wrong, not
-# imprecise. The other classic bug is forgetting `output_padding` for a strided
-# convolution: the gradient comes out one row short, and the check refuses it before
-# comparing anything:
+# A third classic bug is forgetting `output_padding` for a strided convolution: the
+# gradient comes out one row short, and the check refuses it before comparing anything:
 
 # %% tags=["raises-exception"]
 convlab.gradient_check(
@@ -523,8 +609,8 @@ convlab.gradient_check(
 # %% [markdown]
 # ## 8 · A small CNN, trained in NumPy
 #
-# Everything so far is enough to train a real network. The data: 1,797 handwritten digits,
-# 8×8 pixels (the UCI set that scikit-learn bundles; it ships with convlab), split into
+# Everything so far is enough to train a real network: 1,797 handwritten digits, 8×8
+# pixels (the UCI set that scikit-learn bundles; it ships with convlab), split into
 # 1,438 training and 359 test images.
 
 # %% tags=["nbval-check-output"]
@@ -541,12 +627,11 @@ for k, ax in enumerate(axes):
 fig.subplots_adjust(wspace=0.1);
 
 # %% [markdown]
-# The model is built from `convlab.nn`, a deliberately small layer kit (read
-# `convlab/nn.py`: it fits on a few screens). Each layer has `forward(x)`, which remembers
-# what the backward pass needs, and `backward(grad)`, which adds $\partial L/\partial
-# \theta$ into each parameter's `.grad` and returns $\partial L/\partial(\text{input})$.
-# `Conv2d.backward` *is* `conv2d_backward`; `MaxPool2d.backward` *is*
-# `max_pool2d_backward`. Two conv blocks and a linear classifier:
+# The model uses `convlab.nn`, a small layer kit (read `convlab/nn.py`). Each layer's
+# `backward(grad)` adds $\partial L/\partial \theta$ into its parameters' `.grad` and
+# returns $\partial L/\partial(\text{input})$: `Conv2d.backward` *is*
+# `conv2d_backward`, `MaxPool2d.backward` *is* `max_pool2d_backward`. Two conv blocks
+# and a linear classifier:
 
 # %% tags=["nbval-check-output"]
 model = digits_cnn(np.random.default_rng(0))
@@ -557,14 +642,9 @@ for layer in model.layers:
 print("parameters:", sum(p.data.size for p in model.parameters()))
 
 # %% [markdown]
-# Shapes through the network for one 8×8 image: 1×8×8 → conv 3×3, padding 1 →
-# 16×8×8 → max-pool 2 → 16×4×4 → conv → 32×4×4 → max-pool → 32×2×2 → flatten 128 →
-# linear → 10 scores. The loss is cross-entropy, the optimiser SGD with momentum.
-#
-# The whole training loop is below: standardise the pixels, then per mini-batch
-# **forward, loss, backward, step**. `model.backward` walks the layers in reverse, each
-# one turning $\partial L/\partial(\text{output})$ into $\partial L/\partial(\text{input})$.
-# The learning rate follows a cosine from 0.05 down to 0 over 10 epochs.
+# Shapes: 1×8×8 → conv → 16×8×8 → pool → 16×4×4 → conv → 32×4×4 → pool → 32×2×2 → 128
+# → 10 scores. Cross-entropy loss, SGD with momentum, a cosine learning rate from 0.05
+# to 0 over 10 epochs. Per mini-batch: **forward, loss, backward, step**.
 
 # %% tags=["nbval-ignore-output"]
 epochs, batch_size, peak_lr = 10, 32, 0.05
@@ -597,7 +677,9 @@ print(f"trained in {train_seconds:.1f} s")
 # %% tags=["nbval-check-output"]
 print(f"test accuracy ≥ 97 %: {test_acc[-1] >= 0.97}")
 
-# %% [markdown]
+# %% [markdown] tags=["going-further"]
+# ### Going further: the packaged training loop
+#
 # `convlab.train.train_digits` is this loop, packaged. Same seed, same batches, same
 # arithmetic: it ends with exactly the same weights.
 
@@ -610,8 +692,7 @@ same = all(
 print("same weights:", same, "  same test accuracy:", packaged.test_accuracy == test_acc[-1])
 
 # %% [markdown]
-# The loss per mini-batch (log scale: it falls by three orders of magnitude) and the test
-# accuracy after each epoch:
+# The loss per mini-batch (log scale) and the test accuracy after each epoch:
 
 # %%
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9.5, 3.4))
@@ -657,9 +738,8 @@ fig.suptitle(f"{len(wrong)} of {len(x_test)} test digits wrong", y=1.0)
 fig.tight_layout();
 
 # %% [markdown]
-# What did the first layer learn? Its 16 filters are 3×3 kernels, like the hand-made
-# Sobel and blur kernels of lesson 1, but found by gradient descent. Drawn as numbers
-# (red > 0 > blue):
+# What did the first layer learn? Its 16 filters are 3×3 kernels, like lesson 1's Sobel
+# and blur kernels, but found by gradient descent (red > 0 > blue):
 
 # %%
 filters = model.layers[0].weight.data[:, 0]  # (16, 3, 3)
@@ -670,10 +750,8 @@ for o, ax in enumerate(axes.ravel()):
 fig.suptitle("first-layer filters, rounded to 0.1", y=1.02);
 
 # %% [markdown]
-# And what they make of a test digit the model reads correctly (`convlab.plot.feature_maps`
-# runs each filter over the image with `conv2d`; red > 0 > blue). Several respond to
-# strokes of one orientation: oriented edge detectors, like the Sobel kernels of lesson 1,
-# but learned from 1,438 examples.
+# And what they make of a test digit the model reads correctly: several respond to
+# strokes of one orientation, oriented edge detectors learned from 1,438 examples.
 
 # %%
 first_right = int(np.flatnonzero(predicted == digits.y_test)[0])
@@ -683,87 +761,19 @@ cplot.feature_maps(model.layers[0].weight.data, digits.x_test[first_right, 0], n
 print(f"lesson ran in {time.perf_counter() - lesson_start:.1f} s (training: {train_seconds:.1f} s)")
 
 # %% [markdown]
-# ## Check yourself
+# ## Common mistakes
 #
-# **Q1.** A conv layer maps $x$ of shape (8, 3, 32, 32) to $y$ of shape (8, 16, 32, 32)
-# with 3×3 kernels and a bias. What are the shapes of $\partial L/\partial x$,
-# $\partial L/\partial w$ and $\partial L/\partial b$, and which of them sums over the
-# batch?
-#
-# <details><summary>Answer</summary>
-#
-# Each gradient has the shape of its array: (8, 3, 32, 32), (16, 3, 3, 3) and (16,).
-# The weight and bias gradients sum over the batch (one kernel serves every sample);
-# the input gradient does not (each sample has its own input), it sums over the 16
-# output channels instead.
-#
-# </details>
-
-# %% [markdown]
-# **Q2.** A convolution with $n = 8$, $k = 3$, stride 2 and no padding. Which input rows
-# get zero gradient whatever $g$ is, and what `output_padding` makes `conv_transpose2d`
-# produce the input gradient?
-#
-# <details><summary>Answer</summary>
-#
-# The output has $\lfloor (8 - 3)/2 \rfloor + 1 = 3$ rows; the windows start at rows 0, 2,
-# 4 and reach row 6. Row 7 is never read, so its gradient is always 0 (and the same for
-# column 7). `output_padding` $= (8 - 3) \bmod 2 = 1$: without it the transposed
-# convolution rebuilds a 7×7.
-#
-# </details>
-
-# %% [markdown]
-# **Q3.** 2×2 max pooling, stride 2, on the window $\begin{bmatrix} 1 & 3 \\ 3 & 2
-# \end{bmatrix}$, and the gradient $g = 5$ arrives at its output. What is
-# $\partial L/\partial x$? And with average pooling?
-#
-# <details><summary>Answer</summary>
-#
-# Max: $\begin{bmatrix} 0 & 5 \\ 0 & 0 \end{bmatrix}$. Two entries tie at 3; PyTorch's
-# argmax is the first in row-major order, the top-right one, and it gets all of $g$
-# (the tie is not split). Average: $5/4 = 1.25$ in every cell.
-#
-# </details>
-
-# %% [markdown]
-# **Q4.** Why do gradient checks use $\frac{f(a+\varepsilon) - f(a-\varepsilon)}
-# {2\varepsilon}$ rather than $\frac{f(a+\varepsilon) - f(a)}{\varepsilon}$? And why not
-# take $\varepsilon = 10^{-12}$ to be extra precise?
-#
-# <details><summary>Answer</summary>
-#
-# The central difference's error is $O(\varepsilon^2)$ (the $f''$ terms cancel), the
-# forward difference's $O(\varepsilon)$. But $f$ itself carries rounding errors of about
-# $10^{-16}|f|$, and the difference quotient divides them by $\varepsilon$: at
-# $\varepsilon = 10^{-12}$ that is an error near $10^{-4}$, far worse than at $10^{-6}$
-# (see the plot in section 7).
-#
-# </details>
-
-# %% [markdown]
-# **Q5.** Your hand-written $\partial L/\partial w$ passes the gradient check with a batch
-# of one sample but fails with a batch of four. What is the likely bug?
-#
-# <details><summary>Answer</summary>
-#
-# The sum over the batch is missing or wrong: for example the gradient is computed from
-# one sample only, or averaged when the loss was a sum. With one sample the sum has a
-# single term, so the bug cannot show.
-#
-# </details>
-
-# %% [markdown]
-# **Q6.** The forward pass of `conv2d` is a cross-correlation (no flip). Why is the input
-# gradient of a stride-1 convolution a *convolution* (flipped kernel) of $g$?
-#
-# <details><summary>Answer</summary>
-#
-# $\partial L/\partial x[r] = \sum_i g[i]\, w[r - i]$: output $i$ used $x[r]$ with the
-# weight at offset $r - i$ in its window. Summing $g[i]\, w[r - i]$ over $i$ is the
-# definition of the convolution $g * w$, which is a correlation with $w$ rotated by 180°.
-#
-# </details>
+# - **The weight gradient not summed over the batch.** One kernel serves every sample.
+#   Spot it: the gradient check passes with a batch of 1 and fails with 4.
+# - **A max-pool tie routed to every maximum.** PyTorch sends it all to the *first*
+#   maximum. Spot it: the input gradient sums to more than the output gradient.
+# - **Gradient checks in float32.** Its rounding error ($\approx 10^{-7}$) divided by
+#   $\varepsilon$ swamps the comparison. Spot it: errors near $10^{-3}$ that vanish in
+#   float64.
+# - **No flip in the input gradient.** It is a *convolution* of $g$ with $w$. Spot it: a
+#   relative error of order 1.
+# - **No `output_padding` for a strided convolution.** Spot it: the input gradient is a
+#   row short.
 
 # %% [markdown]
 # ## Exercises
@@ -782,8 +792,8 @@ print(f"lesson ran in {time.perf_counter() - lesson_start:.1f} s (training: {tra
 # Each `check(...)` cell tests your function on small cases and shows the smallest one
 # that fails, with a hint. `convlab.gradient_check` is a good friend while you work.
 
-# %% [markdown]
-# ## Going further
+# %% [markdown] tags=["going-further"]
+# ### Going further: reading
 #
 # - V. Dumoulin and F. Visin, *A guide to convolution arithmetic for deep learning*
 #   (2016), section 4: the transposed convolution as the gradient of a convolution, case

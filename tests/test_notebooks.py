@@ -82,8 +82,10 @@ def test_lesson_has_every_part(path):
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert re.search(r"learning objectives", markdown, re.I), "state the learning objectives"
-    assert re.search(r"check yourself", markdown, re.I), "add 'Check yourself' questions"
-    assert markdown.count("<details>") >= 3, "hide the answers in <details> blocks"
+    checkpoints = [c for c in nb.cells if "checkpoint" in c.metadata.get("tags", [])]
+    if len(checkpoints) < 6:  # lessons not yet on predict-then-check checkpoints (issue 14)
+        assert re.search(r"check yourself", markdown, re.I), "add 'Check yourself' questions"
+        assert markdown.count("<details>") >= 3, "hide the answers in <details> blocks"
     assert f"exercises/{path.stem}.ipynb" in markdown, "point to the exercise notebook"
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     widget_cells = [
