@@ -1,7 +1,8 @@
-"""The ``convlab`` command: ``convlab assign``, ``convlab grade`` and ``convlab tidy``.
+"""The ``convlab`` command: ``convlab assign``, ``grade``, ``export`` and ``tidy``.
 
 ``convlab assign`` regenerates ``exercises/`` from ``solutions/``; ``convlab grade`` grades
-submitted notebooks into a directory of reports. Exit status 0 means the command ran
+submitted notebooks into a directory of reports; ``convlab export nbgrader|otter DIR``
+writes the exercises for those grading systems. Exit status 0 means the command ran
 (students may still have failed); 1 means ``assign --check`` found stale exercises;
 2 means the command was misused (bad arguments, missing files, a grader that cannot start).
 """
@@ -56,6 +57,24 @@ def _parser() -> argparse.ArgumentParser:
         "--lesson", help="grade every submission as this lesson, e.g. 03 (default: detect)"
     )
     grade.add_argument("--seed", type=int, help="random seed for the inputs (default: fresh)")
+
+    export = commands.add_parser(
+        "export", help="write the exercises for nbgrader or Otter-Grader (Gradescope)"
+    )
+    export.add_argument("format", choices=("nbgrader", "otter"), help="the grading system")
+    export.add_argument("out", type=Path, help="directory to write (an nbgrader course root)")
+    export.add_argument(
+        "--lesson", action="append", metavar="NN", help="only this set, e.g. 03 (repeatable)"
+    )
+    export.add_argument(
+        "--solutions", type=Path, default=Path("solutions"), help="default: solutions"
+    )
+    export.add_argument(
+        "--seed", type=int, help="seed of the hidden cases' inputs (default: a fresh one)"
+    )
+    export.add_argument(
+        "--requirement", help="otter: pip line for convlab in requirements.txt (default: git URL)"
+    )
 
     tidy = commands.add_parser(
         "tidy", help="make executed notebooks byte-stable (used by make notebooks)"
@@ -118,12 +137,38 @@ def _assign(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    import secrets
+
+    from .export import ExportError, export
+
+    seed = secrets.randbelow(2**31) if args.seed is None else args.seed
+    try:
+        written = export(
+            args.format,
+            args.out,
+            solutions=args.solutions,
+            lessons=args.lesson,
+            seed=seed,
+            requirement=args.requirement,
+        )
+    except ExportError as exc:
+        print(f"convlab {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path}")
+    print(f"hidden cases drawn with --seed {seed}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``convlab`` console script."""
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "grade":
         return _grade(parser, args)
+    if args.command == "export":
+        return _export(args)
     if args.command == "tidy":
         from ._tidy import tidy
 
