@@ -7,7 +7,7 @@ entry point, the one its command line calls:
 
     python graders_driver.py nbgrader-generate COURSE SET...   (nbgrader generate_assignment)
     python graders_driver.py nbgrader-autograde COURSE SET...  (nbgrader autograde, gradebook)
-    python graders_driver.py otter-assign EXPORT SET...        (otter assign)
+    python graders_driver.py otter-assign EXPORT SET...        (otter assign --no-run-tests)
     python graders_driver.py otter-run EXPORT SET...           (otter run, no Docker)
 
 The last line printed by the grading phases is JSON:
@@ -65,7 +65,8 @@ def otter_assign(export: Path, sets: list[str]) -> None:
 
     for name in sets:
         folder = export / name
-        assign(str(folder / f"{name}.ipynb"), str(folder / "dist"))
+        # --no-run-tests: the solution submission graded next runs the same tests
+        assign(str(folder / f"{name}.ipynb"), str(folder / "dist"), no_run_tests=True)
 
 
 def otter_run(export: Path, sets: list[str]) -> dict:

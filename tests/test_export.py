@@ -253,6 +253,7 @@ def test_usage_errors(args, message, tmp_path, capsys):
 GRADERS = ROOT / ".venv" / "graders"
 PINS = [ROOT / "requirements" / name for name in ("graders.txt", "constraints.txt")]
 DRIVER = Path(__file__).with_name("graders_driver.py")
+PHASES: dict[str, float] = {}  # seconds per driver phase, for the report
 PLANT = """
 
 # Planted by tests/test_export.py: every answer of {func} off by one.
@@ -296,6 +297,7 @@ def _run(python: Path, phase: str, root: Path, stems: list[str], home: Path) -> 
         "JUPYTER_PLATFORM_DIRS": "1",
         "HOME": str(home),
     }
+    started = time.monotonic()
     done = subprocess.run(
         [str(python), str(DRIVER), phase, str(root), *stems],
         capture_output=True,
@@ -304,6 +306,7 @@ def _run(python: Path, phase: str, root: Path, stems: list[str], home: Path) -> 
         cwd=root,
         timeout=1800,
     )
+    PHASES[phase] = time.monotonic() - started
     assert done.returncode == 0, f"{phase} failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
     return (
         json.loads(done.stdout.strip().splitlines()[-1])
@@ -391,7 +394,11 @@ def otter_pipeline(python, export: Path, sets, home: Path) -> dict:
         ]:
             (export / "submissions" / name).mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, export / "submissions" / name / f"{s.stem}.ipynb")
-    return _run(python, "otter-run", export, stems, home)
+    graded = _run(python, "otter-run", export, stems, home)
+    return {
+        student: {stem: {q: score for q, (score, _) in qs.items()} for stem, qs in by_set.items()}
+        for student, by_set in graded.items()
+    }
 
 
 def expected_scores(sets) -> dict:
@@ -422,7 +429,7 @@ def _table(title: str, scores: dict, sets, seconds: float) -> list[str]:
 
 
 @pytest.mark.slow
-def test_real_nbgrader_and_otter_grade_the_export(tmp_path, sets, request):
+def test_real_nbgrader_and_otter_grade_the_export(tmp_path, sets, request, capsys):
     started = time.monotonic()
     python = graders_python()
     install = time.monotonic() - started
@@ -466,10 +473,12 @@ def test_real_nbgrader_and_otter_grade_the_export(tmp_path, sets, request):
         sets,
         results["otter-seconds"],
     )
+    lines.append(", ".join(f"{phase} {seconds:.0f} s" for phase, seconds in PHASES.items()))
     if report is not None:
-        report.write_sep("-", "convlab export: scores from the real tools")
-        for line in lines:
-            report.write_line(line)
+        with capsys.disabled():  # the score tables and times, in the run's own output
+            report.write_sep("-", "convlab export: scores from the real tools")
+            for line in lines:
+                report.write_line(line)
     want = expected_scores(sets)
     assert results["nbgrader"] == want, "\n".join(lines)
     assert results["otter"] == want, "\n".join(lines)
