@@ -192,6 +192,10 @@ def test_nbgrader_source_notebooks(tmp_path, sets):
 
 
 def test_otter_master_notebooks(tmp_path, sets):
+    (channels,) = (s for s in sets if s.stem == "03_channels")
+    exercises = channels.exercises
+    timed = [ex for ex in exercises if ex.budget]
+    assert timed  # 03.conv2d_multi has a speed point
     assert main(["export", "otter", str(tmp_path), "--seed", str(SEED), "--lesson", "03"]) == 0
     assert [p.name for p in tmp_path.iterdir()] == ["03_channels"]
     folder = tmp_path / "03_channels"
@@ -201,14 +205,21 @@ def test_otter_master_notebooks(tmp_path, sets):
     assert "ok_format: false" in cells[0].source
     raws = [c.source.splitlines()[0] for c in cells if c.cell_type == "raw"]
     block = ["# BEGIN QUESTION", "# BEGIN SOLUTION", "# END SOLUTION", "# BEGIN TESTS"]
-    assert raws[1:] == [*block, "# END TESTS", "# END QUESTION"] * 3
+    assert raws[1:] == [*block, "# END TESTS", "# END QUESTION"] * len(exercises)
+    names = [c.source.split("name: ")[1] for c in cells if "# BEGIN QUESTION" in c.source]
+    assert names == [grade_id(ex) for ex in exercises]
     tests = [c.source for c in cells if "# BEGIN TEST CONFIG" in c.source]
-    assert len(tests) == 3 + 3 + 1  # public + hidden per exercise, one speed test
-    assert sum("hidden: true" in t for t in tests) == 4
+    assert len(tests) == 2 * len(exercises) + len(timed)  # public + hidden each, speed tests
+    assert sum("hidden: true" in t for t in tests) == len(exercises) + len(timed)
+    public = [t for t in tests if "hidden: true" not in t]
+    assert all("points: 0\n" in t and "public_only=True)" in t for t in public)
     points = [float(t.split("points: ")[1].split("\n")[0]) for t in tests]
-    assert sum(points) == sets[2].points == 7
+    assert sum(points) == channels.points
+    for ex in timed:
+        speed = next(t for t in tests if f'"{ex.id}", {ex.func}, seed={SEED}, speed=True' in t)
+        assert f"points: {ex.budget.points:g}\n" in speed and "hidden: true" in speed
     # the learner gets convlab's stub, the solution stays in the autograder's copy
-    solution = next(c.source for c in cells if "def conv1x1" in c.source)
+    solution = next(c.source for c in cells if f"def {exercises[0].func}(" in c.source)
     assert "# BEGIN SOLUTION NO PROMPT" in solution and "### " not in solution
 
 
@@ -226,12 +237,12 @@ def test_otter_solution_markers_keep_the_indent():
     ]
 
 
-def test_export_is_deterministic_for_a_seed(tmp_path):
+def test_export_is_deterministic_for_a_seed(tmp_path, sets):
     for run in ("a", "b"):
         for fmt in ("nbgrader", "otter"):
             assert main(["export", fmt, str(tmp_path / run / fmt), "--seed", "7"]) == 0
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.*"))
-    assert len(files) == 1 + 7 + 2 * 7
+    assert len(files) == 1 + 3 * len(sets)  # config; a source, a master, requirements per set
     for path in files:
         assert (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes()
 

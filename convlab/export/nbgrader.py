@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..grading.registry import Exercise
 from ..grading.report import write_atomic
 from ._sets import ExerciseSet, assert_call, grade_id, has_solution
 
@@ -35,8 +36,6 @@ c.CourseDirectory.course_id = "convlab"
 # The stub nbgrader writes in place of ### BEGIN SOLUTION ... ### END SOLUTION: the same
 # as convlab's own exercises/, so check() says "Replace `raise NotImplementedError`".
 c.ClearSolutions.code_stub = {{"python": {STUB!r}}}
-# The graded functions are NumPy; the slowest hidden case takes well under a second.
-c.Execute.timeout = 120
 """
 
 
@@ -54,7 +53,7 @@ def _meta(cell_id: str, *, solution=False, grade=False, points=None, locked=Fals
     return meta
 
 
-def _test_cells(ex, seed: int) -> list[nbformat.NotebookNode]:
+def _test_cells(ex: Exercise, seed: int) -> list[nbformat.NotebookNode]:
     correct = ex.points - (ex.budget.points if ex.budget else 0)
     lines = [
         f"# Autograder test of {ex.id} ({correct:g} point{'s' if correct != 1 else ''}): "

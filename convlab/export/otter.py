@@ -23,6 +23,7 @@ import nbformat
 
 from .. import __version__
 from ..grading.assign import BEGIN, END
+from ..grading.registry import Exercise
 from ..grading.report import write_atomic
 from ._sets import ExerciseSet, assert_call, grade_id, has_solution
 from .nbgrader import STUB
@@ -51,7 +52,9 @@ def _raw(text: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_raw_cell(text)
 
 
-def _test(ex, name: str, doc: str, call: str, points: float, hidden: bool):
+def _test(
+    ex: Exercise, name: str, doc: str, call: str, points: float, hidden: bool
+) -> nbformat.NotebookNode:
     config = f"hidden: true\npoints: {points:g}" if hidden else f"points: {points:g}"
     source = (
         f'""" # BEGIN TEST CONFIG\n{config}\n""" # END TEST CONFIG\n'
@@ -63,7 +66,7 @@ def _test(ex, name: str, doc: str, call: str, points: float, hidden: bool):
     return nbformat.v4.new_code_cell(source)
 
 
-def _tests(ex, seed: int) -> list[nbformat.NotebookNode]:
+def _tests(ex: Exercise, seed: int) -> list[nbformat.NotebookNode]:
     correct = ex.points - (ex.budget.points if ex.budget else 0)
     cells = [
         _test(ex, "test_public_cases", f"{ex.id}: the public cases, as check() runs them.",
