@@ -14,6 +14,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -493,3 +494,25 @@ def test_real_nbgrader_and_otter_grade_the_export(tmp_path, sets, request, capsy
     want = expected_scores(sets)
     assert results["nbgrader"] == want, "\n".join(lines)
     assert results["otter"] == want, "\n".join(lines)
+    for s in sets:  # the tools' feedback on the planted mistake is check()'s text
+        wrong = planted(s)
+        for text in (
+            nbgrader_feedback(course, s.stem, grade_id(wrong, "test")),
+            otter_feedback(export, s.stem, grade_id(wrong)),
+        ):
+            text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # IPython's colours
+            assert f"AssertionError: ❌ {wrong.id} · " in text, text
+            for line in ("Smallest failing case: ", "Expected: ", "Got:      ", "Hint:     "):
+                assert re.search(rf"\n\s*{line}\S", text), (line, text)
+
+
+def nbgrader_feedback(course: Path, stem: str, cell: str) -> str:
+    nb = nbformat.read(course / "autograded" / "mistake" / stem / f"{stem}.ipynb", as_version=4)
+    (found,) = (c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == cell)
+    return "\n".join("\n".join(o.get("traceback", [])) for o in found.outputs)
+
+
+def otter_feedback(export: Path, stem: str, question: str) -> str:
+    results = export / "submissions" / "mistake" / f"{stem}-results" / "results.json"
+    tests = json.loads(results.read_text())["tests"]
+    return next(t["output"] for t in tests if t["name"] == question)

@@ -301,6 +301,7 @@ def assert_exercise(
     ...     return (n + 2 * p - d * (k - 1) - 1) // s + 1
     >>> assert_exercise("02.output_size", output_size, seed=7)  # passes: returns None
     """
+    __tracebackhide__ = True  # IPython and pytest show the message, not this frame
     ex = exercise(exercise_id)
     if speed and ex.budget is None:
         raise fail(
