@@ -137,11 +137,13 @@ def _assign(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace) -> int:
+def _export(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     import secrets
 
     from .export import ExportError, export
 
+    if args.out.exists() and not args.out.is_dir():
+        parser.error(f"export: {args.out} exists and is not a directory")
     seed = secrets.randbelow(2**31) if args.seed is None else args.seed
     try:
         written = export(
@@ -168,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "grade":
         return _grade(parser, args)
     if args.command == "export":
-        return _export(args)
+        return _export(parser, args)
     if args.command == "tidy":
         from ._tidy import tidy
 

@@ -8,7 +8,7 @@ entry point, the one its command line calls:
     python graders_driver.py nbgrader-generate COURSE SET...   (nbgrader generate_assignment)
     python graders_driver.py nbgrader-autograde COURSE SET...  (nbgrader autograde, gradebook)
     python graders_driver.py otter-assign EXPORT SET...        (otter assign --no-run-tests)
-    python graders_driver.py otter-run EXPORT SET...           (otter run, no Docker)
+    python graders_driver.py otter-run EXPORT SET... [--student NAME]  (otter run, no Docker)
 
 The last line printed by the grading phases is JSON:
 ``{submission: {set: {grade name: [score, max score]}}}``.
@@ -16,6 +16,7 @@ The last line printed by the grading phases is JSON:
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -69,14 +70,14 @@ def otter_assign(export: Path, sets: list[str]) -> None:
         assign(str(folder / f"{name}.ipynb"), str(folder / "dist"), no_run_tests=True)
 
 
-def otter_run(export: Path, sets: list[str]) -> dict:
+def otter_run(export: Path, sets: list[str], student: str = "*") -> dict:
     from otter.run import main as run
 
     scores: dict = {}
     for name in sets:
         dist = export / name / "dist"
         (autograder,) = (dist / "autograder").glob("*.zip")
-        for submission in sorted((export / "submissions").glob(f"*/{name}.ipynb")):
+        for submission in sorted((export / "submissions").glob(f"{student}/{name}.ipynb")):
             out = submission.parent / f"{name}-results"
             out.mkdir(exist_ok=True)
             run(str(submission), autograder=str(autograder), output_dir=str(out), no_logo=True)
@@ -88,15 +89,24 @@ def otter_run(export: Path, sets: list[str]) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    phase, root, *sets = argv
-    root = Path(root).resolve()
-    phases = {
-        "nbgrader-generate": nbgrader_generate,
-        "nbgrader-autograde": nbgrader_autograde,
-        "otter-assign": otter_assign,
-        "otter-run": otter_run,
-    }
-    result = phases[phase](root, sets)
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "phase", choices=("nbgrader-generate", "nbgrader-autograde", "otter-assign", "otter-run")
+    )
+    parser.add_argument("root", type=Path)
+    parser.add_argument("sets", nargs="+")
+    parser.add_argument("--student", help="otter-run: only this submission folder")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    if args.phase == "otter-run":
+        result = otter_run(root, args.sets, args.student or "*")
+    else:
+        phases = {
+            "nbgrader-generate": nbgrader_generate,
+            "nbgrader-autograde": nbgrader_autograde,
+            "otter-assign": otter_assign,
+        }
+        result = phases[args.phase](root, args.sets)
     if result is not None:
         print(json.dumps(result))
 

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -260,12 +261,24 @@ def test_usage_errors(args, message, tmp_path, capsys):
     assert message in capsys.readouterr().err
 
 
+def test_out_must_be_a_directory(tmp_path, capsys):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(SystemExit) as exited:
+        main(["export", "nbgrader", str(tmp_path / "file")])
+    assert exited.value.code == 2
+    assert (
+        "export: " + str(tmp_path / "file") + " exists and is not a directory"
+        in capsys.readouterr().err
+    )
+
+
 # ------------------------------------------------------------------ the real tools
 
 GRADERS = ROOT / ".venv" / "graders"
 PINS = [ROOT / "requirements" / name for name in ("graders.txt", "constraints.txt")]
 DRIVER = Path(__file__).with_name("graders_driver.py")
 PHASES: dict[str, float] = {}  # seconds per driver phase, for the report
+SUBMISSIONS = ("solution", "untouched", "mistake")
 PLANT = """
 
 # Planted by tests/test_export.py: every answer of {func} off by one.
@@ -300,25 +313,26 @@ def graders_python() -> Path:
     return python
 
 
-def _run(python: Path, phase: str, root: Path, stems: list[str], home: Path) -> dict | None:
+def _run(python: Path, phase: str, root: Path, args: list[str], home: Path) -> dict | None:
+    """Run one phase of tests/graders_driver.py with the graders' Python; its JSON result."""
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env |= {
         "PATH": f"{python.parent}{os.pathsep}{env.get('PATH', '')}",  # nbgrader calls alembic
         "JUPYTER_CONFIG_DIR": str(home / "config"),  # no user or site config of the machine
         "JUPYTER_DATA_DIR": str(home / "data"),
         "JUPYTER_PLATFORM_DIRS": "1",
-        "HOME": str(home),
+        "IPYTHONDIR": str(home / "ipython"),  # no profile or startup files of the machine
     }
     started = time.monotonic()
     done = subprocess.run(
-        [str(python), str(DRIVER), phase, str(root), *stems],
+        [str(python), str(DRIVER), phase, str(root), *args],
         capture_output=True,
         text=True,
         env=env,
         cwd=root,
         timeout=1800,
     )
-    PHASES[phase] = time.monotonic() - started
+    PHASES[phase] = max(PHASES.get(phase, 0.0), time.monotonic() - started)  # parallel runs
     assert done.returncode == 0, f"{phase} failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
     return (
         json.loads(done.stdout.strip().splitlines()[-1])
@@ -406,7 +420,15 @@ def otter_pipeline(python, export: Path, sets, home: Path) -> dict:
         ]:
             (export / "submissions" / name).mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, export / "submissions" / name / f"{s.stem}.ipynb")
-    graded = _run(python, "otter-run", export, stems, home)
+    # one process per submission: the runs mostly wait on their kernels
+    graded: dict = {}
+    with ThreadPoolExecutor(len(SUBMISSIONS)) as pool:
+        runs = [
+            pool.submit(_run, python, "otter-run", export, [*stems, "--student", name], home)
+            for name in SUBMISSIONS
+        ]
+        for run in runs:
+            graded |= run.result()
     return {
         student: {stem: {q: score for q, (score, _) in qs.items()} for stem, qs in by_set.items()}
         for student, by_set in graded.items()
