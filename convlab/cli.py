@@ -1,4 +1,4 @@
-"""The ``convlab`` command: ``start``, ``assign``, ``grade``, ``summary`` and ``tidy``.
+"""The ``convlab`` command: ``start``, ``assign``, ``grade``, ``export``, ``summary``, ``tidy``.
 
 ``convlab start [DIR]`` copies the course into a workspace of the learner's own and opens
 JupyterLab there (other options are passed on to ``jupyter lab``, e.g. ``--no-browser``).
@@ -6,7 +6,8 @@ JupyterLab there (other options are passed on to ``jupyter lab``, e.g. ``--no-br
 fields (see :func:`convlab.summary`).
 
 ``convlab assign`` regenerates ``exercises/`` from ``solutions/``; ``convlab grade`` grades
-submitted notebooks into a directory of reports. Exit status 0 means the command ran
+submitted notebooks into a directory of reports; ``convlab export nbgrader|otter DIR``
+writes the exercises for those grading systems. Exit status 0 means the command ran
 (students may still have failed); 1 means ``assign --check`` found stale exercises;
 2 means the command was misused (bad arguments, missing files, a grader that cannot start).
 """
@@ -62,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     grade.add_argument("--seed", type=int, help="random seed for the inputs (default: fresh)")
 
+    _export_parser(commands)
     _summary_parser(commands)
 
     start = commands.add_parser(
@@ -136,6 +138,52 @@ def _assign(args: argparse.Namespace) -> int:
     if args.check and changed:
         print("exercises are out of date: run `convlab assign`", file=sys.stderr)
         return 1
+    return 0
+
+
+def _export_parser(commands) -> None:
+    export = commands.add_parser(
+        "export", help="write the exercises for nbgrader or Otter-Grader (Gradescope)"
+    )
+    export.add_argument("format", choices=("nbgrader", "otter"), help="the grading system")
+    export.add_argument("out", type=Path, help="directory to write (an nbgrader course root)")
+    export.add_argument(
+        "--lesson", action="append", metavar="NN", help="only this set, e.g. 03 (repeatable)"
+    )
+    export.add_argument(
+        "--solutions", type=Path, default=Path("solutions"), help="default: solutions"
+    )
+    export.add_argument(
+        "--seed", type=int, help="seed of the hidden cases' inputs (default: a fresh one)"
+    )
+    export.add_argument(
+        "--requirement", help="otter: pip line for convlab in requirements.txt (default: git URL)"
+    )
+
+
+def _export(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    import secrets
+
+    from .export import ExportError, export
+
+    if args.out.exists() and not args.out.is_dir():
+        parser.error(f"export: {args.out} exists and is not a directory")
+    seed = secrets.randbelow(2**31) if args.seed is None else args.seed
+    try:
+        written = export(
+            args.format,
+            args.out,
+            solutions=args.solutions,
+            lessons=args.lesson,
+            seed=seed,
+            requirement=args.requirement,
+        )
+    except ExportError as exc:
+        print(f"convlab {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path}")
+    print(f"hidden cases drawn with --seed {seed}")
     return 0
 
 
@@ -218,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         return _grade(parser, args)
     if args.command == "summary":
         return _summary(parser, args)
+    if args.command == "export":
+        return _export(parser, args)
     if args.command == "tidy":
         from ._tidy import tidy
 

@@ -6,7 +6,8 @@ command (:mod:`convlab.cli`): ``convlab assign`` writes ``exercises/`` from ``so
 
 - :mod:`~convlab.grading.registry` and :mod:`~convlab.grading.sets`: the exercises;
 - :mod:`~convlab.grading.compare`: expected vs got, in words;
-- :mod:`~convlab.grading.feedback`: :func:`check`;
+- :mod:`~convlab.grading.feedback`: :func:`check`, and :func:`assert_exercise` for
+  nbgrader and Otter-Grader tests (:mod:`~convlab.grading.export`);
 - :mod:`~convlab.grading.assign`: solutions -> exercises;
 - :mod:`~convlab.grading.source`, :mod:`~convlab.grading.forbid`: reading submissions;
 - :mod:`~convlab.grading.sandbox`, :mod:`~convlab.grading.worker`: running them;
@@ -16,6 +17,6 @@ command (:mod:`convlab.cli`): ``convlab assign`` writes ``exercises/`` from ``so
 ``import convlab`` does not import this package; nothing here imports plotting.
 """
 
-from .feedback import CheckResult, check
+from .feedback import CheckResult, assert_exercise, check
 
-__all__ = ["CheckResult", "check"]
+__all__ = ["CheckResult", "assert_exercise", "check"]

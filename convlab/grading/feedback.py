@@ -29,12 +29,13 @@ import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .._validation import fail
 from . import forbid
 from .compare import Raised, compare, show
 from .protocol import BASELINES, time_against
 from .registry import Exercise, exercise
 
-__all__ = ["CheckResult", "check"]
+__all__ = ["CheckResult", "assert_exercise", "check"]
 
 PUBLIC_SEED = 0
 
@@ -135,34 +136,40 @@ def _forbidden_notes(ex: Exercise, func: Callable) -> list[str]:
     )
 
 
-def _speed_note(ex: Exercise, func: Callable) -> str:
+def _speed_note(ex: Exercise, func: Callable, seed: int = PUBLIC_SEED) -> tuple[bool, str]:
+    """(within budget and right, the line that says so) for the budget's timed run."""
     budget = ex.budget
-    args = ex.timed_args(PUBLIC_SEED)
+    args = ex.timed_args(seed)
     try:
         first, spent, base = time_against(func, args, BASELINES[budget.baseline])
     except BaseException as exc:
-        return f"⚠️ speed: the timed run on {budget.label} raised {Raised.from_exception(exc)}"
+        error = Raised.from_exception(exc)
+        return False, f"⚠️ speed: the timed run on {budget.label} raised {error}"
     verdict = compare(ex.reference(*args), first, ex.rtol, ex.atol)
     if not verdict.ok:
-        return f"⚠️ speed: the timed run on {budget.label} is wrong: {verdict.problem}"
+        return False, f"⚠️ speed: the timed run on {budget.label} is wrong: {verdict.problem}"
     ratio = spent / base
     if ratio <= budget.factor:
-        return (
+        return True, (
             f"⏱ speed: within the {budget.factor:g}× budget (vectorised baseline, {budget.label})"
         )
-    return (
+    return False, (
         f"⚠️ speed: {ratio:.0f}× the vectorised baseline on {budget.label}, over the "
         f"{budget.factor:g}× budget: the grader takes off {budget.points:g} point. Avoid Python "
         "loops over pixels."
     )
 
 
-def _run(ex: Exercise, func: Callable) -> CheckResult:
+def _run(
+    ex: Exercise, func: Callable, seed: int = PUBLIC_SEED, hidden: bool = False, speed: bool = True
+) -> CheckResult:
+    """Run the public cases (every case if ``hidden``) under ``seed``; time it if ``speed``."""
     title = f"{ex.id} · {ex.title} ({ex.points:g} point{'s' if ex.points != 1 else ''})"
-    public = [(i, case) for i, case in enumerate(ex.cases) if case.public]
+    which = "" if hidden else "public "
+    chosen = [(i, case) for i, case in enumerate(ex.cases) if hidden or case.public]
     marks: list[tuple[str, str]] = []
-    for done, (i, case) in enumerate(public):
-        args = case.make(ex.rng(PUBLIC_SEED, i))
+    for done, (i, case) in enumerate(chosen):
+        args = case.make(ex.rng(seed, i))
         expected = ex.expected(case, args)
         try:
             got = func(*[a.copy() if hasattr(a, "copy") else a for a in args])
@@ -173,11 +180,11 @@ def _run(ex: Exercise, func: Callable) -> CheckResult:
             marks.append(("✅", case.label))
             continue
         marks.append(("❌", case.label))
-        marks += [("·", later.label) for _, later in public[done + 1 :]]
+        marks += [("·", later.label) for _, later in chosen[done + 1 :]]
         if isinstance(got, Raised) and got.name == "NotImplementedError":
             todo = "Replace `raise NotImplementedError` with your code, then run the cell again."
             return CheckResult(title, False, "not implemented yet", marks, None, [todo])
-        summary = f"public case {done + 1} of {len(public)} fails"
+        summary = f"{which}case {done + 1} of {len(chosen)} fails"
         inputs = [(name, show(a)) for name, a in zip(ex.params, args, strict=False)]
         failure = Failure(
             case.label,
@@ -189,11 +196,20 @@ def _run(ex: Exercise, func: Callable) -> CheckResult:
         )
         return CheckResult(title, False, summary, marks, failure, _forbidden_notes(ex, func))
     notes = _forbidden_notes(ex, func)
-    if ex.budget is not None:
-        notes.append(_speed_note(ex, func))
-    notes.append("The grader also runs hidden cases (larger inputs and edge cases).")
-    ok = not any(n.startswith("⚠️ uses") for n in notes)
-    return CheckResult(title, ok, f"all {len(public)} public cases pass", marks, None, notes)
+    ok = not notes
+    if speed and ex.budget is not None:  # a note only: the graders take the point off
+        notes.append(_speed_note(ex, func, seed)[1])
+    if not hidden:
+        notes.append("The grader also runs hidden cases (larger inputs and edge cases).")
+    return CheckResult(title, ok, f"all {len(chosen)} {which}cases pass", marks, None, notes)
+
+
+def _not_a_function(ex: Exercise, func: object) -> str:
+    if func is None:
+        return f"no function named {ex.func}: define it (run its cell) first"
+    if not callable(func):
+        return f"{ex.func} is a {type(func).__name__}, not a function"
+    return ""
 
 
 def check(exercise_id: str, func: Callable | None = None) -> CheckResult:
@@ -219,16 +235,87 @@ def check(exercise_id: str, func: Callable | None = None) -> CheckResult:
     try:
         if func is None:
             func = sys._getframe(1).f_globals.get(ex.func)
-        if func is None:
-            return CheckResult(
-                ex.id, False, f"no function named {ex.func}: define it (run its cell) first"
-            )
-        if not callable(func):
-            return CheckResult(
-                ex.id, False, f"{ex.func} is a {type(func).__name__}, not a function"
-            )
+        problem = _not_a_function(ex, func)
+        if problem:
+            return CheckResult(ex.id, False, problem)
         return _run(ex, func)
     except Exception as exc:
         return CheckResult(
             ex.id, False, f"check() itself failed ({type(exc).__name__}: {exc}); please report it"
         )
+
+
+def assert_exercise(
+    exercise_id: str,
+    func: Callable | None,
+    seed: int = PUBLIC_SEED,
+    *,
+    public_only: bool = False,
+    speed: bool = False,
+) -> None:
+    """Raise ``AssertionError`` unless ``func`` passes the exercise: for other graders' tests.
+
+    This is the test that ``convlab export nbgrader|otter`` writes into the autograder
+    cells. It runs the exercise's cases, public and hidden, on inputs drawn from ``seed``,
+    with the same comparisons as :func:`check` and ``convlab grade``; on the first failing
+    case it raises with the text :func:`check` shows (inputs, expected vs got, hint). An
+    API the exercise forbids fails it too, as in ``convlab grade``.
+
+    Parameters
+    ----------
+    exercise_id : str
+        The exercise, e.g. ``"02.output_size"``.
+    func : callable or None
+        The learner's function (None, as a grader passes for a missing name, fails).
+    seed : int, default 0
+        Draws the cases' random inputs; 0 gives the inputs :func:`check` shows.
+    public_only : bool, default False
+        Run only the public cases, exactly as :func:`check` does.
+    speed : bool, default False
+        Test the exercise's time budget instead (its speed points): every case must pass,
+        then a timed run must stay within the budget's factor of the vectorised baseline.
+
+    Raises
+    ------
+    AssertionError
+        The function fails a case, uses a forbidden API or (``speed``) is too slow.
+    ValueError
+        Unknown exercise, or ``speed=True`` for an exercise without a time budget.
+
+    Examples
+    --------
+    >>> def output_size(n, k, s=1, p=0, d=1):
+    ...     return (n + 2 * p - k) // s + 1
+    >>> assert_exercise("02.output_size", output_size, seed=7)
+    Traceback (most recent call last):
+      ...
+    AssertionError: ❌ 02.output_size · Output size of a convolution (1 point): case 4 of ... fails
+    ...
+    Smallest failing case: n=10, k=3, s=1, p=0, d=2
+    ...
+    Expected: 6
+    Got:      8
+    Problem:  8 instead of 6
+    Hint:     A dilated kernel spans d(k − 1) + 1 pixels: use that instead of k.
+    >>> def output_size(n, k, s=1, p=0, d=1):
+    ...     return (n + 2 * p - d * (k - 1) - 1) // s + 1
+    >>> assert_exercise("02.output_size", output_size, seed=7)  # passes: returns None
+    """
+    __tracebackhide__ = True  # IPython and pytest show the message, not this frame
+    ex = exercise(exercise_id)
+    if speed and ex.budget is None:
+        raise fail(
+            "assert_exercise",
+            f"speed=True needs an exercise with a time budget; {ex.id} has none",
+            "Use speed=False",
+        )
+    problem = _not_a_function(ex, func)
+    if problem:
+        raise AssertionError(f"❌ {ex.id}: {problem}")
+    result = _run(ex, func, seed, hidden=not public_only, speed=False)
+    if not result.ok:
+        raise AssertionError(str(result))
+    if speed:
+        fast, line = _speed_note(ex, func, seed)
+        if not fast:
+            raise AssertionError(f"❌ {ex.id} (speed, {ex.budget.points:g} point): {line}")
