@@ -251,31 +251,6 @@ for mode in ("constant", "reflect", "replicate", "circular"):
 # In 2-D the rule of each mode is applied to the row and the column separately: that is
 # why the reflect corner above is 6 (row $-1 \to 1$, column $-1 \to 1$).
 
-# %% [markdown] tags=["going-further"]
-# ### Going further: the index rule of each mode
-#
-# Padding never invents numbers (except the zeros): a padded position $i$ (with $i < 0$ or
-# $i \ge n$) copies one input index. `convlab.reference.pad_index` answers "which?" for one
-# axis.
-#
-# | mode | padded index $i$ copies | on `1 2 3 4`, $p = 2$ | NumPy's name |
-# |---|---|---|---|
-# | `zeros` | nothing: 0 | `0 0 │ 1 2 3 4 │ 0 0` | `constant` |
-# | `reflect` | $-i$ if $i < 0$; $2(n-1) - i$ if $i \ge n$ | `3 2 │ 1 2 3 4 │ 3 2` | `reflect` |
-# | `replicate` | $\min(\max(i, 0), n-1)$ | `1 1 │ 1 2 3 4 │ 4 4` | `edge` |
-# | `circular` | $i \bmod n$ | `3 4 │ 1 2 3 4 │ 1 2` | `wrap` |
-#
-# NumPy's `symmetric` mode repeats the edge pixel (`2 1 │ 1 2 3 4 │ 4 3`) and is *not*
-# PyTorch's reflect.
-
-# %% tags=["nbval-check-output"]
-n = 4
-where = range(-3, n + 3)
-print("i          " + "".join(f"{i:>4}" for i in where))
-for mode in ("constant", "reflect", "replicate", "circular"):
-    copies = [reference.pad_index(i, n, mode) for i in where]
-    print(f"{mode:<10} " + "".join("   ." if c is None else f"{c:>4}" for c in copies))
-
 # %% [markdown]
 # **How much can you pad?** `zeros` and `replicate` can pad any amount. `reflect` mirrors
 # the $n - 1$ pixels next to the edge, so PyTorch requires $p < n$; `circular` wraps the
@@ -312,6 +287,31 @@ widgets.padding_explorer(n=4, padding=1).set_goal(
     "Make reflect refuse while circular still pads",
     lambda s: "reflect" in s["refused"] and "circular" not in s["refused"],
 )
+
+# %% [markdown] tags=["going-further"]
+# ### Going further: the index rule of each mode
+#
+# Padding never invents numbers (except the zeros): a padded position $i$ (with $i < 0$ or
+# $i \ge n$) copies one input index. `convlab.reference.pad_index` answers "which?" for one
+# axis.
+#
+# | mode | padded index $i$ copies | on `1 2 3 4`, $p = 2$ | NumPy's name |
+# |---|---|---|---|
+# | `zeros` | nothing: 0 | `0 0 │ 1 2 3 4 │ 0 0` | `constant` |
+# | `reflect` | $-i$ if $i < 0$; $2(n-1) - i$ if $i \ge n$ | `3 2 │ 1 2 3 4 │ 3 2` | `reflect` |
+# | `replicate` | $\min(\max(i, 0), n-1)$ | `1 1 │ 1 2 3 4 │ 4 4` | `edge` |
+# | `circular` | $i \bmod n$ | `3 4 │ 1 2 3 4 │ 1 2` | `wrap` |
+#
+# NumPy's `symmetric` mode repeats the edge pixel (`2 1 │ 1 2 3 4 │ 4 3`) and is *not*
+# PyTorch's reflect.
+
+# %% tags=["nbval-check-output"]
+n = 4
+where = range(-3, n + 3)
+print("i          " + "".join(f"{i:>4}" for i in where))
+for mode in ("constant", "reflect", "replicate", "circular"):
+    copies = [reference.pad_index(i, n, mode) for i in where]
+    print(f"{mode:<10} " + "".join("   ." if c is None else f"{c:>4}" for c in copies))
 
 # %% [markdown]
 # ## 4 · `padding_mode` through `conv2d`
