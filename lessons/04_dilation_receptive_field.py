@@ -82,18 +82,16 @@ plot.dilated_kernel(3, [1, 2, 3]);
 #
 # > **Dilation 1 means no dilation.** In convlab, PyTorch, TensorFlow (`dilation_rate`)
 # > and ONNX, $d$ is the **spacing** of the taps: $d = 1$ is the ordinary convolution.
-# > oneDNN counts the **holes** instead, so its dilation 0 is PyTorch's `dilation=1`; when
-# > you read "rate $r$", check which counting is meant. In convlab and PyTorch $d = 0$ is
-# > meaningless (every tap would read the same pixel), so it is refused:
+# > oneDNN counts the **holes** instead, so its dilation 0 is PyTorch's `dilation=1`. In
+# > convlab and PyTorch $d = 0$ would put every tap on the same pixel, so it is refused:
 
 # %% tags=["raises-exception"]
 convlab.conv2d(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), dilation=0)
 
 # %% [markdown]
-# **The holes in numbers.** Feed a single bright pixel: the output draws the kernel, its 9
-# weights with $d - 1 = 1$ zero between neighbours, rotated by 180° because `conv2d` is a
-# cross-correlation (lesson 1). Then a random input, checked against the loop definition
-# and one output by hand: with $d = 2$ the first window is the slice `x[0:5:2, 0:5:2]`.
+# **The holes in numbers.** A single bright pixel draws the kernel, rotated by 180°
+# (lesson 1), with one zero between neighbouring weights. On a random input, the first
+# window with $d = 2$ is the slice `x[0:5:2, 0:5:2]`.
 
 # %% tags=["nbval-check-output"]
 w = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)  # the weights 1 … 9 of the picture
@@ -111,8 +109,8 @@ print("y[0, 0] by hand:", np.isclose(y[0, 0, 0, 0], (x[0, 0, 0:5:2, 0:5:2] * w[0
 # %% [markdown]
 # ### The effective size in the output-size formula
 #
-# For sizes, a dilated layer behaves exactly like a dense $k_\text{eff} \times k_\text{eff}$
-# kernel. Lesson 2's formula, with $p$ per side:
+# For sizes, a dilated kernel is a dense $k_\text{eff} \times k_\text{eff}$ one. Lesson 2's
+# formula, with $p$ per side:
 #
 # $$o = \left\lfloor \frac{n + 2p - d(k-1) - 1}{s} \right\rfloor + 1
 #     = \left\lfloor \frac{n + 2p - k_\text{eff}}{s} \right\rfloor + 1 .$$
@@ -355,10 +353,10 @@ quiz.number(
 plot.receptive_field([{"kernel_size": 3, "dilation": d} for d in (1, 2, 4, 8)], input_size=33);
 
 # %% [markdown]
-# Each layer reaches twice as far as the one below, and the map has no holes: the offsets
-# $\pm 1, \pm 2, \pm 4, \pm 8$, each used or not, add up to every offset from −15 to 15.
-# Doubling the dilation at every layer gives $r_L = 1 + 2(2^L - 1) = 2^{L+1} - 1$:
-# exponential growth, with the same weights per layer and no loss of resolution.
+# No holes: the offsets $\pm 1, \pm 2, \pm 4, \pm 8$, each used or not, add up to every
+# offset from −15 to 15. Doubling the dilation at every layer gives
+# $r_L = 2^{L+1} - 1$: exponential growth, with the same weights per layer and no loss of
+# resolution.
 
 # %% tags=["checkpoint", "nbval-ignore-output"]
 quiz.number(
@@ -592,6 +590,48 @@ for rates in ([2, 3], [1, 3, 1]):
     print(f"{rates}: HDC rule {'holds' if convlab.hdc_check(rates) else 'fails'}, {holes} holes")
 
 # %% [markdown]
+# ## One table for a whole network
+#
+# `convlab.summary` runs this recursion for a whole network described layer by layer
+# (channels, batchnorm and ReLU included), next to each layer's output shape,
+# parameters and multiply-adds. Its `Start` column is the **centre** of unit 0's field,
+# $t + (r - 1)/2$, the convention of Araujo et al.'s "Computing Receptive Fields of
+# Convolutional Neural Networks" (Distill, 2019): unit $u$ is centred at
+# $\text{start} + u\,j$. A max pool (lesson 6) counts like a kernel of its size and
+# stride. First, predict:
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+from convlab import quiz, summary
+
+quiz.number(
+    "ResNet's stem: conv 7×7 stride 2 padding 3, then max pool 3×3 stride 2 padding 1. "
+    "How many input pixels (per side) does one unit after the pool see?",
+    11,
+    explain="r = 1 + 6·1 = 7 after the conv (jump 2), then 7 + 2·2 = 11 after the pool.",
+    hint="The pool's 3 taps are one jump (2 input pixels) apart.",
+)
+
+# %% tags=["nbval-check-output"]
+resnet_stem = [
+    {"type": "conv", "out_channels": 64, "kernel_size": 7, "stride": 2, "padding": 3},
+    {"type": "batchnorm"},
+    {"type": "relu"},
+    {"type": "max_pool", "kernel_size": 3, "stride": 2, "padding": 1},
+] + [{"type": "conv", "out_channels": 64, "kernel_size": 3, "padding": 1}] * 4
+table = summary(resnet_stem, (1, 3, 224, 224))
+print(table)
+r, centre = table.rows[-1]["receptive_field"][0], table.rows[-1]["start"][0]
+print(f"last layer: {r}×{r} field centred on pixel {centre:g}, from {centre - (r - 1) / 2:g}")
+
+# %% [markdown]
+# Read the `RF` column: 7, then 11 after the pool, then $+8$ per 3×3 convolution (jump
+# 4): 43 after ResNet-18's first stage. `Start` stays 0: with "half" padding every field
+# is centred on its unit, so unit 0's field reaches $(43 - 1)/2 = 21$ pixels into the
+# padding, the recursion's $t = -21$. The same call takes a `torch.nn.Module` when torch
+# is installed, residual additions included (where branches meet, the field is the union
+# of theirs).
+
+# %% [markdown]
 # ## Common mistakes
 #
 # - **"Dilation 0" for an ordinary convolution.** That is oneDNN's counting of holes;
@@ -601,8 +641,8 @@ for rates in ([2, 3], [1, 3, 1]):
 #   $d = 2$ spans 5 pixels, not 6.
 # - **"Same" padding kept at $(k-1)/2$ after adding dilation.** It must be $d(k-1)/2$.
 #   *Spot it:* each layer shrinks the map by $2(d-1)$ pixels.
-# - **Receptive fields added without the jump.** After stride-2 layers every kernel counts
-#   double or more. *Spot it:* compare with `convlab.receptive_field`.
+# - **Receptive fields added without the jump.** After a stride-2 layer every kernel
+#   counts double. *Spot it:* compare with `convlab.receptive_field`.
 # - **Equal dilations stacked, like $[2, 2, 2]$.** *Spot it:* `dilation_coverage` has
 #   zeros, in a checkerboard.
 # - **The HDC rule applied to a whole sawtooth stack.** It is meant per group. *Spot it:*
