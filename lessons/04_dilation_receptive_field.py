@@ -640,7 +640,7 @@ print(f"last layer: {r}×{r} field centred on pixel {centre:g}, from {centre - (
 # - **The span written as $k \cdot d$.** It is $(k-1)d + 1$. *Spot it:* a 3×3 kernel with
 #   $d = 2$ spans 5 pixels, not 6.
 # - **"Same" padding kept at $(k-1)/2$ after adding dilation.** It must be $d(k-1)/2$.
-#   *Spot it:* each layer shrinks the map by $2(d-1)$ pixels.
+#   *Spot it:* each 3×3 layer shrinks the map by $2(d-1)$ pixels.
 # - **Receptive fields added without the jump.** After a stride-2 layer every kernel
 #   counts double. *Spot it:* compare with `convlab.receptive_field`.
 # - **Equal dilations stacked, like $[2, 2, 2]$.** *Spot it:* `dilation_coverage` has
