@@ -322,8 +322,9 @@ print(
 # %% tags=["nbval-ignore-output"]
 widgets.channels_explorer(in_channels=4, out_channels=6, kernel_size=3, groups=1).set_goal(
     "Build a 3×3 layer from 8 to 8 channels with fewer than 100 parameters",
-    lambda s: (s["in_channels"], s["out_channels"], s["kernel_size"]) == (8, 8, 3)
-    and s["params"] < 100,
+    lambda s: (
+        (s["in_channels"], s["out_channels"], s["kernel_size"]) == (8, 8, 3) and s["params"] < 100
+    ),
 )
 
 # %% [markdown]

@@ -360,8 +360,7 @@ plot.receptive_field([{"kernel_size": 3, "dilation": d} for d in (1, 2, 4, 8)], 
 
 # %% tags=["checkpoint", "nbval-ignore-output"]
 quiz.number(
-    "How many 3×3 layers with dilations 1, 2, 4, … does a unit need to see 255 pixels per "
-    "side?",
+    "How many 3×3 layers with dilations 1, 2, 4, … does a unit need to see 255 pixels per side?",
     7,
     hint="Solve 2^(L+1) − 1 = 255.",
     explain="2^(L+1) − 1 = 255 gives 2^(L+1) = 256, L = 7 (the last with dilation 64). "
@@ -543,7 +542,10 @@ sawtooth = [1, 2, 5, 1, 2, 5]
 whole = convlab.hdc_check(sawtooth)
 print("whole stack:", bool(whole), "M =", whole.M)
 print("per group:  ", bool(convlab.hdc_check([1, 2, 5])), "for [1, 2, 5], twice")
-print("holes in the sawtooth's receptive field:", int((convlab.dilation_coverage(sawtooth) == 0).sum()))
+print(
+    "holes in the sawtooth's receptive field:",
+    int((convlab.dilation_coverage(sawtooth) == 0).sum()),
+)
 
 # %% [markdown]
 # ### Play: design a dilation schedule
@@ -555,8 +557,12 @@ print("holes in the sawtooth's receptive field:", int((convlab.dilation_coverage
 # %% tags=["nbval-ignore-output"]
 widgets.dilation_explorer(dilations="2, 2, 2").set_goal(
     "With three 3×3 layers, see a field of at least 21 pixels with no holes",
-    lambda s: s["kernel_size"] == 3 and len(s["dilations"]) == 3
-    and s["receptive_field"] >= 21 and s["holes"] == 0,
+    lambda s: (
+        s["kernel_size"] == 3
+        and len(s["dilations"]) == 3
+        and s["receptive_field"] >= 21
+        and s["holes"] == 0
+    ),
 )
 
 # %% [markdown] tags=["going-further"]
