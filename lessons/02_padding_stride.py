@@ -72,8 +72,8 @@ quiz.number(
 
 # %% [markdown]
 # The orange window is the last one, output position $(2, 2)$. It starts at input row
-# $2 \cdot 2 - 1 = 3$ and reaches the bottom padding row (hatched); the windows started at
-# input rows $-1, 1, 3$ (negative indices are padding).
+# $2 \cdot 2 - 1 = 3$ and reaches the bottom padding row (hatched). The windows start at
+# input rows $-1$, 1 and 3 (negative indices are padding).
 
 # %%
 fig = plot.conv_step(square(5), W3, 2, 2, stride=2, padding=1)
