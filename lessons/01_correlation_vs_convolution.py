@@ -177,11 +177,11 @@ quiz.choice(
     "(padding 1 keeps the size). What appears around the 1?",
     ["w, as it is", "w rotated by 180°", "w transposed (w.T)", "one number: the sum of w"],
     1,
-    hint="The output at (i, j) reads the pixel under weight w[a, b] at (i + a, j + b).",
-    explain="The window at (i, j) meets the 1 with the weight w[a, b] where i + a and j + b "
-    "land on the 1, so the output at offset (−a, −b) from the 1 is w[a, b]: the kernel "
-    "read backwards, rot180(w). A true convolution stamps w itself, which is why signal "
-    "processing calls the kernel the impulse response.",
+    hint="Which weight does the window just above-left of the 1 read it with?",
+    explain="The output just above-left of the 1 reads it through the bottom-right weight "
+    "w[2, 2]; the output just below-right reads it through the top-left weight w[0, 0]. So "
+    "the kernel appears backwards, rot180(w). A true convolution stamps w itself, which is "
+    "why signal processing calls the kernel the impulse response.",
 )
 
 # %%
