@@ -11,7 +11,9 @@ result escape: whatever torch refuses, convlab refuses here first, in words.
 
 from __future__ import annotations
 
+import math
 import numbers
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,8 +22,10 @@ import numpy as np
 __all__ = [
     "LAYOUTS",
     "as_float_array",
+    "check_alloc",
     "check_bool",
     "check_choice",
+    "check_int",
     "check_ndim",
     "check_position",
     "check_same_dtype",
@@ -159,14 +163,94 @@ def check_ndim(func: str, name: str, arr: np.ndarray, ndims: Sequence[int], mean
 
 # ----------------------------------------------------------------------------- integers
 
+# torch's int64: larger magnitudes overflow in torch and in NumPy's index arithmetic.
+INT_BOUND = 2**63
+
+# The largest array an op allocates (output or working buffer); beyond it the call is
+# refused up front with a worded ValueError instead of a MemoryError or a long hang.
+MAX_BYTES = 2**32
+
+
+def _int_value(value: Any) -> int | None:
+    """The int that ``value`` stands for, or ``None`` if it is not int-like.
+
+    Python and NumPy ints, 0-d integer arrays and anything with ``__index__`` count;
+    bools do not (``stride=True`` is a mistake, not a 1), nor do floats, even whole ones.
+    """
+    if type(value) is int:
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, np.ndarray):
+        return int(value) if value.ndim == 0 and value.dtype.kind in "iu" else None
+    if isinstance(value, numbers.Integral) or hasattr(type(value), "__index__"):
+        try:
+            return operator.index(value)
+        except Exception:  # a broken __index__ is the caller's value being wrong
+            return None
+    return None
+
 
 def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    return _int_value(value) is not None
+
+
+def _is_int_sequence(value: Any) -> bool:
+    """A tuple, list or range of ints or not: never a str, bytes or an array."""
+    return isinstance(value, (tuple, list, range))
 
 
 def _int_word(minimum: int | None) -> str:
     """How a message names an int with this minimum: "int", "positive int", ..."""
     return {None: "int", 0: "non-negative int", 1: "positive int"}.get(minimum, f"int >= {minimum}")
+
+
+def _int_hint(name: str, value: Any) -> str:
+    """The fix for a value that is not an int: what to write instead."""
+    if isinstance(value, (bool, np.bool_)):
+        return "A bool is not a size: write the number itself"
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and value == int(value):
+        return f"Use a whole number, e.g. {name}={int(value)}"
+    if isinstance(value, (bytes, bytearray)):
+        return f"Bytes are not numbers here: write {name} as an int or a tuple of ints"
+    return "Use whole numbers"
+
+
+def check_int(func: str, name: str, value: Any, *, minimum: int | None = None) -> int:
+    """One int (never a sequence) ``>= minimum`` that fits in int64, as a Python int.
+
+    >>> check_int("conv_params", "groups", np.int64(2), minimum=1)
+    2
+    >>> check_int("conv_params", "groups", float("nan"))
+    Traceback (most recent call last):
+    TypeError: conv_params: groups must be an int; got groups=nan. Use whole numbers
+    """
+    v = _int_value(value)
+    what = _int_word(minimum)
+    article = "an" if what[0] in "aeiou" else "a"
+    if v is None:
+        raise fail(
+            func,
+            f"{name} must be {article} {what}; got {name}={_show(value)}",
+            _int_hint(name, value),
+            kind=TypeError,
+        )
+    _check_range(func, name, value, (v,), f"{article} {what}", minimum)
+    return v
+
+
+def _check_range(
+    func: str, name: str, value: Any, values: tuple[int, ...], expected: str, minimum, meaning=""
+) -> None:
+    if any(not -INT_BOUND < v < INT_BOUND for v in values):
+        raise fail(
+            func,
+            f"{name} must be {expected} that fits in 64 bits (|{name}| < 2**63); "
+            f"got {name}={_show(value)}",
+            "Use a realistic size: an array that large would not fit in memory",
+        )
+    if minimum is not None and any(v < minimum for v in values):
+        raise fail(func, f"{name} must be {expected}{meaning}; got {name}={_show(value)}")
 
 
 def int_tuple(
@@ -177,48 +261,55 @@ def int_tuple(
     *,
     minimum: int | None = None,
     meaning: str = "",
+    broadcast: bool = False,
 ) -> tuple[int, ...]:
     """An int or a length-``n`` sequence of ints, each ``>= minimum``, as a tuple.
 
+    With ``broadcast`` a one-element sequence stands for all ``n`` dims, as torch's
+    conv and pooling ops take it (its unfold and adaptive pooling do not).
+    NumPy ints are accepted; floats, bools, bytes and strings are not.
+
     >>> int_tuple("conv2d", "stride", 2, 2, minimum=1)
     (2, 2)
+    >>> int_tuple("conv2d", "padding", (1,), 2, minimum=0, broadcast=True)
+    (1, 1)
     """
-    if type(value) is int and (minimum is None or value >= minimum):
+    if type(value) is int and (minimum is None or value >= minimum) and abs(value) < INT_BOUND:
         return (value,) * n  # the common case, checked before any message is built
     what = _int_word(minimum)
     article = "an" if what[0] in "aeiou" else "a"
     expected = f"{article} {what} or a tuple of {n} {what}s" if n > 1 else f"{article} {what}"
-    if _is_int(value):
-        values = (int(value),) * n
-    elif isinstance(value, Sequence) and not isinstance(value, str):
-        if len(value) != n:
+    v = _int_value(value)
+    if v is not None:
+        values = (v,) * n
+    elif _is_int_sequence(value):
+        items = [_int_value(item) for item in value]
+        if broadcast and len(items) == 1 and n > 1:
+            items = items * n  # torch: a one-element list is used for every dim
+        if len(items) != n:
             raise fail(
                 func,
                 f"{name} must be {expected}{meaning}; got {name}={_show(value)} "
-                f"with {len(value)} entries",
+                f"with {len(items)} entries",
                 f"Give one value per spatial dim ({n})",
             )
-        if not all(_is_int(v) for v in value):
+        bad = [item for item, i in zip(value, items, strict=False) if i is None]
+        if bad:
             raise fail(
                 func,
                 f"{name} must be {expected}; got {name}={_show(value)}",
-                "Use whole numbers, e.g. int(v)",
+                _int_hint(name, bad[0]) if len(value) == 1 else "Use whole numbers, e.g. int(v)",
                 kind=TypeError,
             )
-        values = tuple(int(v) for v in value)
-    elif isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
-        values = (int(value),) * n
+        values = tuple(items)  # type: ignore[arg-type]
     else:
         raise fail(
             func,
             f"{name} must be {expected}; got {name}={_show(value)}",
-            f"Use a whole number, e.g. {name}={int(value)}"
-            if isinstance(value, float) and value == int(value)
-            else "Use whole numbers",
+            _int_hint(name, value),
             kind=TypeError,
         )
-    if minimum is not None and any(v < minimum for v in values):
-        raise fail(func, f"{name} must be {expected}{meaning}; got {name}={_show(value)}")
+    _check_range(func, name, value, values, expected, minimum, meaning)
     return values
 
 
@@ -245,13 +336,37 @@ def int_sequence(
     """
     what = _int_word(minimum).replace("int", "ints")
     expected = f"{name} must be a {kind} of {what}{meaning}; got {name}={_show(value)}"
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise fail(func, expected, fix, kind=TypeError)
-    if not all(_is_int(v) for v in value):
+    if not _is_int_sequence(value):
+        raise fail(func, expected, fix or _int_hint(name, value), kind=TypeError)
+    values = tuple(_int_value(v) for v in value)
+    if any(v is None for v in values):
         raise fail(func, expected, "Use whole numbers, e.g. int(v)", kind=TypeError)
-    if minimum is not None and any(v < minimum for v in value):
-        raise fail(func, expected)
-    return tuple(int(v) for v in value)
+    _check_range(func, name, value, values, f"a {kind} of {what}", minimum, meaning)  # type: ignore[arg-type]
+    return values  # type: ignore[return-value]
+
+
+def check_alloc(func: str, shape: Sequence[int], itemsize: int, what: str = "output") -> None:
+    """Refuse, before allocating it, an array too large for memory (``MAX_BYTES``).
+
+    >>> check_alloc("pad", (10**6, 10**6), 8)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: pad: the output would have shape (1000000, 1000000), 8.0 TB (limit 4.3 GB)...
+    """
+    size = math.prod(shape) * itemsize
+    if size > MAX_BYTES:
+        raise fail(
+            func,
+            f"the {what} would have shape {tuple(shape)}, {_bytes(size)} "
+            f"(limit {_bytes(MAX_BYTES)})",
+            "Use smaller sizes, padding or strides",
+        )
+
+
+def _bytes(n: int) -> str:
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if n >= scale:
+            return f"{n / scale:.2g} {unit}" if n / scale >= 10**6 else f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
 
 
 def tuple_length(func: str, **values: Any) -> int | None:
@@ -312,11 +427,19 @@ def check_index(func: str, name: str, value: Any, size: int, what: str) -> int:
     return i
 
 
-def int_or_none(func: str, name: str, value: Any, *, minimum: int = 1) -> int | None:
-    """``None`` or one int ``>= minimum`` (e.g. ``divisor_override``)."""
+def int_or_none(func: str, name: str, value: Any, *, nonzero: bool = False) -> int | None:
+    """``None`` or one int (never a tuple), non-zero if asked (e.g. ``divisor_override``:
+    torch refuses only 0, a negative divisor flips the sign)."""
     if value is None:
         return None
-    return int_tuple(func, name, value, 1, minimum=minimum)[0]
+    v = check_int(func, name, value)
+    if nonzero and v == 0:
+        raise fail(
+            func,
+            f"{name} must be a non-zero int or None; got {name}=0",
+            f"Leave {name}=None to divide by the window size",
+        )
+    return v
 
 
 def check_bool(func: str, name: str, value: Any) -> bool:
@@ -470,17 +593,27 @@ def check_output_padding(
 def check_pool_padding(
     func: str, padding: tuple[int, ...], kernel: tuple[int, ...], dilation: tuple[int, ...]
 ) -> None:
-    """PyTorch: pad <= half of the effective (dilated) kernel size."""
-    from .shapes import effective_kernel_size  # not at the top: shapes imports this module
-
-    for p, extent in zip(padding, effective_kernel_size(kernel, dilation), strict=True):
-        if p > extent // 2:
+    """PyTorch: pad <= half of the kernel size (the kernel's, however dilated)."""
+    for p, k in zip(padding, kernel, strict=True):
+        if p > k // 2:
             raise fail(
                 func,
-                "padding must be at most half of the effective kernel size; got "
-                f"padding={padding} with kernel_size={kernel}, dilation={dilation}",
+                "padding must be at most half of kernel_size; got "
+                f"padding={padding} with kernel_size={kernel}",
                 "Larger padding would create windows that see only padding",
             )
+
+
+def check_channels(func: str, x: np.ndarray, nd: int) -> None:
+    """Pooling needs at least one channel and non-empty spatial dims (torch refuses both;
+    only the batch may be empty)."""
+    if min(x.shape[1:], default=1) < 1:
+        raise fail(
+            func,
+            f"input must have at least one channel and non-empty spatial dims (only the batch "
+            f"N may be 0); got input with shape {x.shape}",
+            f"Pass a batched {LAYOUTS[nd]} array with C >= 1",
+        )
 
 
 # ----------------------------------------------------------------------------- gradients

@@ -24,6 +24,7 @@ from . import shapes
 from ._validation import (
     LAYOUTS,
     as_float_array,
+    check_alloc,
     check_bias,
     check_choice,
     check_mode_padding,
@@ -36,7 +37,7 @@ from ._validation import (
 )
 from .padding import pad_spatial
 from .strategies import cols_budget, correlate_taps
-from .windows import flat_taps
+from .windows import compact, flat_taps
 
 __all__ = ["conv1d", "conv2d", "conv3d"]
 
@@ -89,8 +90,8 @@ def parse_conv(
     groups = int_tuple(func, "groups", groups, 1, minimum=1)[0]
     check_weight(func, x, w, nd, groups, transposed=False)
     check_bias(func, b, w.shape[0])
-    stride = int_tuple(func, "stride", stride, nd, minimum=1)
-    dilation = int_tuple(func, "dilation", dilation, nd, minimum=1)
+    stride = int_tuple(func, "stride", stride, nd, minimum=1, broadcast=True)
+    dilation = int_tuple(func, "dilation", dilation, nd, minimum=1, broadcast=True)
     padding_mode = check_choice(func, "padding_mode", padding_mode, PADDING_MODES)
     kernel = w.shape[2:]
     if isinstance(padding, str):
@@ -103,7 +104,7 @@ def parse_conv(
             )
         pads = tuple(shapes.same_padding(kernel, dilation)) if padding == "same" else ((0, 0),) * nd
     else:
-        p = int_tuple(func, "padding", padding, nd, minimum=0)
+        p = int_tuple(func, "padding", padding, nd, minimum=0, broadcast=True)
         pads = tuple((v, v) for v in p)
     size = x.shape[2:]
     if padding_mode != "zeros":
@@ -112,6 +113,7 @@ def parse_conv(
     extent = shapes.effective_kernel_size(kernel, dilation)
     check_padded_fits(func, size, padded, extent)
     out = _output_size(padded, kernel, stride, 0, dilation)
+    check_alloc(func, (x.shape[0], w.shape[0], *out), x.itemsize)
     return ConvSpec(x, w, b, stride, pads, dilation, groups, padding_mode, out, unbatched)
 
 
@@ -144,7 +146,10 @@ def conv_forward(spec: ConvSpec) -> np.ndarray:
         if spec.padding_mode != "zeros":
             part = pad_spatial(part, pads, spec.padding_mode)
             part_pads = ((0, 0),) * len(pads)
-        layout = flat_taps(part, part_pads, spec.kernel_size, spec.stride, spec.dilation, spec.out)
+        part, part_pads, stride = compact(
+            part, part_pads, spec.kernel_size, spec.stride, spec.dilation, spec.out
+        )
+        layout = flat_taps(part, part_pads, spec.kernel_size, stride, spec.dilation, spec.out)
         correlate_taps(
             layout, w, spec.groups, spec.bias, out=y[i : i + step], cols_bytes=cols_bytes
         )

@@ -29,7 +29,7 @@ from ._validation import as_float_array, check_grad_output, check_same_dtype
 from .conv import ConvSpec, parse_conv
 from .padding import PAD_MODE_OF, pad_spatial, pad_spatial_adjoint
 from .transpose import TransposeSpec, conv_transpose_forward
-from .windows import flat_taps
+from .windows import compact, flat_taps
 
 __all__ = [
     "conv1d_backward",
@@ -69,6 +69,7 @@ def correlate_grad(
     """
     n, c_in = x.shape[:2]
     c_out = gy.shape[1]
+    x, pads, stride = compact(x, pads, kernel, stride, dilation, gy.shape[2:])
     layout = flat_taps(x, pads, kernel, stride, dilation, gy.shape[2:])
     length = layout.length
     gys = layout.spread(gy).reshape(n, groups, c_out // groups, length)

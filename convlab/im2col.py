@@ -19,13 +19,14 @@ from . import shapes
 from ._validation import (
     LAYOUTS,
     as_float_array,
+    check_alloc,
     check_output_size,
     fail,
     int_tuple,
     split_batch,
 )
 from .padding import pad_spatial
-from .windows import scatter_add_taps, tap_views
+from .windows import compact, scatter_add_taps, tap_views
 
 __all__ = ["fold", "unfold"]
 
@@ -81,8 +82,10 @@ def unfold(
     check_output_size(
         func, out, x.shape[2:], kernel_size=kernel, padding=padding, dilation=dilation
     )
-    xp = pad_spatial(x, [(p, p) for p in padding])
     n, c = x.shape[:2]
+    check_alloc(func, (n, c * math.prod(kernel), math.prod(out)), x.itemsize)
+    x, pads, stride = compact(x, [(p, p) for p in padding], kernel, stride, dilation, out)
+    xp = pad_spatial(x, pads)
     cols = np.empty((n, c, math.prod(kernel), *out), x.dtype)
     for i, (_, view) in enumerate(tap_views(xp, kernel, stride, dilation, out)):
         cols[:, :, i] = view
@@ -141,6 +144,7 @@ def fold(
             f"= {math.prod(blocks)} for output_size={size}; got input with shape {cols.shape}",
         )
     n, c = cols.shape[0], cols.shape[1] // k
+    check_alloc(func, (n, c, *shapes.padded_size(size, [(p, p) for p in padding])), cols.itemsize)
     full = np.zeros((n, c, *shapes.padded_size(size, [(p, p) for p in padding])), cols.dtype)
     scatter_add_taps(full, cols.reshape(n, c, k, *blocks), kernel, stride, dilation)
     y = np.ascontiguousarray(pad_spatial(full, [(-p, -p) for p in padding]))

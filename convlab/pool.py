@@ -19,7 +19,9 @@ from . import shapes
 from ._validation import (
     LAYOUTS,
     as_float_array,
+    check_alloc,
     check_bool,
+    check_channels,
     check_output_size,
     check_pool_padding,
     int_or_none,
@@ -84,15 +86,20 @@ def parse_pool(
 ) -> PoolSpec:
     x = as_float_array(func, "input", input)
     x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
-    kernel = int_tuple(func, "kernel_size", kernel_size, nd, minimum=1)
-    stride = kernel if stride is None else int_tuple(func, "stride", stride, nd, minimum=1)
-    padding = int_tuple(func, "padding", padding, nd, minimum=0)
-    dilation = int_tuple(func, "dilation", dilation, nd, minimum=1)
+    check_channels(func, x, nd)
+    kernel = int_tuple(func, "kernel_size", kernel_size, nd, minimum=1, broadcast=True)
+    if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0):
+        stride = kernel  # torch: None and an empty stride both mean the kernel size
+    else:
+        stride = int_tuple(func, "stride", stride, nd, minimum=1, broadcast=True)
+    padding = int_tuple(func, "padding", padding, nd, minimum=0, broadcast=True)
+    dilation = int_tuple(func, "dilation", dilation, nd, minimum=1, broadcast=True)
     ceil_mode = check_bool(func, "ceil_mode", ceil_mode)
     check_pool_padding(func, padding, kernel, dilation)
     size = x.shape[2:]
     out = tuple(shapes.pool_output_size(size, kernel, stride, padding, dilation, ceil_mode))
     check_output_size(func, out, size, kernel_size=kernel, stride=stride, padding=padding)
+    check_alloc(func, (*x.shape[:2], *out), x.itemsize)
     return PoolSpec(x, kernel, stride, padding, dilation, ceil_mode, out, unbatched)
 
 
@@ -210,7 +217,7 @@ def parse_avg_pool(
     """
     spec = parse_pool(func, nd, input, kernel_size, stride, padding, 1, ceil_mode)
     count_include_pad = check_bool(func, "count_include_pad", count_include_pad)
-    divisor_override = int_or_none(func, "divisor_override", divisor_override, minimum=1)
+    divisor_override = int_or_none(func, "divisor_override", divisor_override, nonzero=True)
     if divisor_override is None:
         return spec, avg_pool_divisor(spec, count_include_pad).astype(spec.x.dtype)
     return spec, np.asarray(divisor_override, spec.x.dtype)
@@ -297,7 +304,8 @@ _MAX_DOC = """{dim}-D max pooling over {layout}, as ``torch.nn.functional.{name}
     stride : int or tuple, optional
         Defaults to ``kernel_size`` (windows side by side, no overlap).
     padding : int or tuple
-        Implicit ``-inf`` on each side, at most half the effective kernel size.
+        Implicit ``-inf`` on each side, at most half the kernel size (as torch checks it:
+        the kernel's, not its dilated extent).
     dilation : int or tuple
         Gaps between window taps (1 = none).
     ceil_mode : bool

@@ -179,7 +179,7 @@ CASES = [
         "pool padding too big",
         lambda: cl.max_pool2d(x4, 3, padding=2),
         ValueError,
-        r"^max_pool2d: padding must be at most half of the effective kernel size; got padding=\(2, 2\) with kernel_size=\(3, 3\)",
+        r"^max_pool2d: padding must be at most half of kernel_size; got padding=\(2, 2\) with kernel_size=\(3, 3\)",
     ),
     (
         "avg pool padding too big",
@@ -203,7 +203,7 @@ CASES = [
         "divisor zero",
         lambda: cl.avg_pool2d(x4, 2, divisor_override=0),
         ValueError,
-        r"^avg_pool2d: divisor_override must be .*positive",
+        r"^avg_pool2d: divisor_override must be a non-zero int or None; got divisor_override=0",
     ),
     (
         "ceil_mode not bool",
