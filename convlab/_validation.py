@@ -30,10 +30,12 @@ __all__ = [
     "check_position",
     "check_same_dtype",
     "fail",
+    "fill_value",
     "int_or_none",
     "int_sequence",
     "int_tuple",
     "positive_float",
+    "real_number",
     "split_batch",
     "tuple_length",
 ]
@@ -86,6 +88,8 @@ def as_float_array(func: str, name: str, value: Any) -> np.ndarray:
             kind=TypeError,
         ) from exc
     kind = arr.dtype.kind
+    if not arr.dtype.isnative and kind in "fiub":  # big-endian data: same numbers, native
+        arr = arr.astype(arr.dtype.newbyteorder("="))
     if kind == "f":
         if arr.dtype == np.float16:
             return arr.astype(np.float32)
@@ -356,7 +360,7 @@ def check_alloc(func: str, shape: Sequence[int], itemsize: int, what: str = "out
     if size > MAX_BYTES:
         raise fail(
             func,
-            f"the {what} would have shape {tuple(shape)}, {_bytes(size)} "
+            f"the {what} would have shape {_show(tuple(shape))}, {_bytes(size)} "
             f"(limit {_bytes(MAX_BYTES)})",
             "Use smaller sizes, padding or strides",
         )
@@ -384,6 +388,54 @@ def tuple_length(func: str, **values: Any) -> int | None:
             "Give one value per spatial dim, or one int for all of them",
         )
     return lengths.pop() if lengths else None
+
+
+def real_number(func: str, name: str, value: Any) -> float:
+    """A real number (int or float, NaN and inf allowed: they are values), as a float.
+
+    >>> real_number("pad", "value", "0")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    TypeError: pad: value must be a real number; got value='0'. Write the number itself...
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.ndarray)):
+        raise fail(
+            func,
+            f"{name} must be a real number; got {name}={_show(value)}",
+            f"Write the number itself, e.g. {name}=0.0",
+            kind=TypeError,
+        )
+    if isinstance(value, np.ndarray) and (value.ndim or value.dtype.kind not in "iuf"):
+        raise fail(
+            func,
+            f"{name} must be a real number; got {name}={_show(value)}",
+            kind=TypeError,
+        )
+    return float(value)
+
+
+def fill_value(func: str, value: Any) -> float:
+    """SciPy's ``fillvalue``: a real scalar or any one-element array of numbers (bools too).
+
+    Like SciPy, a value that is not one real number is a ``ValueError``.
+
+    >>> fill_value("correlate2d", np.array([2]))
+    2.0
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        arr = None
+    else:
+        try:
+            arr = np.asarray(value)
+        except (TypeError, ValueError):
+            arr = None
+    if arr is None or arr.dtype.kind not in "biuf" or arr.size != 1:
+        raise fail(
+            func,
+            f"fillvalue must be a real scalar or an array with one element; got "
+            f"fillvalue={_show(value)}",
+            "E.g. fillvalue=0 or fillvalue=np.nan",
+        )
+    return float(arr.reshape(()))
 
 
 def positive_float(func: str, name: str, value: Any) -> float:
@@ -638,6 +690,55 @@ def check_callable(func: str, name: str, value: Any) -> None:
             f"{name} must be a function; got {name}={_show(value)}",
             "Pass the function itself, e.g. lambda x, w: conv2d(x, w)",
             kind=TypeError,
+        )
+
+
+def check_arity(func: str, name: str, value: Any, count: int) -> None:
+    """``value(*count arguments)`` must be a valid call (checked before calling it)."""
+    import inspect
+
+    try:
+        inspect.signature(value).bind(*range(count))
+    except TypeError as exc:
+        raise fail(
+            func,
+            f"{name} must take {count} positional argument{'s' if count != 1 else ''}; "
+            f"{name}{_signature(value)} cannot ({exc})",
+            "f takes the arrays; backward takes grad_output and then the arrays",
+            kind=TypeError,
+        ) from None
+    except ValueError:  # no signature to read (some builtins): let the call decide
+        pass
+
+
+def _signature(value: Any) -> str:
+    import inspect
+
+    try:
+        return str(inspect.signature(value))
+    except (TypeError, ValueError):
+        return "(...)"
+
+
+def finite_float(func: str, name: str, value: Any, *, positive: bool = False) -> float:
+    """A finite real number ``>= 0`` (``> 0`` if ``positive``), e.g. a tolerance."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise fail(func, f"{name} must be a real number; got {name}={_show(value)}", kind=TypeError)
+    low = "> 0" if positive else ">= 0"
+    if not math.isfinite(value) or (value <= 0 if positive else value < 0):
+        raise fail(func, f"{name} must be a finite number {low}; got {name}={_show(value)}")
+    return float(value)
+
+
+def check_step(func: str, eps: float, value: float, up: float, down: float, dtype) -> None:
+    """The finite-difference step must move the entry in its dtype."""
+    if up == down:
+        raise fail(
+            func,
+            f"eps={eps!r} is too small for {np.dtype(dtype).name}: an entry {value!r} "
+            "plus or minus the step rounds to itself",
+            f"Use eps >= {float(np.finfo(dtype).eps) ** 0.5:.1g} (the square root of the "
+            "machine epsilon)",
         )
 
 

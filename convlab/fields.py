@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._validation import fail, int_sequence, int_tuple
+from ._validation import check_alloc, check_int, fail, int_sequence, int_tuple
 from .shapes import effective_kernel_size
 
 __all__ = ["Field", "HDCResult", "dilation_coverage", "hdc_check", "receptive_field"]
@@ -177,13 +177,40 @@ def dilation_coverage(dilations: Sequence[int], kernel_size: int = 3, ndim: int 
     """
     func = "dilation_coverage"
     rates, k = _dilations(func, dilations, kernel_size)
-    ndim = int_tuple(func, "ndim", ndim, 1, minimum=1)[0]
+    ndim = check_int(func, "ndim", ndim, minimum=1)
+    side = 1 + sum(d * (k - 1) for d in rates)  # the stack's receptive field
+    check_alloc(func, (side,) * min(ndim, 64), 8)
     counts = np.ones(1, dtype=np.int64)
     for d in rates:
         taps = np.zeros(effective_kernel_size(k, d), dtype=np.int64)
         taps[::d] = 1
         counts = np.convolve(counts, taps)
     return reduce(np.multiply.outer, [counts] * ndim)
+
+
+def _unseen(rates: tuple[int, ...], k: int) -> tuple[int, int]:
+    """The receptive field of one row and how many of its pixels no path reaches.
+
+    The reached offsets are the sums of one tap ``t * d`` per layer: a set of at most
+    ``min(field, k ** layers)`` values, built layer by layer without the coverage array
+    (so ``[1, 10**9]`` costs nine values, not a billion-cell row).
+    """
+    field = 1 + sum(d * (k - 1) for d in rates)
+    dtype = np.int64 if field < 2**62 else object  # exact beyond int64 too
+    reached = np.zeros(1, dtype)
+    for d in rates:
+        if reached.size * k > _MAX_OFFSETS:
+            raise fail(
+                "hdc_check",
+                f"counting the unseen pixels of dilations={list(rates)} with kernel_size={k} "
+                f"would track more than {_MAX_OFFSETS} offsets",
+                "Check fewer layers at a time",
+            )
+        reached = np.unique((reached[:, None] + np.arange(k).astype(dtype) * d).ravel())
+    return field, field - reached.size
+
+
+_MAX_OFFSETS = 10**7
 
 
 @dataclass(frozen=True)
@@ -269,9 +296,8 @@ def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCResult:
         reason = f"{name} satisfies HDC with K={k}: M_2 = {m[1]} <= {k}, rates share no factor"
     else:
         reason = f"{name} is a single undilated layer: nothing to grid"
-    row = dilation_coverage(rates, k, ndim=1)
-    unseen = int(np.count_nonzero(row == 0))
+    field, unseen = _unseen(rates, k)
     if (unseen > 0) == (not problems):  # the rule and the measured coverage disagree
-        seen = f"{unseen} of {row.size} pixels are unseen" if unseen else "no pixel is unseen"
+        seen = f"{unseen} of {field} pixels are unseen" if unseen else "no pixel is unseen"
         reason += f"; but {seen}: the rule assumes rates that start at 1 and never decrease"
     return HDCResult(not problems, rates, k, tuple(m), common, unseen, reason)

@@ -117,8 +117,40 @@ def max_pool_forward(spec: PoolSpec, return_indices: bool) -> tuple[np.ndarray, 
         return y, None
     idx = _argmax(spec, y)
     planes, area = math.prod(y.shape[:2]), math.prod(spec.x.shape[2:])
-    where = idx.reshape(planes, math.prod(spec.out))
-    return np.take_along_axis(spec.x.reshape(planes, area), where, 1).reshape(idx.shape), idx
+    empty, first = padding_windows(spec)
+    where = idx if empty is None else np.where(empty, 0, idx)
+    where = where.reshape(planes, math.prod(spec.out))
+    values = np.take_along_axis(spec.x.reshape(planes, area), where, 1).reshape(idx.shape)
+    if empty is not None:  # torch: -inf, at the index of its first tap moved past the padding
+        values[..., empty] = -np.inf
+        idx[..., empty] = first[empty]
+    return values, idx
+
+
+def padding_windows(spec: PoolSpec) -> tuple[np.ndarray | None, np.ndarray]:
+    """Windows that lie wholly in the padding (dilation can leap over the input), or None.
+
+    Returns ``(empty, first)``: a boolean mask over the output, and torch's index for
+    such a window: per dim its start moved on by whole dilations until it is ``>= 0``
+    (torch's ``while (i < 0) i += dilation``), combined as a flat index. It may point
+    anywhere; such a window's value is ``-inf`` and it passes no gradient back.
+    """
+    size = spec.x.shape[2:]
+    steps = [math.prod(size[i + 1 :]) for i in range(len(size))]
+    has, firsts = [], []
+    dims = (size, spec.kernel_size, spec.stride, spec.padding, spec.dilation, spec.out, steps)
+    for n, k, s, p, d, o, step in zip(*dims, strict=True):
+        start = np.arange(o, dtype=np.int64) * s - p
+        skipped = np.maximum(0, -(start // d))  # taps before the first one at index >= 0
+        first = start + skipped * d
+        has.append((skipped < k) & (first < n))
+        firsts.append(first * step)
+    if all(h.all() for h in has):
+        return None, np.zeros(0, np.int64)
+    inside = has[0]
+    for h in has[1:]:
+        inside = np.logical_and.outer(inside, h)
+    return ~inside, sum(np.ix_(*firsts))
 
 
 def _argmax(spec: PoolSpec, y: np.ndarray) -> np.ndarray:
