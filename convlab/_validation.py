@@ -36,6 +36,7 @@ __all__ = [
     "int_tuple",
     "positive_float",
     "real_number",
+    "settings_text",
     "split_batch",
     "tuple_length",
 ]
@@ -349,7 +350,9 @@ def int_sequence(
     return values  # type: ignore[return-value]
 
 
-def check_alloc(func: str, shape: Sequence[int], itemsize: int, what: str = "output") -> None:
+def check_alloc(
+    func: str, shape: Sequence[int], itemsize: int, what: str = "output", **settings: Any
+) -> None:
     """Refuse, before allocating it, an array too large for memory (``MAX_BYTES``).
 
     >>> check_alloc("pad", (10**6, 10**6), 8)  # doctest: +ELLIPSIS
@@ -361,9 +364,16 @@ def check_alloc(func: str, shape: Sequence[int], itemsize: int, what: str = "out
         raise fail(
             func,
             f"the {what} would have shape {_show(tuple(shape))}, {_bytes(size)} "
-            f"(limit {_bytes(MAX_BYTES)})",
+            f"(limit {_bytes(MAX_BYTES)}){settings_text(settings, ' for ')}",
             "Use smaller sizes, padding or strides",
         )
+
+
+def settings_text(settings: dict[str, Any], lead: str = "") -> str:
+    """``stride=(2, 2), padding=(1, 1)``: the arguments behind a size, for messages."""
+    if not settings:
+        return ""
+    return lead + ", ".join(f"{k}={_show(v)}" for k, v in settings.items())
 
 
 def _bytes(n: int) -> str:
@@ -573,24 +583,31 @@ def check_weight(func: str, x: np.ndarray, w: np.ndarray, nd: int, groups: int, 
         )
 
 
-def check_bias(func: str, bias: np.ndarray | None, out_channels: int) -> None:
+def check_bias(
+    func: str, bias: np.ndarray | None, out_channels: int, weight: np.ndarray | None = None
+) -> None:
     if bias is not None and bias.shape != (out_channels,):
+        source = "" if weight is None else f" for weight of shape {weight.shape}"
         raise fail(
             func,
-            f"bias must be 1-D with one value per output channel ({out_channels}); "
+            f"bias must be 1-D with one value per output channel ({out_channels}{source}); "
             f"got bias with shape {bias.shape}",
         )
 
 
 def check_padded_fits(
-    func: str, size: tuple[int, ...], padded: tuple[int, ...], extent: tuple[int, ...]
+    func: str,
+    size: tuple[int, ...],
+    padded: tuple[int, ...],
+    extent: tuple[int, ...],
+    **settings: Any,
 ) -> None:
     """The (dilated) kernel must fit in the padded input."""
     if any(e > p for e, p in zip(extent, padded, strict=True)):
         raise fail(
             func,
             f"the kernel (dilated extent {extent}) is larger than the padded input "
-            f"{padded} (input size {size})",
+            f"{padded} (input size {size}){settings_text(settings, '; got ')}",
             "Use a smaller kernel or dilation, or more padding",
         )
 
@@ -671,14 +688,17 @@ def check_channels(func: str, x: np.ndarray, nd: int) -> None:
 # ----------------------------------------------------------------------------- gradients
 
 
-def check_grad_output(func: str, got: tuple[int, ...], expected: tuple[int, ...]) -> None:
+def check_grad_output(
+    func: str, got: tuple[int, ...], expected: tuple[int, ...], settings: dict | None = None
+) -> None:
     """``grad_output`` must have the shape the forward op returns for these arguments."""
     if got != expected:
         forward = func.removesuffix("_backward")
+        shown = f" ({settings_text(settings)})" if settings else ""
         raise fail(
             func,
-            f"grad_output must have the shape of {forward}'s output for these arguments, "
-            f"{expected}; got grad_output with shape {got}",
+            f"grad_output must have the shape of {forward}'s output for these arguments"
+            f"{shown}, {expected}; got grad_output with shape {got}",
             f"Pass dL/dy for y = {forward}(input, ...) with the same arguments",
         )
 
@@ -709,6 +729,23 @@ def check_arity(func: str, name: str, value: Any, count: int) -> None:
         ) from None
     except ValueError:  # no signature to read (some builtins): let the call decide
         pass
+
+
+def call_checked(func: str, name: str, value: Any, args: Sequence[Any]) -> Any:
+    """Call a user's function; its TypeError/ValueError comes back saying who called it.
+
+    The original error stays chained (``raise ... from``), and its type is kept.
+    """
+    try:
+        return value(*args)
+    except (TypeError, ValueError) as exc:
+        shapes = ", ".join(_show(a) for a in args)
+        raise fail(
+            func,
+            f"{name} raised {type(exc).__name__} when called with the arrays ({shapes}): {exc}",
+            "Check that f and backward accept the arrays you pass, in order",
+            kind=type(exc),
+        ) from exc
 
 
 def _signature(value: Any) -> str:

@@ -26,6 +26,7 @@ from ._validation import (
     check_output_size,
     fail,
     int_tuple,
+    settings_text,
     split_batch,
 )
 
@@ -59,7 +60,7 @@ def _parse_adaptive(func: str, nd: int, input: Any, output_size: Any, max_pool: 
         raise fail(func, f"input must be non-empty in every spatial dim; got shape {x.shape}")
     if max_pool:
         check_channels(func, x, nd)
-    check_alloc(func, (*x.shape[:2], *out), x.itemsize)
+    check_alloc(func, (*x.shape[:2], *out), x.itemsize, output_size=output_size)
     return x, out, unbatched
 
 
@@ -170,14 +171,16 @@ def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_s
         if isinstance(given, (tuple, list)) and len(given) in (nd + 1, nd + 2):
             given = tuple(given)[len(given) - nd :]  # torch also takes (N, C, *size)
         out = int_tuple(func, "output_size", given, nd, minimum=1)
-    check_output_size(func, out, x.shape[2:], kernel_size=kernel, stride=stride, padding=padding)
-    check_alloc(func, (*x.shape[:2], *out), x.itemsize)
+    settings = dict(kernel_size=kernel, stride=stride, padding=padding)
+    check_output_size(func, out, x.shape[2:], **settings)
+    check_alloc(func, (*x.shape[:2], *out), x.itemsize, output_size=output_size, **settings)
     n_out = math.prod(out)
     flat_idx = idx.reshape(idx.shape[0] * idx.shape[1], math.prod(idx.shape[2:]))
     if flat_idx.size and (flat_idx.min() < 0 or flat_idx.max() >= n_out):
         raise fail(
             func,
-            f"indices must lie in [0, {n_out}) for output size {out}; got indices from "
+            f"indices must lie in [0, {n_out}) for output size {out} (from "
+            f"{settings_text(dict(settings, output_size=output_size))}); got indices from "
             f"{flat_idx.min()} to {flat_idx.max()}",
             "Pass the output_size of the input you pooled",
         )

@@ -89,7 +89,7 @@ def parse_conv(
     x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     groups = int_tuple(func, "groups", groups, 1, minimum=1)[0]
     check_weight(func, x, w, nd, groups, transposed=False)
-    check_bias(func, b, w.shape[0])
+    check_bias(func, b, w.shape[0], w)
     stride = int_tuple(func, "stride", stride, nd, minimum=1, broadcast=True)
     dilation = int_tuple(func, "dilation", dilation, nd, minimum=1, broadcast=True)
     padding_mode = check_choice(func, "padding_mode", padding_mode, PADDING_MODES)
@@ -111,14 +111,22 @@ def parse_conv(
         check_mode_padding(func, padding_mode, list(pads), size)
     padded = shapes.padded_size(size, pads)
     extent = shapes.effective_kernel_size(kernel, dilation)
-    check_padded_fits(func, size, padded, extent)
-    out = _output_size(padded, kernel, stride, 0, dilation)
-    check_alloc(func, (x.shape[0], w.shape[0], *out), x.itemsize)
+    check_padded_fits(
+        func, size, padded, extent, weight=w.shape, padding=padding, dilation=dilation
+    )
+    out = _output_size(padded, kernel, stride, dilation)
+    check_alloc(func, (x.shape[0], w.shape[0], *out), x.itemsize, padding=padding, stride=stride)
     return ConvSpec(x, w, b, stride, pads, dilation, groups, padding_mode, out, unbatched)
 
 
-# Calls repeat with the same shapes (layers in a loop): remember the size arithmetic.
-_output_size = functools.lru_cache(maxsize=256)(shapes.conv_output_size)
+@functools.lru_cache(maxsize=256)  # calls repeat with the same shapes (layers in a loop)
+def _output_size(padded, kernel, stride, dilation) -> tuple[int, ...]:
+    """:func:`convlab.conv_output_size` of checked ints (no padding: it is in ``padded``),
+    exact for sizes beyond int64 too, so the size check can word them."""
+    return tuple(
+        (n - d * (k - 1) - 1) // s + 1
+        for n, k, s, d in zip(padded, kernel, stride, dilation, strict=True)
+    )
 
 
 def _conv(func: str, nd: int, *args: Any) -> np.ndarray:

@@ -47,7 +47,9 @@ def _finish(gx: np.ndarray, unbatched: bool) -> PoolGrads:
 def _max_pool_backward(func, nd, grad_output, input, *args) -> PoolGrads:
     spec = parse_pool(func, nd, input, *args)
     x = spec.x
-    gy = parse_grad_output(func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out)
+    gy = parse_grad_output(
+        func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out, **spec.settings
+    )
     _, argmax = max_pool_forward(spec, return_indices=True)
     empty, _ = padding_windows(spec)
     if empty is not None:  # a window wholly in the padding is -inf whatever x is: no gradient
@@ -182,7 +184,9 @@ def max_pool3d_backward(
 def _avg_pool_backward(func, nd, grad_output, input, *args) -> PoolGrads:
     spec, divisor = parse_avg_pool(func, nd, input, *args)
     x = spec.x
-    gy = parse_grad_output(func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out)
+    gy = parse_grad_output(
+        func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out, **spec.settings
+    )
     share = gy / divisor
     # every window adds its share to each cell it covers: one strided slice-add per tap
     # (a tap's cells never repeat within its slice), in the padded frame, then crop

@@ -21,6 +21,7 @@ import numpy as np
 
 from ._validation import (
     as_float_array,
+    call_checked,
     check_arity,
     check_callable,
     check_gradients,
@@ -144,11 +145,12 @@ def gradient_check(
     if max_checks is not None:
         max_checks = check_int(func, "max_checks", max_checks, minimum=1)
     rng = np.random.default_rng(check_int(func, "seed", seed, minimum=0))
-    y = as_float_array(func, "f(*arrays)", f(*arrays))
+    y = as_float_array(func, "f(*arrays)", call_checked(func, "f", f, arrays))
     if callable(backward):
         check_arity(func, "backward", backward, len(arrays) + 1)
         projection = rng.standard_normal(y.shape).astype(y.dtype) if y.ndim else y.dtype.type(1)
-        grads = check_gradients(func, backward(projection, *arrays), arrays)
+        got = call_checked(func, "backward", backward, (projection, *arrays))
+        grads = check_gradients(func, got, arrays)
     else:
         check_scalar_output(func, y)
         projection = 1.0

@@ -52,6 +52,14 @@ class PoolSpec:
     out: tuple[int, ...]
     unbatched: bool
 
+    @property
+    def settings(self) -> dict:
+        """The arguments behind the output size, as messages show them."""
+        shown = dict(kernel_size=self.kernel_size, stride=self.stride, padding=self.padding)
+        if any(d != 1 for d in self.dilation):
+            shown["dilation"] = self.dilation
+        return shown | {"ceil_mode": self.ceil_mode}
+
     def padded(self, value: float) -> np.ndarray:
         """The input padded by ``padding`` on both sides, plus room for a ceil-mode window."""
         return pad_spatial(self.x, self.pad_pairs, "constant", value)
@@ -98,8 +106,9 @@ def parse_pool(
     check_pool_padding(func, padding, kernel, dilation)
     size = x.shape[2:]
     out = tuple(shapes.pool_output_size(size, kernel, stride, padding, dilation, ceil_mode))
-    check_output_size(func, out, size, kernel_size=kernel, stride=stride, padding=padding)
-    check_alloc(func, (*x.shape[:2], *out), x.itemsize)
+    settings = dict(kernel_size=kernel, stride=stride, padding=padding, dilation=dilation)
+    check_output_size(func, out, size, **settings)
+    check_alloc(func, (*x.shape[:2], *out), x.itemsize, **settings)
     return PoolSpec(x, kernel, stride, padding, dilation, ceil_mode, out, unbatched)
 
 

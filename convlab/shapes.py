@@ -24,6 +24,7 @@ from ._validation import (
     check_output_size,
     fail,
     int_tuple,
+    settings_text,
     tuple_length,
 )
 
@@ -165,12 +166,18 @@ def pool_output_size(
     if not check_bool(func, "ceil_mode", ceil_mode):
         return out
     # ceil(a / s) = floor((a + s - 1) / s): ceil mode is floor mode with s - 1 more rows
-    n, s, p = (
-        int_tuple(func, k, v, 1)[0] for k, v in (("n", input_size), ("s", stride), ("p", padding))
+    n, k, s, p, d = (
+        int_tuple(func, name, v, 1)[0]  # checked above: these only convert
+        for name, v in (
+            ("input_size", input_size),
+            ("kernel_size", kernel_size),
+            ("stride", stride),
+            ("padding", padding),
+            ("dilation", dilation),
+        )
     )
-    out = _conv_size(func, n + s - 1, kernel_size, s, p, dilation)
-    input_size, stride = n, s
-    if (out - 1) * stride >= input_size + p:
+    out = (n + s - 1 + 2 * p - d * (k - 1) - 1) // s + 1
+    if (out - 1) * s >= n + p:
         out -= 1
     return out
 
@@ -384,6 +391,12 @@ def conv_macs(
         dilation=dilation,
     )  # fmt: skip
     n = tuple_length(func, **sizes) or 1
+    if n > 3:
+        raise fail(
+            func,
+            f"tuple arguments must have 1, 2 or 3 entries (the spatial dims of a conv layer); "
+            f"got {settings_text(sizes)}",
+        )
     per_dim = [int_tuple(func, k, v, n) for k, v in sizes.items()]
     out = tuple(_conv_size(func, *dim) for dim in zip(*per_dim, strict=True))
     check_output_size(

@@ -102,6 +102,12 @@ def _direct(
     kw = {"constant_values": fillvalue} if boundary == "fill" else {}
     ap = np.pad(a, grow, mode=_NUMPY_BOUNDARY[boundary], **kw)
     out = np.zeros(sizes, np.result_type(a, b))
+    if math.prod(sizes) < b.size:  # fewer outputs than taps: one dot product per output
+        flat = b.ravel()
+        for pos in np.ndindex(*sizes):
+            window = ap[tuple(slice(i, i + k) for i, k in zip(pos, b.shape, strict=True))]
+            out[pos] = flat @ window.ravel()
+        return out
     for tap in taps(b.shape):
         out += b[tap] * ap[tuple(slice(t, t + s) for t, s in zip(tap, sizes, strict=True))]
     return out

@@ -74,7 +74,7 @@ def parse_conv_transpose(
     x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     groups = int_tuple(func, "groups", groups, 1, minimum=1)[0]
     check_weight(func, x, w, nd, groups, transposed=True)
-    check_bias(func, b, w.shape[1] * groups)
+    check_bias(func, b, w.shape[1] * groups, w)
     stride = int_tuple(func, "stride", stride, nd, minimum=1, broadcast=True)
     padding = int_tuple(func, "padding", padding, nd, minimum=0, broadcast=True)
     output_padding = int_tuple(
@@ -88,14 +88,19 @@ def parse_conv_transpose(
             size, w.shape[2:], stride, padding, output_padding, dilation
         )
     )
-    check_output_size(func, out, size, kernel_size=w.shape[2:], stride=stride, padding=padding)
+    check_output_size(
+        func, out, size, weight=w.shape, stride=stride, padding=padding, dilation=dilation
+    )
     if min(size) < 1 and x.size:  # torch: "Only zero batch or zero channel inputs"
         raise fail(
             func,
             f"input must be non-empty in every spatial dim (only N or C may be 0); got input "
             f"with shape {x.shape}",
         )
-    check_alloc(func, (x.shape[0], w.shape[1] * groups, *out), x.itemsize)
+    check_alloc(
+        func, (x.shape[0], w.shape[1] * groups, *out), x.itemsize, weight=w.shape,
+        stride=stride, padding=padding, output_padding=output_padding, dilation=dilation,
+    )  # fmt: skip
     return TransposeSpec(x, w, b, stride, padding, output_padding, groups, dilation, out, unbatched)
 
 

@@ -233,7 +233,7 @@ CASES = [
         "bias shape",
         lambda: cl.conv2d(x4, w3, bias=np.ones(2)),
         ValueError,
-        r"^conv2d: bias must be 1-D with one value per output channel \(1\); got bias with shape \(2,\)",
+        r"^conv2d: bias must be 1-D with one value per output channel \(1 for weight of shape \(1, 1, 3, 3\)\); got bias with shape \(2,\)",
     ),
     (
         "dtype mismatch",
@@ -288,7 +288,7 @@ CASES = [
         "unpool indices out of range",
         lambda: cl.max_unpool2d(np.ones((1, 1, 2, 2)), np.full((1, 1, 2, 2), 99), 2),
         ValueError,
-        r"^max_unpool2d: indices must lie in \[0, 16\) for output size \(4, 4\); got indices from 99 to 99",
+        r"^max_unpool2d: indices must lie in \[0, 16\) for output size \(4, 4\) \(from kernel_size=\(2, 2\), stride=\(2, 2\), padding=\(0, 0\), output_size=None\); got indices from 99 to 99",
     ),
     (
         "unpool float indices",

@@ -269,7 +269,8 @@ def _array_hostiles(value: np.ndarray) -> dict[str, list[Callable[[], object]]]:
             lambda: value[..., 0] if value.ndim else value,
             lambda: np.float64(1.5),
         ],
-        "huge": [lambda: np.broadcast_to(value.reshape(-1)[:1], (*shape[:-1], 10**6))],
+        # big but legal: cost must stay proportional (2 calls of f per entry in gradient_check)
+        "huge": [lambda: np.broadcast_to(value.reshape(-1)[:1], (*shape[:-1], 10**5))],
     }
 
 
@@ -294,17 +295,21 @@ INT_ARGS = {
 }
 
 
-def _int_hostiles(value: object) -> dict[str, list[Callable[[], object]]]:
+# Functions whose int arguments torch broadcasts from a one-element tuple, (2,) == 2.
+BROADCAST = re.compile(r"^(conv\d|conv_transpose\d|max_pool|avg_pool)")
+
+
+def _int_hostiles(name: str, value: object) -> dict[str, list[Callable[[], object]]]:
     n = len(value) if isinstance(value, (tuple, list)) else 1
-    first = value[0] if isinstance(value, (tuple, list)) and value else value
-    same = [] if first is None or isinstance(first, (bool, dict)) else [first]
+    if isinstance(value, (tuple, list)):  # the same ints, spelled differently
+        same = [lambda: list(value), lambda: tuple(np.int64(v) for v in value)]
+    elif isinstance(value, int) and not isinstance(value, bool):
+        same = [lambda: np.int64(value), lambda: np.array(value)]
+        same += [lambda: (value,)] if BROADCAST.match(name) else []
+    else:
+        same = []
     return {
-        "int_like": [
-            *(lambda v=v: np.int64(v) for v in same),
-            *(lambda v=v: np.array(v) for v in same),
-            *(lambda v=v: (v,) for v in same),
-            *(lambda v=v: [v] * n for v in same),
-        ],
+        "int_like": same,
         "non_finite": [
             lambda: float("nan"),
             lambda: float("inf"),
@@ -373,11 +378,13 @@ def hostiles(name: str, arg: str, value: object) -> dict[str, list[Callable[[], 
     if isinstance(value, np.ndarray):
         specific = _array_hostiles(value)
     elif arg in INT_ARGS or isinstance(value, int):
-        specific = _int_hostiles(value)
+        specific = _int_hostiles(name, value)
     else:
         specific = {}
     for k, v in specific.items():
         out.setdefault(k, []).extend(v)
+    if name == "gradient_check":  # its cost is two calls of f per entry, by design
+        out.pop("huge", None) if arg == "arrays" else None
     return out
 
 
@@ -472,6 +479,7 @@ def _names_arg(message: str, arg: str) -> bool:
 # Words a message may use for an argument instead of its name, with the reason.
 ARG_SYNONYMS = {
     "arrays": ("arrays[0]", "arrays[1]"),  # gradient_check numbers its *arrays
+    "input_size": ("input size",),  # "output size would be ... for input size (2, 2)"
 }
 
 
