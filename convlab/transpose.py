@@ -91,7 +91,7 @@ def parse_conv_transpose(
     check_output_size(
         func, out, size, weight=w.shape, stride=stride, padding=padding, dilation=dilation
     )
-    if min(size) < 1 and x.size:  # torch: "Only zero batch or zero channel inputs"
+    if min(size) < 1 and min(x.shape[:2]) > 0:  # torch: "Only zero batch or zero channel"
         raise fail(
             func,
             f"input must be non-empty in every spatial dim (only N or C may be 0); got input "
