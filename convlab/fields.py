@@ -179,7 +179,7 @@ def dilation_coverage(dilations: Sequence[int], kernel_size: int = 3, ndim: int 
     rates, k = _dilations(func, dilations, kernel_size)
     ndim = check_int(func, "ndim", ndim, minimum=1)
     side = 1 + sum(d * (k - 1) for d in rates)  # the stack's receptive field
-    check_alloc(func, (side,) * min(ndim, 64), 8)
+    check_alloc(func, (side,) * min(ndim, 64), 8, dilations=rates, kernel_size=k, ndim=ndim)
     counts = np.ones(1, dtype=np.int64)
     for d in rates:
         taps = np.zeros(effective_kernel_size(k, d), dtype=np.int64)

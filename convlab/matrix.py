@@ -91,6 +91,8 @@ def conv_matrix(
             "needs input_shape (C_in, H, W) with weight (C_out, C_in, kH, kW), or (H, W) with "
             f"(kH, kW); got input_shape={tuple(input_shape)} and weight of shape {w.shape}",
         )
+    if min(w.shape[2:]) < 1:
+        raise fail(func, f"weight must have a non-empty kernel; got weight with shape {w.shape}")
     c_in, h, wd = shape
     if w.shape[1] != c_in:
         raise fail(

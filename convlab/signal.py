@@ -345,6 +345,8 @@ def correlate2d(
     if mode == "valid" and (a.shape[0] < b.shape[0] or a.shape[1] < b.shape[1]):
         starts, sizes, _ = _region(b.shape, a.shape, mode, even_left=True)
         return np.ascontiguousarray(_direct(b, a, starts, sizes)[::-1, ::-1])
+    if mode == "full" and boundary == "fill" and fillvalue == 0 and b.size > a.size:
+        return _correlate(a, b, mode, "direct", "ff")  # loops over the smaller one's taps
     starts, sizes, _ = _region(a.shape, b.shape, mode, even_left=True)
     return _direct(a, b, starts, sizes, boundary, fillvalue)
 
@@ -383,5 +385,7 @@ def convolve2d(
         return np.array([], dtype=np.result_type(a, b)).reshape(0, 0)
     if mode == "valid" and (a.shape[0] < b.shape[0] or a.shape[1] < b.shape[1]):
         a, b = b, a  # convolution commutes; scipy swaps too
+    if boundary == "fill" and fillvalue == 0 and b.size > a.size:
+        return _correlate(a, b[::-1, ::-1], mode, "direct", "ff")  # the smaller one's taps
     starts, sizes, _ = _region(a.shape, b.shape, mode, even_left=False)
     return _direct(a, b[::-1, ::-1], starts, sizes, boundary, fillvalue)
