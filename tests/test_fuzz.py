@@ -383,10 +383,20 @@ def hostiles(name: str, arg: str, value: object) -> dict[str, list[Callable[[], 
         specific = {}
     for k, v in specific.items():
         out.setdefault(k, []).extend(v)
-    if name == "gradient_check":  # its cost is two calls of f per entry, by design
-        out.pop("huge", None) if arg == "arrays" else None
+    if (name == "gradient_check" and arg == "arrays") or (name, arg) in SLOW_BY_NATURE:
+        out.pop("huge", None)  # gradient_check: two calls of f per entry, by design
     return out
 
+
+# Big arrays whose cost is large by the nature of the computation, not by a defect: not
+# generated, each with the reason (known limits, listed in one place).
+SLOW_BY_NATURE = {
+    ("convolve2d", "in2"): "wrap/symm boundaries: outputs x taps, as in SciPy's own C loop",
+    ("correlate2d", "in2"): "wrap/symm boundaries: outputs x taps, as in SciPy's own C loop",
+    ("conv_transpose1d", "weight"): "one Python step per kernel tap (~0.1 ms): 20,000 taps",
+    ("conv_transpose2d", "weight"): "one Python step per kernel tap (~0.1 ms): 40,000 taps",
+    ("conv_transpose3d", "weight"): "one Python step per kernel tap (~0.1 ms): 80,000 taps",
+}
 
 # Categories whose values mean the same as the original: the result must be identical.
 SAME_RESULT = {"layout", "int_like"}
@@ -589,7 +599,7 @@ def _targets() -> list[str]:
 
 
 @settings(
-    max_examples=max(200, int(SECONDS * 400)),
+    max_examples=max(200, int(SECONDS * 200)),
     deadline=None,
     database=None,
     derandomize=True,
@@ -597,8 +607,6 @@ def _targets() -> list[str]:
 )
 @given(st.sampled_from(range(len(CASES))))
 def _fuzz(i: int) -> None:
-    if not _START:
-        _START.append(time.perf_counter())
     if time.perf_counter() - _START[0] > SECONDS:
         return
     fuzz_one(*CASES[i], TALLY)
@@ -606,11 +614,14 @@ def _fuzz(i: int) -> None:
 
 @pytest.mark.filterwarnings("ignore")  # numpy's own warnings about hostile values are not the test
 def test_fuzz_public_api() -> None:
-    """Every case once (in a fixed order), then hypothesis-chosen cases until the budget."""
+    """Every case once in a seeded shuffled order (all of them in a long run, as many as
+    the budget allows by default), then hypothesis-chosen cases until the budget is spent."""
     start = time.perf_counter()
-    for case in CASES:
-        fuzz_one(*case, TALLY)
     _START.append(start)
+    for i in np.random.default_rng(18).permutation(len(CASES)):
+        if time.perf_counter() - start > SECONDS:
+            break
+        fuzz_one(*CASES[i], TALLY)
     _fuzz()
     total = sum(sum(c.values()) - c["FAIL"] for c in TALLY.counts.values())
     named = TALLY.messages["named"]
