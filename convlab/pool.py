@@ -355,7 +355,9 @@ _MAX_DOC = """{dim}-D max pooling over {layout}, as ``torch.nn.functional.{name}
     return_indices : bool
         Also return where each maximum came from, as a flat index into the spatial
         dims of the unpadded input (what ``max_unpool{dim}d`` takes). Ties go to the first
-        maximum in row-major window order; NaN propagates, as in PyTorch.
+        maximum in row-major window order; NaN propagates, as in PyTorch. A window that
+        dilation places wholly in the padding gives ``-inf`` at torch's index (its start
+        moved on by whole dilations past the padding) and passes no gradient back.
 
     Returns
     -------

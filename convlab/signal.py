@@ -220,7 +220,9 @@ def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> n
     mode : {"full", "valid", "same"}
     method : {"auto", "direct", "fft"}
         ``direct`` sums shifted copies of ``in1``; ``fft`` uses the convolution theorem;
-        ``auto`` picks by estimated cost. Results agree to rounding.
+        ``auto`` picks as ``scipy.signal.choose_conv_method`` does, and always direct
+        for input holding NaN or inf (the FFT would spread it over the whole output).
+        Results agree to rounding.
 
     Returns
     -------
