@@ -144,6 +144,10 @@ def padding_windows(spec: PoolSpec) -> tuple[np.ndarray | None, np.ndarray]:
     (torch's ``while (i < 0) i += dilation``), combined as a flat index. It may point
     anywhere; such a window's value is ``-inf`` and it passes no gradient back.
     """
+    if all(p == 0 or d == 1 for p, d in zip(spec.padding, spec.dilation, strict=True)):
+        # without padding a window starts inside; undilated, it reaches inside from the
+        # padding (p <= k // 2); and ceil mode's last window starts inside or left of it
+        return None, np.zeros(0, np.int64)
     size = spec.x.shape[2:]
     steps = [math.prod(size[i + 1 :]) for i in range(len(size))]
     has, firsts = [], []
