@@ -38,6 +38,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import convlab
+import convlab._validation
 import convlab.signal
 
 SECONDS = float(os.environ.get("CONVLAB_FUZZ_SECONDS", "60"))
@@ -598,6 +599,20 @@ def _targets() -> list[str]:
     return sorted(n for n in names if n in BASE)
 
 
+# (function, int argument) pairs, for values hypothesis draws itself beyond the fixed list
+INT_SLOTS = sorted(
+    (name, arg) for name in BASE for arg, v in BASE[name]().items() if arg in INT_ARGS
+)
+_ONE = st.one_of(
+    st.integers(-(2**70), 2**70),
+    st.integers(-3, 40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+)
+DRAWN = st.one_of(_ONE, st.tuples(_ONE), st.tuples(_ONE, _ONE), st.lists(_ONE, max_size=4))
+
+
 @settings(
     max_examples=max(200, int(SECONDS * 200)),
     deadline=None,
@@ -605,17 +620,24 @@ def _targets() -> list[str]:
     derandomize=True,
     suppress_health_check=list(HealthCheck),
 )
-@given(st.sampled_from(range(len(CASES))))
-def _fuzz(i: int) -> None:
+@given(st.sampled_from(range(len(CASES))), st.sampled_from(INT_SLOTS), DRAWN, st.booleans())
+def _fuzz(i: int, slot: tuple[str, str], value: object, listed: bool) -> None:
     if time.perf_counter() - _START[0] > SECONDS:
         return
-    fuzz_one(*CASES[i], TALLY)
+    if listed:  # a case of the fixed list
+        fuzz_one(*CASES[i], TALLY)
+    else:  # an int argument replaced by a value hypothesis draws (ints of any size, floats,
+        # NaN, bools, None, short tuples and lists of those)
+        fuzz_one(*slot, "drawn", lambda: value, TALLY)
 
 
 @pytest.mark.filterwarnings("ignore")  # numpy's own warnings about hostile values are not the test
-def test_fuzz_public_api() -> None:
+def test_fuzz_public_api(monkeypatch) -> None:
     """Every case once in a seeded shuffled order (all of them in a long run, as many as
     the budget allows by default), then hypothesis-chosen cases until the budget is spent."""
+    # Outputs up to 64 MB: a legal call with a bigger output may take longer than the
+    # limit by its size alone; below it, a slow call is cost out of proportion
+    monkeypatch.setattr(convlab._validation, "MAX_BYTES", 2**26)
     start = time.perf_counter()
     _START.append(start)
     for i in np.random.default_rng(18).permutation(len(CASES)):
