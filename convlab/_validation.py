@@ -584,10 +584,15 @@ def check_weight(func: str, x: np.ndarray, w: np.ndarray, nd: int, groups: int, 
 
 
 def check_bias(
-    func: str, bias: np.ndarray | None, out_channels: int, weight: np.ndarray | None = None
+    func: str,
+    bias: np.ndarray | None,
+    out_channels: int,
+    weight: np.ndarray | None = None,
+    groups: int = 1,
 ) -> None:
     if bias is not None and bias.shape != (out_channels,):
         source = "" if weight is None else f" for weight of shape {weight.shape}"
+        source += f" and groups={groups}" if groups != 1 else ""
         raise fail(
             func,
             f"bias must be 1-D with one value per output channel ({out_channels}{source}); "

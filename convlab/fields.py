@@ -191,23 +191,37 @@ def dilation_coverage(dilations: Sequence[int], kernel_size: int = 3, ndim: int 
 def _unseen(rates: tuple[int, ...], k: int) -> tuple[int, int]:
     """The receptive field of one row and how many of its pixels no path reaches.
 
-    The reached offsets are the sums of one tap ``t * d`` per layer: a set of at most
-    ``min(field, k ** layers)`` values, built layer by layer without the coverage array
-    (so ``[1, 10**9]`` costs nine values, not a billion-cell row).
+    The reached offsets are the sums of one tap ``t * d`` per layer. Few layers of huge
+    rates (``[1, 10**9]``): keep the set of sums, at most ``k ** layers`` values. Else
+    a boolean row of the field, grown layer by layer in ``O(field)`` each: within each
+    residue class mod ``d`` a layer ORs ``k`` consecutive cells, a difference of
+    cumulative sums. Both exact; neither builds :func:`dilation_coverage`'s counts.
     """
     field = 1 + sum(d * (k - 1) for d in rates)
-    dtype = np.int64 if field < 2**62 else object  # exact beyond int64 too
-    reached = np.zeros(1, dtype)
+    if k ** len(rates) <= _MAX_OFFSETS:
+        dtype = np.int64 if field < 2**62 else object  # exact beyond int64 too
+        reached = np.zeros(1, dtype)
+        for d in rates:
+            reached = np.unique((reached[:, None] + np.arange(k).astype(dtype) * d).ravel())
+        return field, field - reached.size
+    if field > _MAX_OFFSETS:
+        raise fail(
+            "hdc_check",
+            f"counting the unseen pixels of dilations={list(rates)} with kernel_size={k} "
+            f"would track a receptive field of {field} pixels (limit {_MAX_OFFSETS})",
+            "Check fewer or smaller layers at a time",
+        )
+    row, length = np.ones(1, bool), 1
     for d in rates:
-        if reached.size * k > _MAX_OFFSETS:
-            raise fail(
-                "hdc_check",
-                f"counting the unseen pixels of dilations={list(rates)} with kernel_size={k} "
-                f"would track more than {_MAX_OFFSETS} offsets",
-                "Check fewer layers at a time",
-            )
-        reached = np.unique((reached[:, None] + np.arange(k).astype(dtype) * d).ravel())
-    return field, field - reached.size
+        grown = length + d * (k - 1)
+        m = -(-grown // d)  # rows of the (m, d) layout: cell q*d + r at [q, r]
+        cells = np.zeros(m * d, np.int64)
+        cells[:length] = row
+        sums = np.cumsum(cells.reshape(m, d), axis=0)
+        window = sums.copy()
+        window[k:] -= sums[:-k]  # taps t = 0..k-1 reach back t rows in the same column
+        row, length = (window > 0).ravel()[:grown], grown
+    return field, field - int(np.count_nonzero(row))
 
 
 _MAX_OFFSETS = 10**7

@@ -74,7 +74,7 @@ def parse_conv_transpose(
     x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     groups = int_tuple(func, "groups", groups, 1, minimum=1)[0]
     check_weight(func, x, w, nd, groups, transposed=True)
-    check_bias(func, b, w.shape[1] * groups, w)
+    check_bias(func, b, w.shape[1] * groups, w, groups)
     stride = int_tuple(func, "stride", stride, nd, minimum=1, broadcast=True)
     padding = int_tuple(func, "padding", padding, nd, minimum=0, broadcast=True)
     output_padding = int_tuple(

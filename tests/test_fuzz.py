@@ -41,6 +41,8 @@ import convlab
 import convlab._validation
 import convlab.signal
 
+pytestmark = pytest.mark.slow
+
 SECONDS = float(os.environ.get("CONVLAB_FUZZ_SECONDS", "60"))
 CALL_LIMIT = float(os.environ.get("CONVLAB_FUZZ_CALL_LIMIT", "2"))  # seconds per call
 REPORT = os.environ.get("CONVLAB_FUZZ_REPORT")

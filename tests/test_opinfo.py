@@ -22,6 +22,8 @@ import pytest
 
 import convlab
 
+pytestmark = pytest.mark.slow
+
 torch = pytest.importorskip("torch", reason="torch is not installed (it is only an oracle)")
 try:
     from torch.testing._internal import common_nn
