@@ -139,7 +139,10 @@ def fold(
             f"kernel_size={kernel}); got input with shape {cols.shape}",
         )
     blocks = tuple(shapes.conv_output_size(size, kernel, stride, padding, dilation))
-    check_output_size(func, blocks, size, kernel_size=kernel, padding=padding, dilation=dilation)
+    check_output_size(
+        func, blocks, size, output_size=size, kernel_size=kernel, dilation=dilation,
+        padding=padding, stride=stride,
+    )  # fmt: skip
     if cols.shape[2] != math.prod(blocks):
         raise fail(
             func,
