@@ -313,6 +313,9 @@ def compact(
     >>> xc.ravel().tolist(), pads, stride
     ([0.0, 1.0, 4.0, 5.0, 8.0, 9.0], ((0, 0),), (2,))
     """
+    if not _compacts(x.shape[2:], tuple(map(tuple, pads)), tuple(kernel_size), tuple(stride),
+                     tuple(dilation), tuple(out)):  # fmt: skip
+        return x, tuple(pads), tuple(stride)  # the common case: nothing to crop or skip
     new_pads, new_stride = [], []
     for axis, (n, (before, _), k, s, d, o) in enumerate(
         zip(x.shape[2:], pads, kernel_size, stride, dilation, out, strict=True), start=2
@@ -340,3 +343,19 @@ def compact(
         new_pads.append((min(before, reach), max(0, reach - before - keep)))
         new_stride.append(s)
     return x, tuple(new_pads), tuple(new_stride)
+
+
+@functools.lru_cache(maxsize=256)
+def _compacts(size, pads, kernel_size, stride, dilation, out) -> bool:
+    """Would :func:`compact` change anything for these shapes? (Cached: calls repeat.)"""
+    for n, (before, after), k, s, d, o in zip(
+        size, pads, kernel_size, stride, dilation, out, strict=True
+    ):
+        e = d * (k - 1) + 1
+        if (o == 1 and s != 1) or (o > 1 and s > e):
+            return True
+        reach = (o - 1) * s + e
+        keep = min(n, max(0, reach - before))
+        if keep < n or (min(before, reach), max(0, reach - before - keep)) != (before, after):
+            return True
+    return False
