@@ -59,9 +59,10 @@ bench: $(VENV)/.test-installed
 # torch is not a dependency of convlab: this adds it to .venv for the torch column. Pinned:
 # an unpinned torch on Linux pulls the newest CUDA build (GBs); elsewhere add
 # TORCH="torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu" for the CPU wheel.
+# expecttest: torch's OpInfo database (tests/test_opinfo.py) imports it.
 TORCH ?= torch==2.13.0
 bench-torch: $(VENV)/.test-installed
-	$(PY) -m pip install --quiet $(TORCH)
+	$(PY) -m pip install --quiet $(TORCH) expecttest
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
 assign: $(VENV)/.lab-installed

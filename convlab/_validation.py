@@ -11,7 +11,9 @@ result escape: whatever torch refuses, convlab refuses here first, in words.
 
 from __future__ import annotations
 
+import math
 import numbers
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,16 +22,21 @@ import numpy as np
 __all__ = [
     "LAYOUTS",
     "as_float_array",
+    "check_alloc",
     "check_bool",
     "check_choice",
+    "check_int",
     "check_ndim",
     "check_position",
     "check_same_dtype",
     "fail",
+    "fill_value",
     "int_or_none",
     "int_sequence",
     "int_tuple",
     "positive_float",
+    "real_number",
+    "settings_text",
     "split_batch",
     "tuple_length",
 ]
@@ -82,6 +89,8 @@ def as_float_array(func: str, name: str, value: Any) -> np.ndarray:
             kind=TypeError,
         ) from exc
     kind = arr.dtype.kind
+    if not arr.dtype.isnative and kind in "fiub":  # big-endian data: same numbers, native
+        arr = arr.astype(arr.dtype.newbyteorder("="))
     if kind == "f":
         if arr.dtype == np.float16:
             return arr.astype(np.float32)
@@ -159,14 +168,94 @@ def check_ndim(func: str, name: str, arr: np.ndarray, ndims: Sequence[int], mean
 
 # ----------------------------------------------------------------------------- integers
 
+# torch's int64: larger magnitudes overflow in torch and in NumPy's index arithmetic.
+INT_BOUND = 2**63
+
+# The largest array an op allocates (output or working buffer); beyond it the call is
+# refused up front with a worded ValueError instead of a MemoryError or a long hang.
+MAX_BYTES = 2**32
+
+
+def _int_value(value: Any) -> int | None:
+    """The int that ``value`` stands for, or ``None`` if it is not int-like.
+
+    Python and NumPy ints, 0-d integer arrays and anything with ``__index__`` count;
+    bools do not (``stride=True`` is a mistake, not a 1), nor do floats, even whole ones.
+    """
+    if type(value) is int:
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, np.ndarray):
+        return int(value) if value.ndim == 0 and value.dtype.kind in "iu" else None
+    if isinstance(value, numbers.Integral) or hasattr(type(value), "__index__"):
+        try:
+            return operator.index(value)
+        except Exception:  # a broken __index__ is the caller's value being wrong
+            return None
+    return None
+
 
 def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    return _int_value(value) is not None
+
+
+def _is_int_sequence(value: Any) -> bool:
+    """A tuple, list or range of ints or not: never a str, bytes or an array."""
+    return isinstance(value, (tuple, list, range))
 
 
 def _int_word(minimum: int | None) -> str:
     """How a message names an int with this minimum: "int", "positive int", ..."""
     return {None: "int", 0: "non-negative int", 1: "positive int"}.get(minimum, f"int >= {minimum}")
+
+
+def _int_hint(name: str, value: Any) -> str:
+    """The fix for a value that is not an int: what to write instead."""
+    if isinstance(value, (bool, np.bool_)):
+        return "A bool is not a size: write the number itself"
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and value == int(value):
+        return f"Use a whole number, e.g. {name}={int(value)}"
+    if isinstance(value, (bytes, bytearray)):
+        return f"Bytes are not numbers here: write {name} as an int or a tuple of ints"
+    return "Use whole numbers"
+
+
+def check_int(func: str, name: str, value: Any, *, minimum: int | None = None) -> int:
+    """One int (never a sequence) ``>= minimum`` that fits in int64, as a Python int.
+
+    >>> check_int("conv_params", "groups", np.int64(2), minimum=1)
+    2
+    >>> check_int("conv_params", "groups", float("nan"))
+    Traceback (most recent call last):
+    TypeError: conv_params: groups must be an int; got groups=nan. Use whole numbers
+    """
+    v = _int_value(value)
+    what = _int_word(minimum)
+    article = "an" if what[0] in "aeiou" else "a"
+    if v is None:
+        raise fail(
+            func,
+            f"{name} must be {article} {what}; got {name}={_show(value)}",
+            _int_hint(name, value),
+            kind=TypeError,
+        )
+    _check_range(func, name, value, (v,), f"{article} {what}", minimum)
+    return v
+
+
+def _check_range(
+    func: str, name: str, value: Any, values: tuple[int, ...], expected: str, minimum, meaning=""
+) -> None:
+    if any(not -INT_BOUND < v < INT_BOUND for v in values):
+        raise fail(
+            func,
+            f"{name} must be {expected} that fits in 64 bits (|{name}| < 2**63); "
+            f"got {name}={_show(value)}",
+            "Use a realistic size: an array that large would not fit in memory",
+        )
+    if minimum is not None and any(v < minimum for v in values):
+        raise fail(func, f"{name} must be {expected}{meaning}; got {name}={_show(value)}")
 
 
 def int_tuple(
@@ -177,48 +266,55 @@ def int_tuple(
     *,
     minimum: int | None = None,
     meaning: str = "",
+    broadcast: bool = False,
 ) -> tuple[int, ...]:
     """An int or a length-``n`` sequence of ints, each ``>= minimum``, as a tuple.
 
+    With ``broadcast`` a one-element sequence stands for all ``n`` dims, as torch's
+    conv and pooling ops take it (its unfold and adaptive pooling do not).
+    NumPy ints are accepted; floats, bools, bytes and strings are not.
+
     >>> int_tuple("conv2d", "stride", 2, 2, minimum=1)
     (2, 2)
+    >>> int_tuple("conv2d", "padding", (1,), 2, minimum=0, broadcast=True)
+    (1, 1)
     """
-    if type(value) is int and (minimum is None or value >= minimum):
+    if type(value) is int and (minimum is None or value >= minimum) and abs(value) < INT_BOUND:
         return (value,) * n  # the common case, checked before any message is built
     what = _int_word(minimum)
     article = "an" if what[0] in "aeiou" else "a"
     expected = f"{article} {what} or a tuple of {n} {what}s" if n > 1 else f"{article} {what}"
-    if _is_int(value):
-        values = (int(value),) * n
-    elif isinstance(value, Sequence) and not isinstance(value, str):
-        if len(value) != n:
+    v = _int_value(value)
+    if v is not None:
+        values = (v,) * n
+    elif _is_int_sequence(value):
+        items = [_int_value(item) for item in value]
+        if broadcast and len(items) == 1 and n > 1:
+            items = items * n  # torch: a one-element list is used for every dim
+        if len(items) != n:
             raise fail(
                 func,
                 f"{name} must be {expected}{meaning}; got {name}={_show(value)} "
-                f"with {len(value)} entries",
+                f"with {len(items)} entries",
                 f"Give one value per spatial dim ({n})",
             )
-        if not all(_is_int(v) for v in value):
+        bad = [item for item, i in zip(value, items, strict=False) if i is None]
+        if bad:
             raise fail(
                 func,
                 f"{name} must be {expected}; got {name}={_show(value)}",
-                "Use whole numbers, e.g. int(v)",
+                _int_hint(name, bad[0]) if len(value) == 1 else "Use whole numbers, e.g. int(v)",
                 kind=TypeError,
             )
-        values = tuple(int(v) for v in value)
-    elif isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
-        values = (int(value),) * n
+        values = tuple(items)  # type: ignore[arg-type]
     else:
         raise fail(
             func,
             f"{name} must be {expected}; got {name}={_show(value)}",
-            f"Use a whole number, e.g. {name}={int(value)}"
-            if isinstance(value, float) and value == int(value)
-            else "Use whole numbers",
+            _int_hint(name, value),
             kind=TypeError,
         )
-    if minimum is not None and any(v < minimum for v in values):
-        raise fail(func, f"{name} must be {expected}{meaning}; got {name}={_show(value)}")
+    _check_range(func, name, value, values, expected, minimum, meaning)
     return values
 
 
@@ -245,13 +341,46 @@ def int_sequence(
     """
     what = _int_word(minimum).replace("int", "ints")
     expected = f"{name} must be a {kind} of {what}{meaning}; got {name}={_show(value)}"
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise fail(func, expected, fix, kind=TypeError)
-    if not all(_is_int(v) for v in value):
+    if not _is_int_sequence(value):
+        raise fail(func, expected, fix or _int_hint(name, value), kind=TypeError)
+    values = tuple(_int_value(v) for v in value)
+    if any(v is None for v in values):
         raise fail(func, expected, "Use whole numbers, e.g. int(v)", kind=TypeError)
-    if minimum is not None and any(v < minimum for v in value):
-        raise fail(func, expected)
-    return tuple(int(v) for v in value)
+    _check_range(func, name, value, values, f"a {kind} of {what}", minimum, meaning)  # type: ignore[arg-type]
+    return values  # type: ignore[return-value]
+
+
+def check_alloc(
+    func: str, shape: Sequence[int], itemsize: int, what: str = "output", **settings: Any
+) -> None:
+    """Refuse, before allocating it, an array too large for memory (``MAX_BYTES``).
+
+    >>> check_alloc("pad", (10**6, 10**6), 8)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: pad: the output would have shape (1000000, 1000000), 8.0 TB (limit 4.3 GB)...
+    """
+    size = math.prod(shape) * itemsize
+    if size > MAX_BYTES:
+        raise fail(
+            func,
+            f"the {what} would have shape {_show(tuple(shape))}, {_bytes(size)} "
+            f"(limit {_bytes(MAX_BYTES)}){settings_text(settings, ' for ')}",
+            "Use smaller sizes, padding or strides",
+        )
+
+
+def settings_text(settings: dict[str, Any], lead: str = "") -> str:
+    """``stride=(2, 2), padding=(1, 1)``: the arguments behind a size, for messages."""
+    if not settings:
+        return ""
+    return lead + ", ".join(f"{k}={_show(v)}" for k, v in settings.items())
+
+
+def _bytes(n: int) -> str:
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if n >= scale:
+            return f"{n / scale:.2g} {unit}" if n / scale >= 10**6 else f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
 
 
 def tuple_length(func: str, **values: Any) -> int | None:
@@ -269,6 +398,54 @@ def tuple_length(func: str, **values: Any) -> int | None:
             "Give one value per spatial dim, or one int for all of them",
         )
     return lengths.pop() if lengths else None
+
+
+def real_number(func: str, name: str, value: Any) -> float:
+    """A real number (int or float, NaN and inf allowed: they are values), as a float.
+
+    >>> real_number("pad", "value", "0")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    TypeError: pad: value must be a real number; got value='0'. Write the number itself...
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.ndarray)):
+        raise fail(
+            func,
+            f"{name} must be a real number; got {name}={_show(value)}",
+            f"Write the number itself, e.g. {name}=0.0",
+            kind=TypeError,
+        )
+    if isinstance(value, np.ndarray) and (value.ndim or value.dtype.kind not in "iuf"):
+        raise fail(
+            func,
+            f"{name} must be a real number; got {name}={_show(value)}",
+            kind=TypeError,
+        )
+    return float(value)
+
+
+def fill_value(func: str, value: Any) -> float:
+    """SciPy's ``fillvalue``: a real scalar or any one-element array of numbers (bools too).
+
+    Like SciPy, a value that is not one real number is a ``ValueError``.
+
+    >>> fill_value("correlate2d", np.array([2]))
+    2.0
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        arr = None
+    else:
+        try:
+            arr = np.asarray(value)
+        except (TypeError, ValueError):
+            arr = None
+    if arr is None or arr.dtype.kind not in "biuf" or arr.size != 1:
+        raise fail(
+            func,
+            f"fillvalue must be a real scalar or an array with one element; got "
+            f"fillvalue={_show(value)}",
+            "E.g. fillvalue=0 or fillvalue=np.nan",
+        )
+    return float(arr.reshape(()))
 
 
 def positive_float(func: str, name: str, value: Any) -> float:
@@ -312,11 +489,19 @@ def check_index(func: str, name: str, value: Any, size: int, what: str) -> int:
     return i
 
 
-def int_or_none(func: str, name: str, value: Any, *, minimum: int = 1) -> int | None:
-    """``None`` or one int ``>= minimum`` (e.g. ``divisor_override``)."""
+def int_or_none(func: str, name: str, value: Any, *, nonzero: bool = False) -> int | None:
+    """``None`` or one int (never a tuple), non-zero if asked (e.g. ``divisor_override``:
+    torch refuses only 0, a negative divisor flips the sign)."""
     if value is None:
         return None
-    return int_tuple(func, name, value, 1, minimum=minimum)[0]
+    v = check_int(func, name, value)
+    if nonzero and v == 0:
+        raise fail(
+            func,
+            f"{name} must be a non-zero int or None; got {name}=0",
+            f"Leave {name}=None to divide by the window size",
+        )
+    return v
 
 
 def check_bool(func: str, name: str, value: Any) -> bool:
@@ -398,24 +583,36 @@ def check_weight(func: str, x: np.ndarray, w: np.ndarray, nd: int, groups: int, 
         )
 
 
-def check_bias(func: str, bias: np.ndarray | None, out_channels: int) -> None:
+def check_bias(
+    func: str,
+    bias: np.ndarray | None,
+    out_channels: int,
+    weight: np.ndarray | None = None,
+    groups: int = 1,
+) -> None:
     if bias is not None and bias.shape != (out_channels,):
+        source = "" if weight is None else f" for weight of shape {weight.shape}"
+        source += f" and groups={groups}" if groups != 1 else ""
         raise fail(
             func,
-            f"bias must be 1-D with one value per output channel ({out_channels}); "
+            f"bias must be 1-D with one value per output channel ({out_channels}{source}); "
             f"got bias with shape {bias.shape}",
         )
 
 
 def check_padded_fits(
-    func: str, size: tuple[int, ...], padded: tuple[int, ...], extent: tuple[int, ...]
+    func: str,
+    size: tuple[int, ...],
+    padded: tuple[int, ...],
+    extent: tuple[int, ...],
+    **settings: Any,
 ) -> None:
     """The (dilated) kernel must fit in the padded input."""
     if any(e > p for e, p in zip(extent, padded, strict=True)):
         raise fail(
             func,
             f"the kernel (dilated extent {extent}) is larger than the padded input "
-            f"{padded} (input size {size})",
+            f"{padded} (input size {size}){settings_text(settings, '; got ')}",
             "Use a smaller kernel or dilation, or more padding",
         )
 
@@ -470,30 +667,43 @@ def check_output_padding(
 def check_pool_padding(
     func: str, padding: tuple[int, ...], kernel: tuple[int, ...], dilation: tuple[int, ...]
 ) -> None:
-    """PyTorch: pad <= half of the effective (dilated) kernel size."""
-    from .shapes import effective_kernel_size  # not at the top: shapes imports this module
-
-    for p, extent in zip(padding, effective_kernel_size(kernel, dilation), strict=True):
-        if p > extent // 2:
+    """PyTorch: pad <= half of the kernel size (the kernel's, however dilated)."""
+    for p, k in zip(padding, kernel, strict=True):
+        if p > k // 2:
             raise fail(
                 func,
-                "padding must be at most half of the effective kernel size; got "
-                f"padding={padding} with kernel_size={kernel}, dilation={dilation}",
+                "padding must be at most half of kernel_size; got "
+                f"padding={padding} with kernel_size={kernel}",
                 "Larger padding would create windows that see only padding",
             )
+
+
+def check_channels(func: str, x: np.ndarray, nd: int) -> None:
+    """Pooling needs at least one channel and non-empty spatial dims (torch refuses both;
+    only the batch may be empty)."""
+    if min(x.shape[1:], default=1) < 1:
+        raise fail(
+            func,
+            f"input must have at least one channel and non-empty spatial dims (only the batch "
+            f"N may be 0); got input with shape {x.shape}",
+            f"Pass a batched {LAYOUTS[nd]} array with C >= 1",
+        )
 
 
 # ----------------------------------------------------------------------------- gradients
 
 
-def check_grad_output(func: str, got: tuple[int, ...], expected: tuple[int, ...]) -> None:
+def check_grad_output(
+    func: str, got: tuple[int, ...], expected: tuple[int, ...], settings: dict | None = None
+) -> None:
     """``grad_output`` must have the shape the forward op returns for these arguments."""
     if got != expected:
         forward = func.removesuffix("_backward")
+        shown = f" ({settings_text(settings)})" if settings else ""
         raise fail(
             func,
-            f"grad_output must have the shape of {forward}'s output for these arguments, "
-            f"{expected}; got grad_output with shape {got}",
+            f"grad_output must have the shape of {forward}'s output for these arguments"
+            f"{shown}, {expected}; got grad_output with shape {got}",
             f"Pass dL/dy for y = {forward}(input, ...) with the same arguments",
         )
 
@@ -505,6 +715,72 @@ def check_callable(func: str, name: str, value: Any) -> None:
             f"{name} must be a function; got {name}={_show(value)}",
             "Pass the function itself, e.g. lambda x, w: conv2d(x, w)",
             kind=TypeError,
+        )
+
+
+def check_arity(func: str, name: str, value: Any, count: int) -> None:
+    """``value(*count arguments)`` must be a valid call (checked before calling it)."""
+    import inspect
+
+    try:
+        inspect.signature(value).bind(*range(count))
+    except TypeError as exc:
+        raise fail(
+            func,
+            f"{name} must take {count} positional argument{'s' if count != 1 else ''}; "
+            f"{name}{_signature(value)} cannot ({exc})",
+            "f takes the arrays; backward takes grad_output and then the arrays",
+            kind=TypeError,
+        ) from None
+    except ValueError:  # no signature to read (some builtins): let the call decide
+        pass
+
+
+def call_checked(func: str, name: str, value: Any, args: Sequence[Any]) -> Any:
+    """Call a user's function; its TypeError/ValueError comes back saying who called it.
+
+    The original error stays chained (``raise ... from``), and its type is kept.
+    """
+    try:
+        return value(*args)
+    except (TypeError, ValueError) as exc:
+        shapes = ", ".join(_show(a) for a in args)
+        raise fail(
+            func,
+            f"{name} raised {type(exc).__name__} when called with the arrays ({shapes}): {exc}",
+            "Check that f and backward accept the arrays you pass, in order",
+            kind=type(exc),
+        ) from exc
+
+
+def _signature(value: Any) -> str:
+    import inspect
+
+    try:
+        return str(inspect.signature(value))
+    except (TypeError, ValueError):
+        return "(...)"
+
+
+def finite_float(func: str, name: str, value: Any, *, positive: bool = False) -> float:
+    """A finite real number ``>= 0`` (``> 0`` if ``positive``), e.g. a tolerance."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise fail(func, f"{name} must be a real number; got {name}={_show(value)}", kind=TypeError)
+    low = "> 0" if positive else ">= 0"
+    if not math.isfinite(value) or (value <= 0 if positive else value < 0):
+        raise fail(func, f"{name} must be a finite number {low}; got {name}={_show(value)}")
+    return float(value)
+
+
+def check_step(func: str, eps: float, value: float, up: float, down: float, dtype) -> None:
+    """The finite-difference step must move the entry in its dtype."""
+    if up == down:
+        raise fail(
+            func,
+            f"eps={eps!r} is too small for {np.dtype(dtype).name}: an entry {value!r} "
+            "plus or minus the step rounds to itself",
+            f"Use eps >= {float(np.finfo(dtype).eps) ** 0.5:.1g} (the square root of the "
+            "machine epsilon)",
         )
 
 

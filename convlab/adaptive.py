@@ -20,10 +20,13 @@ from . import shapes
 from ._validation import (
     LAYOUTS,
     as_float_array,
+    check_alloc,
     check_bool,
+    check_channels,
     check_output_size,
     fail,
     int_tuple,
+    settings_text,
     split_batch,
 )
 
@@ -46,15 +49,18 @@ def adaptive_windows(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
     return (i * size) // out, -(-((i + 1) * size) // out)
 
 
-def _parse_adaptive(func: str, nd: int, input: Any, output_size: Any):
+def _parse_adaptive(func: str, nd: int, input: Any, output_size: Any, max_pool: bool = False):
     x = as_float_array(func, "input", input)
     x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     size = x.shape[2:]
-    if isinstance(output_size, (tuple, list)):
-        output_size = tuple(n if o is None else o for o, n in zip(output_size, size, strict=False))
+    if isinstance(output_size, (tuple, list)) and len(output_size) == nd:
+        output_size = tuple(n if o is None else o for o, n in zip(output_size, size, strict=True))
     out = int_tuple(func, "output_size", output_size, nd, minimum=0)
     if min(size) < 1:
         raise fail(func, f"input must be non-empty in every spatial dim; got shape {x.shape}")
+    if max_pool:
+        check_channels(func, x, nd)
+    check_alloc(func, (*x.shape[:2], *out), x.itemsize, output_size=output_size)
     return x, out, unbatched
 
 
@@ -115,7 +121,7 @@ def _adaptive_avg(func: str, nd: int, input: Any, output_size: Any) -> np.ndarra
 
 
 def _adaptive_max(func: str, nd: int, input: Any, output_size: Any, return_indices: Any):
-    x, out, unbatched = _parse_adaptive(func, nd, input, output_size)
+    x, out, unbatched = _parse_adaptive(func, nd, input, output_size, max_pool=True)
     return_indices = check_bool(func, "return_indices", return_indices)
     y, idx = x, None  # idx: the flat index of each value of y (None: no dim reduced yet)
     for axis in range(2, 2 + nd):  # the first dim first: later dims are contiguous runs
@@ -137,7 +143,10 @@ def _adaptive_max(func: str, nd: int, input: Any, output_size: Any, return_indic
 
 def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_size):
     x = as_float_array(func, "input", input)
-    idx = np.asarray(indices)
+    try:
+        idx = np.asarray(indices)
+    except (TypeError, ValueError):  # ragged lists and such
+        idx = np.asarray(None)
     if idx.dtype.kind not in "iu":
         raise fail(
             func,
@@ -158,15 +167,20 @@ def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_s
     if output_size is None:  # the size max-pooling came from, at its smallest
         out = tuple(shapes.conv_transpose_output_size(x.shape[2:], kernel, stride, padding))
     else:
-        given = tuple(output_size)
-        out = int_tuple(func, "output_size", given[len(given) - nd :], nd, minimum=1)
-    check_output_size(func, out, x.shape[2:], kernel_size=kernel, stride=stride, padding=padding)
+        given = output_size
+        if isinstance(given, (tuple, list)) and len(given) in (nd + 1, nd + 2):
+            given = tuple(given)[len(given) - nd :]  # torch also takes (N, C, *size)
+        out = int_tuple(func, "output_size", given, nd, minimum=1)
+    settings = dict(kernel_size=kernel, stride=stride, padding=padding)
+    check_output_size(func, out, x.shape[2:], **settings)
+    check_alloc(func, (*x.shape[:2], *out), x.itemsize, output_size=output_size, **settings)
     n_out = math.prod(out)
     flat_idx = idx.reshape(idx.shape[0] * idx.shape[1], math.prod(idx.shape[2:]))
     if flat_idx.size and (flat_idx.min() < 0 or flat_idx.max() >= n_out):
         raise fail(
             func,
-            f"indices must lie in [0, {n_out}) for output size {out}; got indices from "
+            f"indices must lie in [0, {n_out}) for output size {out} (from "
+            f"{settings_text(dict(settings, output_size=output_size))}); got indices from "
             f"{flat_idx.min()} to {flat_idx.max()}",
             "Pass the output_size of the input you pooled",
         )

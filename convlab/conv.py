@@ -24,6 +24,7 @@ from . import shapes
 from ._validation import (
     LAYOUTS,
     as_float_array,
+    check_alloc,
     check_bias,
     check_choice,
     check_mode_padding,
@@ -36,7 +37,7 @@ from ._validation import (
 )
 from .padding import pad_spatial
 from .strategies import cols_budget, correlate_taps
-from .windows import flat_taps
+from .windows import compact, flat_taps
 
 __all__ = ["conv1d", "conv2d", "conv3d"]
 
@@ -88,9 +89,9 @@ def parse_conv(
     x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     groups = int_tuple(func, "groups", groups, 1, minimum=1)[0]
     check_weight(func, x, w, nd, groups, transposed=False)
-    check_bias(func, b, w.shape[0])
-    stride = int_tuple(func, "stride", stride, nd, minimum=1)
-    dilation = int_tuple(func, "dilation", dilation, nd, minimum=1)
+    check_bias(func, b, w.shape[0], w)
+    stride = int_tuple(func, "stride", stride, nd, minimum=1, broadcast=True)
+    dilation = int_tuple(func, "dilation", dilation, nd, minimum=1, broadcast=True)
     padding_mode = check_choice(func, "padding_mode", padding_mode, PADDING_MODES)
     kernel = w.shape[2:]
     if isinstance(padding, str):
@@ -103,20 +104,29 @@ def parse_conv(
             )
         pads = tuple(shapes.same_padding(kernel, dilation)) if padding == "same" else ((0, 0),) * nd
     else:
-        p = int_tuple(func, "padding", padding, nd, minimum=0)
+        p = int_tuple(func, "padding", padding, nd, minimum=0, broadcast=True)
         pads = tuple((v, v) for v in p)
     size = x.shape[2:]
     if padding_mode != "zeros":
         check_mode_padding(func, padding_mode, list(pads), size)
     padded = shapes.padded_size(size, pads)
     extent = shapes.effective_kernel_size(kernel, dilation)
-    check_padded_fits(func, size, padded, extent)
-    out = _output_size(padded, kernel, stride, 0, dilation)
+    check_padded_fits(
+        func, size, padded, extent, weight=w.shape, padding=padding, dilation=dilation
+    )
+    out = _output_size(padded, kernel, stride, dilation)
+    check_alloc(func, (x.shape[0], w.shape[0], *out), x.itemsize, padding=padding, stride=stride)
     return ConvSpec(x, w, b, stride, pads, dilation, groups, padding_mode, out, unbatched)
 
 
-# Calls repeat with the same shapes (layers in a loop): remember the size arithmetic.
-_output_size = functools.lru_cache(maxsize=256)(shapes.conv_output_size)
+@functools.lru_cache(maxsize=256)  # calls repeat with the same shapes (layers in a loop)
+def _output_size(padded, kernel, stride, dilation) -> tuple[int, ...]:
+    """:func:`convlab.conv_output_size` of checked ints (no padding: it is in ``padded``),
+    exact for sizes beyond int64 too, so the size check can word them."""
+    return tuple(
+        (n - d * (k - 1) - 1) // s + 1
+        for n, k, s, d in zip(padded, kernel, stride, dilation, strict=True)
+    )
 
 
 def _conv(func: str, nd: int, *args: Any) -> np.ndarray:
@@ -144,7 +154,10 @@ def conv_forward(spec: ConvSpec) -> np.ndarray:
         if spec.padding_mode != "zeros":
             part = pad_spatial(part, pads, spec.padding_mode)
             part_pads = ((0, 0),) * len(pads)
-        layout = flat_taps(part, part_pads, spec.kernel_size, spec.stride, spec.dilation, spec.out)
+        part, part_pads, stride = compact(
+            part, part_pads, spec.kernel_size, spec.stride, spec.dilation, spec.out
+        )
+        layout = flat_taps(part, part_pads, spec.kernel_size, stride, spec.dilation, spec.out)
         correlate_taps(
             layout, w, spec.groups, spec.bias, out=y[i : i + step], cols_bytes=cols_bytes
         )

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._validation import fail, int_sequence, int_tuple
+from ._validation import check_alloc, check_int, fail, int_sequence, int_tuple
 from .shapes import effective_kernel_size
 
 __all__ = ["Field", "HDCResult", "dilation_coverage", "hdc_check", "receptive_field"]
@@ -190,13 +190,54 @@ def dilation_coverage(dilations: Sequence[int], kernel_size: int = 3, ndim: int 
     """
     func = "dilation_coverage"
     rates, k = _dilations(func, dilations, kernel_size)
-    ndim = int_tuple(func, "ndim", ndim, 1, minimum=1)[0]
+    ndim = check_int(func, "ndim", ndim, minimum=1)
+    side = 1 + sum(d * (k - 1) for d in rates)  # the stack's receptive field
+    check_alloc(func, (side,) * min(ndim, 64), 8, dilations=rates, kernel_size=k, ndim=ndim)
     counts = np.ones(1, dtype=np.int64)
     for d in rates:
         taps = np.zeros(effective_kernel_size(k, d), dtype=np.int64)
         taps[::d] = 1
         counts = np.convolve(counts, taps)
     return reduce(np.multiply.outer, [counts] * ndim)
+
+
+def _unseen(rates: tuple[int, ...], k: int) -> tuple[int, int]:
+    """The receptive field of one row and how many of its pixels no path reaches.
+
+    The reached offsets are the sums of one tap ``t * d`` per layer. Few layers of huge
+    rates (``[1, 10**9]``): keep the set of sums, at most ``k ** layers`` values. Else
+    a boolean row of the field, grown layer by layer in ``O(field)`` each: within each
+    residue class mod ``d`` a layer ORs ``k`` consecutive cells, a difference of
+    cumulative sums. Both exact; neither builds :func:`dilation_coverage`'s counts.
+    """
+    field = 1 + sum(d * (k - 1) for d in rates)
+    if k ** len(rates) <= _MAX_OFFSETS:
+        dtype = np.int64 if field < 2**62 else object  # exact beyond int64 too
+        reached = np.zeros(1, dtype)
+        for d in rates:
+            reached = np.unique((reached[:, None] + np.arange(k).astype(dtype) * d).ravel())
+        return field, field - reached.size
+    if field > _MAX_OFFSETS:
+        raise fail(
+            "hdc_check",
+            f"counting the unseen pixels of dilations={list(rates)} with kernel_size={k} "
+            f"would track a receptive field of {field} pixels (limit {_MAX_OFFSETS})",
+            "Check fewer or smaller layers at a time",
+        )
+    row, length = np.ones(1, bool), 1
+    for d in rates:
+        grown = length + d * (k - 1)
+        m = -(-grown // d)  # rows of the (m, d) layout: cell q*d + r at [q, r]
+        cells = np.zeros(m * d, np.int64)
+        cells[:length] = row
+        sums = np.cumsum(cells.reshape(m, d), axis=0)
+        window = sums.copy()
+        window[k:] -= sums[:-k]  # taps t = 0..k-1 reach back t rows in the same column
+        row, length = (window > 0).ravel()[:grown], grown
+    return field, field - int(np.count_nonzero(row))
+
+
+_MAX_OFFSETS = 10**7
 
 
 @dataclass(frozen=True)
@@ -282,9 +323,8 @@ def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCResult:
         reason = f"{name} satisfies HDC with K={k}: M_2 = {m[1]} <= {k}, rates share no factor"
     else:
         reason = f"{name} is a single undilated layer: nothing to grid"
-    row = dilation_coverage(rates, k, ndim=1)
-    unseen = int(np.count_nonzero(row == 0))
+    field, unseen = _unseen(rates, k)
     if (unseen > 0) == (not problems):  # the rule and the measured coverage disagree
-        seen = f"{unseen} of {row.size} pixels are unseen" if unseen else "no pixel is unseen"
+        seen = f"{unseen} of {field} pixels are unseen" if unseen else "no pixel is unseen"
         reason += f"; but {seen}: the rule assumes rates that start at 1 and never decrease"
     return HDCResult(not problems, rates, k, tuple(m), common, unseen, reason)

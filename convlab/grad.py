@@ -29,7 +29,7 @@ from ._validation import as_float_array, check_grad_output, check_same_dtype
 from .conv import ConvSpec, parse_conv
 from .padding import PAD_MODE_OF, pad_spatial, pad_spatial_adjoint
 from .transpose import TransposeSpec, conv_transpose_forward
-from .windows import flat_taps
+from .windows import compact, flat_taps
 
 __all__ = [
     "conv1d_backward",
@@ -42,12 +42,20 @@ IntOrTuple = int | tuple[int, ...]
 
 
 def parse_grad_output(
-    func: str, grad_output: Any, x: np.ndarray, unbatched: bool, shape: tuple[int, ...]
+    func: str,
+    grad_output: Any,
+    x: np.ndarray,
+    unbatched: bool,
+    shape: tuple[int, ...],
+    **settings: Any,
 ) -> np.ndarray:
-    """Check ``grad_output`` against the forward's (batched) output ``shape``; batch it."""
+    """Check ``grad_output`` against the forward's (batched) output ``shape``; batch it.
+
+    ``settings`` are the forward's arguments that made that shape (for the message).
+    """
     g = as_float_array(func, "grad_output", grad_output)
     check_same_dtype(func, input=x, grad_output=g)
-    check_grad_output(func, g.shape, shape[1:] if unbatched else shape)
+    check_grad_output(func, g.shape, shape[1:] if unbatched else shape, settings)
     return g[None] if unbatched else g
 
 
@@ -69,6 +77,7 @@ def correlate_grad(
     """
     n, c_in = x.shape[:2]
     c_out = gy.shape[1]
+    x, pads, stride = compact(x, pads, kernel, stride, dilation, gy.shape[2:])
     layout = flat_taps(x, pads, kernel, stride, dilation, gy.shape[2:])
     length = layout.length
     gys = layout.spread(gy).reshape(n, groups, c_out // groups, length)
@@ -89,7 +98,10 @@ def bias_grad(gy: np.ndarray, bias: Any) -> np.ndarray | None:
 def _conv_backward(func: str, nd: int, grad_output: Any, *args: Any) -> Grads:
     spec = parse_conv(func, nd, *args)
     n, c_out = spec.x.shape[0], spec.weight.shape[0]
-    gy = parse_grad_output(func, grad_output, spec.x, spec.unbatched, (n, c_out, *spec.out))
+    gy = parse_grad_output(
+        func, grad_output, spec.x, spec.unbatched, (n, c_out, *spec.out), weight=spec.weight.shape,
+        stride=spec.stride, padding=spec.pads, dilation=spec.dilation,
+    )  # fmt: skip
     gx = conv_input_grad(spec, gy)
     gw = conv_weight_grad(spec, gy)
     return (gx[0] if spec.unbatched else gx), gw, bias_grad(gy, spec.bias)

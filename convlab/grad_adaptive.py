@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_float_array
+from ._validation import LAYOUTS, as_float_array, split_batch
 from .adaptive import _parse_adaptive, adaptive_windows
 from .grad import parse_grad_output
 from .grad_pool import PoolGrads, _finish
@@ -27,7 +27,8 @@ __all__ = [
 
 def _adaptive_avg_backward(func: str, nd: int, grad_output: Any, input: Any) -> PoolGrads:
     g = as_float_array(func, "grad_output", grad_output)
-    out = g.shape[max(g.ndim - nd, 0) :]  # a wrong rank is reported below
+    split_batch(func, "grad_output", g, nd, LAYOUTS[nd])  # its rank, before reading sizes
+    out = g.shape[g.ndim - nd :]
     x, out, unbatched = _parse_adaptive(func, nd, input, out)
     gy = parse_grad_output(func, g, x, unbatched, x.shape[:2] + out)
     # Adaptive windows are separable: per dim, output i averages input cells

@@ -21,7 +21,7 @@ import numpy as np
 
 from .grad import parse_grad_output
 from .padding import pad_spatial_adjoint
-from .pool import max_pool_forward, parse_avg_pool, parse_pool
+from .pool import max_pool_forward, padding_windows, parse_avg_pool, parse_pool
 from .windows import tap_views
 
 __all__ = [
@@ -47,8 +47,13 @@ def _finish(gx: np.ndarray, unbatched: bool) -> PoolGrads:
 def _max_pool_backward(func, nd, grad_output, input, *args) -> PoolGrads:
     spec = parse_pool(func, nd, input, *args)
     x = spec.x
-    gy = parse_grad_output(func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out)
+    gy = parse_grad_output(
+        func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out, **spec.settings
+    )
     _, argmax = max_pool_forward(spec, return_indices=True)
+    empty, _ = padding_windows(spec)
+    if empty is not None:  # a window wholly in the padding is -inf whatever x is: no gradient
+        gy = np.where(empty, 0, gy)
     return _finish(route_max(gy, argmax, x.shape[2:]), spec.unbatched)
 
 
@@ -78,8 +83,12 @@ def route_max(grad_output: np.ndarray, indices: np.ndarray, size: tuple[int, ...
     lead = grad_output.shape[: grad_output.ndim - len(size)]
     planes, area = math.prod(lead), math.prod(size)
     windows = math.prod(indices.shape[len(lead) :])
+    weights = grad_output
+    inside = (indices >= 0) & (indices < area)
+    if not inside.all():  # windows wholly in the padding point outside: they pass nothing
+        indices, weights = np.where(inside, indices, 0), np.where(inside, grad_output, 0)
     target = indices.reshape(planes, windows) + area * np.arange(planes)[:, None]
-    gx = np.bincount(target.ravel(), weights=grad_output.ravel(), minlength=planes * area)
+    gx = np.bincount(target.ravel(), weights=weights.ravel(), minlength=planes * area)
     return gx.astype(grad_output.dtype).reshape(*lead, *size)
 
 
@@ -175,7 +184,9 @@ def max_pool3d_backward(
 def _avg_pool_backward(func, nd, grad_output, input, *args) -> PoolGrads:
     spec, divisor = parse_avg_pool(func, nd, input, *args)
     x = spec.x
-    gy = parse_grad_output(func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out)
+    gy = parse_grad_output(
+        func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out, **spec.settings
+    )
     share = gy / divisor
     # every window adds its share to each cell it covers: one strided slice-add per tap
     # (a tap's cells never repeat within its slice), in the padded frame, then crop

@@ -26,7 +26,11 @@ __all__ = ["conv_transpose1d_backward", "conv_transpose2d_backward", "conv_trans
 def _conv_transpose_backward(func: str, nd: int, grad_output: Any, *args: Any) -> Grads:
     spec = parse_conv_transpose(func, nd, *args)
     n, c_out = spec.x.shape[0], spec.weight.shape[1] * spec.groups
-    gy = parse_grad_output(func, grad_output, spec.x, spec.unbatched, (n, c_out, *spec.out))
+    gy = parse_grad_output(
+        func, grad_output, spec.x, spec.unbatched, (n, c_out, *spec.out), weight=spec.weight.shape,
+        stride=spec.stride, padding=spec.padding, output_padding=spec.output_padding,
+        dilation=spec.dilation,
+    )  # fmt: skip
     pads = tuple((p, p) for p in spec.padding)
     # dL/dx: the convolution this op is the transpose of (C gy), same weight. The output
     # is cropped to the input size: with output_padding >= stride (allowed when

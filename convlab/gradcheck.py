@@ -12,13 +12,24 @@ random projection tests the whole Jacobian without building it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ._validation import as_float_array, check_callable, check_gradients, check_scalar_output
+from ._validation import (
+    as_float_array,
+    call_checked,
+    check_arity,
+    check_callable,
+    check_gradients,
+    check_int,
+    check_scalar_output,
+    check_step,
+    finite_float,
+)
 
 __all__ = ["GradientCheck", "gradient_check"]
 
@@ -124,17 +135,22 @@ def gradient_check(
     """
     func = "gradient_check"
     check_callable(func, "f", f)
+    check_arity(func, "f", f, len(arrays))
     arrays = tuple(as_float_array(func, f"arrays[{i}]", a).copy() for i, a in enumerate(arrays))
     dtype = np.result_type(*arrays) if arrays else np.float64
     d_eps, d_rtol, d_atol = _DEFAULTS[np.float32 if dtype == np.float32 else np.float64]
-    eps = d_eps if eps is None else eps
-    rtol = d_rtol if rtol is None else rtol
-    atol = d_atol if atol is None else atol
-    rng = np.random.default_rng(seed)
-    y = np.asarray(f(*arrays))
+    eps = d_eps if eps is None else finite_float(func, "eps", eps, positive=True)
+    rtol = d_rtol if rtol is None else finite_float(func, "rtol", rtol)
+    atol = d_atol if atol is None else finite_float(func, "atol", atol)
+    if max_checks is not None:
+        max_checks = check_int(func, "max_checks", max_checks, minimum=1)
+    rng = np.random.default_rng(check_int(func, "seed", seed, minimum=0))
+    y = as_float_array(func, "f(*arrays)", call_checked(func, "f", f, arrays))
     if callable(backward):
+        check_arity(func, "backward", backward, len(arrays) + 1)
         projection = rng.standard_normal(y.shape).astype(y.dtype) if y.ndim else y.dtype.type(1)
-        grads = check_gradients(func, backward(projection, *arrays), arrays)
+        got = call_checked(func, "backward", backward, (projection, *arrays))
+        grads = check_gradients(func, got, arrays)
     else:
         check_scalar_output(func, y)
         projection = 1.0
@@ -144,7 +160,7 @@ def gradient_check(
         return np.array(f(*arrays), np.float64)  # a copy: f may return a view of an input
 
     worst_rel, worst_abs, worst = -1.0, 0.0, ((0, ()), 0.0, 0.0)
-    checked = 0
+    checked, passed = 0, True
     for number, (a, g) in enumerate(zip(arrays, grads, strict=False)):
         entries = range(a.size)
         if max_checks is not None and a.size > max_checks:
@@ -158,15 +174,23 @@ def gradient_check(
             a[index] = original - step
             down, y_down = float(a[index]), output()
             a[index] = original
+            check_step(func, eps, float(original), up, down, a.dtype)
             # differences first (unchanged outputs cancel exactly), then project; divide
             # by the step really taken (float32 rounds original ± step)
             numeric = float(np.sum((y_up - y_down) * projection)) / (up - down)
             analytic = float(g[index])
             error = abs(analytic - numeric)
-            rel = error / max(abs(analytic), abs(numeric), atol / rtol)
+            scale = max(abs(analytic), abs(numeric))
+            passed = passed and error <= max(rtol * scale, atol)
+            floor = atol / rtol if rtol > 0 else 0.0  # rtol = 0: an absolute-only check
+            rel = (
+                error / max(scale, floor)
+                if max(scale, floor) > 0
+                else (0.0 if not error else math.inf)
+            )
             worst_abs = max(worst_abs, error)
             if rel > worst_rel:
                 worst_rel, worst = rel, ((number, tuple(int(i) for i in index)), analytic, numeric)
             checked += 1
     worst_rel = max(worst_rel, 0.0)
-    return GradientCheck(worst_rel <= rtol, worst_rel, worst_abs, *worst, checked, rtol, atol)
+    return GradientCheck(passed, worst_rel, worst_abs, *worst, checked, rtol, atol)

@@ -19,13 +19,14 @@ from . import shapes
 from ._validation import (
     LAYOUTS,
     as_float_array,
+    check_alloc,
     check_output_size,
     fail,
     int_tuple,
     split_batch,
 )
 from .padding import pad_spatial
-from .windows import scatter_add_taps, tap_views
+from .windows import compact, scatter_add_taps, tap_views
 
 __all__ = ["fold", "unfold"]
 
@@ -81,8 +82,13 @@ def unfold(
     check_output_size(
         func, out, x.shape[2:], kernel_size=kernel, padding=padding, dilation=dilation
     )
-    xp = pad_spatial(x, [(p, p) for p in padding])
     n, c = x.shape[:2]
+    check_alloc(
+        func, (n, c * math.prod(kernel), math.prod(out)), x.itemsize, kernel_size=kernel,
+        padding=padding, stride=stride, dilation=dilation,
+    )  # fmt: skip
+    x, pads, stride = compact(x, [(p, p) for p in padding], kernel, stride, dilation, out)
+    xp = pad_spatial(x, pads)
     cols = np.empty((n, c, math.prod(kernel), *out), x.dtype)
     for i, (_, view) in enumerate(tap_views(xp, kernel, stride, dilation, out)):
         cols[:, :, i] = view
@@ -129,18 +135,25 @@ def fold(
     if cols.shape[1] % k:
         raise fail(
             func,
-            f"input.shape[1] must be a multiple of kH*kW = {k} (C * kH * kW); got input "
-            f"with shape {cols.shape}",
+            f"input.shape[1] must be a multiple of kH*kW = {k} (C * kH * kW for "
+            f"kernel_size={kernel}); got input with shape {cols.shape}",
         )
     blocks = tuple(shapes.conv_output_size(size, kernel, stride, padding, dilation))
-    check_output_size(func, blocks, size, kernel_size=kernel, padding=padding, dilation=dilation)
+    check_output_size(
+        func, blocks, size, output_size=size, kernel_size=kernel, dilation=dilation,
+        padding=padding, stride=stride,
+    )  # fmt: skip
     if cols.shape[2] != math.prod(blocks):
         raise fail(
             func,
             f"input.shape[2] must be the number of sliding windows, {blocks[0]} * {blocks[1]} "
-            f"= {math.prod(blocks)} for output_size={size}; got input with shape {cols.shape}",
+            f"= {math.prod(blocks)} for output_size={size}, kernel_size={kernel}, "
+            f"dilation={dilation}, padding={padding}, stride={stride}; got input with shape "
+            f"{cols.shape}",
         )
     n, c = cols.shape[0], cols.shape[1] // k
+    padded = shapes.padded_size(size, [(p, p) for p in padding])
+    check_alloc(func, (n, c, *padded), cols.itemsize, output_size=size, padding=padding)
     full = np.zeros((n, c, *shapes.padded_size(size, [(p, p) for p in padding])), cols.dtype)
     scatter_add_taps(full, cols.reshape(n, c, k, *blocks), kernel, stride, dilation)
     y = np.ascontiguousarray(pad_spatial(full, [(-p, -p) for p in padding]))

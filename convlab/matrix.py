@@ -17,7 +17,15 @@ from typing import Any
 import numpy as np
 
 from . import shapes
-from ._validation import as_float_array, check_output_size, fail, int_sequence, int_tuple
+from ._validation import (
+    as_float_array,
+    check_int,
+    check_output_size,
+    fail,
+    int_sequence,
+    int_tuple,
+    settings_text,
+)
 
 __all__ = ["conv_matrix"]
 
@@ -83,6 +91,8 @@ def conv_matrix(
             "needs input_shape (C_in, H, W) with weight (C_out, C_in, kH, kW), or (H, W) with "
             f"(kH, kW); got input_shape={tuple(input_shape)} and weight of shape {w.shape}",
         )
+    if min(w.shape[2:]) < 1:
+        raise fail(func, f"weight must have a non-empty kernel; got weight with shape {w.shape}")
     c_in, h, wd = shape
     if w.shape[1] != c_in:
         raise fail(
@@ -94,14 +104,17 @@ def conv_matrix(
     p = int_tuple(func, "padding", padding, 2, minimum=0)
     d = int_tuple(func, "dilation", dilation, 2, minimum=1)
     c_out, _, kh, kw = w.shape
-    ho, wo = shapes.conv_output_size((h, wd), (kh, kw), s, p, d)
-    check_output_size(func, (ho, wo), (h, wd), kernel_size=(kh, kw), padding=p, dilation=d)
+    ho, wo = (shapes._conv_size(func, *dim) for dim in zip((h, wd), (kh, kw), s, p, d, strict=True))
+    settings = dict(weight=w.shape, stride=s, padding=p, dilation=d)
+    check_output_size(func, (ho, wo), (h, wd), **settings)
     rows, cols = c_out * ho * wo, c_in * h * wd
+    max_bytes = check_int(func, "max_bytes", max_bytes, minimum=0)
     if rows * cols * w.itemsize > max_bytes:
         raise fail(
             func,
             f"the dense matrix would be {rows} x {cols} ({rows * cols * w.itemsize / 2**20:.0f} "
-            f"MB), more than max_bytes={max_bytes}",
+            f"MB), more than max_bytes={max_bytes}, for input_shape={shape}, "
+            f"{settings_text(settings)}",
             "conv_matrix is for small teaching sizes; use conv2d for real ones",
         )
     # every (output channel o, input channel c, tap (a, b), output pixel (i, j)) at once

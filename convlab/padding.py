@@ -19,10 +19,12 @@ import numpy as np
 
 from ._validation import (
     as_float_array,
+    check_alloc,
     check_choice,
     check_mode_padding,
     fail,
     int_sequence,
+    real_number,
 )
 
 __all__ = ["pad"]
@@ -131,6 +133,9 @@ def pad(
                 f"negative padding crops more than the input holds; got pad={pad!r} for "
                 f"input of shape {x.shape}",
             )
+    value = real_number(func, "value", 0.0 if value is None else value)
+    out = [*x.shape[: x.ndim - m], *(n + b + a for (b, a), n in zip(pairs, spatial, strict=True))]
+    check_alloc(func, out, x.itemsize)
     return pad_spatial(x, pairs, mode, value)
 
 

@@ -19,7 +19,9 @@ from . import shapes
 from ._validation import (
     LAYOUTS,
     as_float_array,
+    check_alloc,
     check_bool,
+    check_channels,
     check_output_size,
     check_pool_padding,
     int_or_none,
@@ -49,6 +51,14 @@ class PoolSpec:
     ceil_mode: bool
     out: tuple[int, ...]
     unbatched: bool
+
+    @property
+    def settings(self) -> dict:
+        """The arguments behind the output size, as messages show them."""
+        shown = dict(kernel_size=self.kernel_size, stride=self.stride, padding=self.padding)
+        if any(d != 1 for d in self.dilation):
+            shown["dilation"] = self.dilation
+        return shown | {"ceil_mode": self.ceil_mode}
 
     def padded(self, value: float) -> np.ndarray:
         """The input padded by ``padding`` on both sides, plus room for a ceil-mode window."""
@@ -84,15 +94,21 @@ def parse_pool(
 ) -> PoolSpec:
     x = as_float_array(func, "input", input)
     x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
-    kernel = int_tuple(func, "kernel_size", kernel_size, nd, minimum=1)
-    stride = kernel if stride is None else int_tuple(func, "stride", stride, nd, minimum=1)
-    padding = int_tuple(func, "padding", padding, nd, minimum=0)
-    dilation = int_tuple(func, "dilation", dilation, nd, minimum=1)
+    check_channels(func, x, nd)
+    kernel = int_tuple(func, "kernel_size", kernel_size, nd, minimum=1, broadcast=True)
+    if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0):
+        stride = kernel  # torch: None and an empty stride both mean the kernel size
+    else:
+        stride = int_tuple(func, "stride", stride, nd, minimum=1, broadcast=True)
+    padding = int_tuple(func, "padding", padding, nd, minimum=0, broadcast=True)
+    dilation = int_tuple(func, "dilation", dilation, nd, minimum=1, broadcast=True)
     ceil_mode = check_bool(func, "ceil_mode", ceil_mode)
     check_pool_padding(func, padding, kernel, dilation)
     size = x.shape[2:]
     out = tuple(shapes.pool_output_size(size, kernel, stride, padding, dilation, ceil_mode))
-    check_output_size(func, out, size, kernel_size=kernel, stride=stride, padding=padding)
+    settings = dict(kernel_size=kernel, stride=stride, padding=padding, dilation=dilation)
+    check_output_size(func, out, size, **settings)
+    check_alloc(func, (*x.shape[:2], *out), x.itemsize, **settings)
     return PoolSpec(x, kernel, stride, padding, dilation, ceil_mode, out, unbatched)
 
 
@@ -110,8 +126,44 @@ def max_pool_forward(spec: PoolSpec, return_indices: bool) -> tuple[np.ndarray, 
         return y, None
     idx = _argmax(spec, y)
     planes, area = math.prod(y.shape[:2]), math.prod(spec.x.shape[2:])
-    where = idx.reshape(planes, math.prod(spec.out))
-    return np.take_along_axis(spec.x.reshape(planes, area), where, 1).reshape(idx.shape), idx
+    empty, first = padding_windows(spec)
+    where = idx if empty is None else np.where(empty, 0, idx)
+    where = where.reshape(planes, math.prod(spec.out))
+    values = np.take_along_axis(spec.x.reshape(planes, area), where, 1).reshape(idx.shape)
+    if empty is not None:  # torch: -inf, at the index of its first tap moved past the padding
+        values[..., empty] = -np.inf
+        idx[..., empty] = first[empty]
+    return values, idx
+
+
+def padding_windows(spec: PoolSpec) -> tuple[np.ndarray | None, np.ndarray]:
+    """Windows that lie wholly in the padding (dilation can leap over the input), or None.
+
+    Returns ``(empty, first)``: a boolean mask over the output, and torch's index for
+    such a window: per dim its start moved on by whole dilations until it is ``>= 0``
+    (torch's ``while (i < 0) i += dilation``), combined as a flat index. It may point
+    anywhere; such a window's value is ``-inf`` and it passes no gradient back.
+    """
+    if all(p == 0 or d == 1 for p, d in zip(spec.padding, spec.dilation, strict=True)):
+        # without padding a window starts inside; undilated, it reaches inside from the
+        # padding (p <= k // 2); and ceil mode's last window starts inside or left of it
+        return None, np.zeros(0, np.int64)
+    size = spec.x.shape[2:]
+    steps = [math.prod(size[i + 1 :]) for i in range(len(size))]
+    has, firsts = [], []
+    dims = (size, spec.kernel_size, spec.stride, spec.padding, spec.dilation, spec.out, steps)
+    for n, k, s, p, d, o, step in zip(*dims, strict=True):
+        start = np.arange(o, dtype=np.int64) * s - p
+        skipped = np.maximum(0, -(start // d))  # taps before the first one at index >= 0
+        first = start + skipped * d
+        has.append((skipped < k) & (first < n))
+        firsts.append(first * step)
+    if all(h.all() for h in has):
+        return None, np.zeros(0, np.int64)
+    inside = has[0]
+    for h in has[1:]:
+        inside = np.logical_and.outer(inside, h)
+    return ~inside, sum(np.ix_(*firsts))
 
 
 def _argmax(spec: PoolSpec, y: np.ndarray) -> np.ndarray:
@@ -210,7 +262,7 @@ def parse_avg_pool(
     """
     spec = parse_pool(func, nd, input, kernel_size, stride, padding, 1, ceil_mode)
     count_include_pad = check_bool(func, "count_include_pad", count_include_pad)
-    divisor_override = int_or_none(func, "divisor_override", divisor_override, minimum=1)
+    divisor_override = int_or_none(func, "divisor_override", divisor_override, nonzero=True)
     if divisor_override is None:
         return spec, avg_pool_divisor(spec, count_include_pad).astype(spec.x.dtype)
     return spec, np.asarray(divisor_override, spec.x.dtype)
@@ -297,7 +349,8 @@ _MAX_DOC = """{dim}-D max pooling over {layout}, as ``torch.nn.functional.{name}
     stride : int or tuple, optional
         Defaults to ``kernel_size`` (windows side by side, no overlap).
     padding : int or tuple
-        Implicit ``-inf`` on each side, at most half the effective kernel size.
+        Implicit ``-inf`` on each side, at most half the kernel size (as torch checks it:
+        the kernel's, not its dilated extent).
     dilation : int or tuple
         Gaps between window taps (1 = none).
     ceil_mode : bool
@@ -306,7 +359,9 @@ _MAX_DOC = """{dim}-D max pooling over {layout}, as ``torch.nn.functional.{name}
     return_indices : bool
         Also return where each maximum came from, as a flat index into the spatial
         dims of the unpadded input (what ``max_unpool{dim}d`` takes). Ties go to the first
-        maximum in row-major window order; NaN propagates, as in PyTorch.
+        maximum in row-major window order; NaN propagates, as in PyTorch. A window that
+        dilation places wholly in the padding gives ``-inf`` at torch's index (its start
+        moved on by whole dilations past the padding) and passes no gradient back.
 
     Returns
     -------

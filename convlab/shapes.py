@@ -17,7 +17,16 @@ from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
-from ._validation import check_groups, check_output_size, int_tuple, tuple_length
+from ._validation import (
+    check_bool,
+    check_groups,
+    check_int,
+    check_output_size,
+    fail,
+    int_tuple,
+    settings_text,
+    tuple_length,
+)
 
 __all__ = [
     "conv_macs",
@@ -103,14 +112,12 @@ def conv_output_size(
     >>> conv_output_size((32, 32), 3, stride=2, padding=1)
     (16, 16)
     """
-    v = _check(
-        "conv_output_size",
-        input_size=input_size,
-        kernel_size=kernel_size,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-    )
+    return _conv_size("conv_output_size", input_size, kernel_size, stride, padding, dilation)
+
+
+def _conv_size(func: str, n: Any, k: Any, s: Any, p: Any, d: Any) -> int:
+    """:func:`conv_output_size` for one dim, its arguments checked in ``func``'s name."""
+    v = _check(func, input_size=n, kernel_size=k, stride=s, padding=p, dilation=d)
     n, k, s, p, d = v.values()
     return (n + 2 * p - d * (k - 1) - 1) // s + 1
 
@@ -153,13 +160,24 @@ def pool_output_size(
     >>> pool_output_size(4, 2, stride=2, padding=1, ceil_mode=True)
     3
     """
+    func = "pool_output_size"
     stride = kernel_size if stride is None else stride
-    out = conv_output_size(input_size, kernel_size, stride, padding, dilation)
-    if not ceil_mode:
+    out = _conv_size(func, input_size, kernel_size, stride, padding, dilation)
+    if not check_bool(func, "ceil_mode", ceil_mode):
         return out
     # ceil(a / s) = floor((a + s - 1) / s): ceil mode is floor mode with s - 1 more rows
-    out = conv_output_size(input_size + stride - 1, kernel_size, stride, padding, dilation)
-    if (out - 1) * stride >= input_size + padding:
+    n, k, s, p, d = (
+        int_tuple(func, name, v, 1)[0]  # checked above: these only convert
+        for name, v in (
+            ("input_size", input_size),
+            ("kernel_size", kernel_size),
+            ("stride", stride),
+            ("padding", padding),
+            ("dilation", dilation),
+        )
+    )
+    out = (n + s - 1 + 2 * p - d * (k - 1) - 1) // s + 1
+    if (out - 1) * s >= n + p:
         out -= 1
     return out
 
@@ -308,16 +326,38 @@ def conv_params(
     >>> conv_params(64, 64, 3, groups=64)  # depthwise
     640
     """
-    func = "conv_params"
+    return _conv_params("conv_params", in_channels, out_channels, kernel_size, groups, bias, ndim)
+
+
+def _conv_params(
+    func: str,
+    in_channels: Any,
+    out_channels: Any,
+    kernel_size: Any,
+    groups: Any,
+    bias: Any,
+    ndim: Any,
+) -> int:
+    """:func:`conv_params`, its arguments checked in ``func``'s name."""
     i, o, g = (
-        int_tuple(func, n, v, 1, minimum=1)[0]
+        check_int(func, n, v, minimum=1)
         for n, v in (
             ("in_channels", in_channels),
             ("out_channels", out_channels),
             ("groups", groups),
         )
     )
-    n = len(kernel_size) if isinstance(kernel_size, (tuple, list)) else ndim
+    bias = check_bool(func, "bias", bias)
+    if isinstance(kernel_size, (tuple, list)):
+        n = len(kernel_size)
+    else:
+        n = check_int(func, "ndim", ndim, minimum=1)
+        if n > 3:
+            raise fail(
+                func,
+                f"ndim must be 1, 2 or 3 (spatial dims of a conv layer); got ndim={ndim!r}",
+                "Give kernel_size as a tuple, one entry per dim, for other shapes",
+            )
     k = int_tuple(func, "kernel_size", kernel_size, n, minimum=1)
     check_groups(func, i, o, g)
     return o * (i // g) * math.prod(k) + (o if bias else 0)
@@ -345,10 +385,22 @@ def conv_macs(
     >>> conv_macs((32, 32), 3, 8, 3, padding=1)
     221184
     """
-    out = conv_output_size(input_size, kernel_size, stride, padding, dilation)
-    out = out if isinstance(out, tuple) else (out,)
+    func = "conv_macs"
+    sizes = dict(
+        input_size=input_size, kernel_size=kernel_size, stride=stride, padding=padding,
+        dilation=dilation,
+    )  # fmt: skip
+    n = tuple_length(func, **sizes) or 1
+    if n > 3:
+        raise fail(
+            func,
+            f"tuple arguments must have 1, 2 or 3 entries (the spatial dims of a conv layer); "
+            f"got {settings_text(sizes)}",
+        )
+    per_dim = [int_tuple(func, k, v, n) for k, v in sizes.items()]
+    out = tuple(_conv_size(func, *dim) for dim in zip(*per_dim, strict=True))
     check_output_size(
-        "conv_macs",
+        func,
         out,
         input_size,
         kernel_size=kernel_size,
@@ -356,5 +408,5 @@ def conv_macs(
         padding=padding,
         dilation=dilation,
     )
-    params = conv_params(in_channels, out_channels, kernel_size, groups, False, ndim=len(out))
+    params = _conv_params(func, in_channels, out_channels, kernel_size, groups, False, len(out))
     return math.prod(out) * params

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from . import shapes
-from ._validation import as_float_array, check_choice, fail
+from ._validation import as_float_array, check_choice, fail, fill_value
 from .windows import taps
 
 __all__ = ["convolve", "convolve2d", "correlate", "correlate2d"]
@@ -102,6 +102,12 @@ def _direct(
     kw = {"constant_values": fillvalue} if boundary == "fill" else {}
     ap = np.pad(a, grow, mode=_NUMPY_BOUNDARY[boundary], **kw)
     out = np.zeros(sizes, np.result_type(a, b))
+    if math.prod(sizes) < b.size:  # fewer outputs than taps: one dot product per output
+        flat = b.ravel()
+        for pos in np.ndindex(*sizes):
+            window = ap[tuple(slice(i, i + k) for i, k in zip(pos, b.shape, strict=True))]
+            out[pos] = flat @ window.ravel()
+        return out
     for tap in taps(b.shape):
         out += b[tap] * ap[tuple(slice(t, t + s) for t, s in zip(tap, sizes, strict=True))]
     return out
@@ -136,16 +142,72 @@ def _next_fast_len(n: int) -> int:
     return best
 
 
-def _choose(a: np.ndarray, b: np.ndarray, sizes: list[int], full: list[int], method: str) -> str:
-    """``auto``: the FFT once the direct sum's work clearly exceeds an FFT's."""
+def _choose(a: np.ndarray, b: np.ndarray, mode: str, method: str, kinds: str = "ff") -> str:
+    """``auto``: SciPy's ``choose_conv_method`` rule, and never the FFT for non-finite input.
+
+    SciPy's rule: direct for integer inputs whose exact result needs more than float64's
+    53 bits, direct for booleans, else the FFT when its operation count, weighted by
+    SciPy's measured constants, beats the direct sum's. ``kinds`` holds the dtype kinds
+    of the inputs as given (convlab has already made them floats). On top of that a NaN
+    or inf anywhere picks direct: the FFT would spread it over the whole output, while
+    direct confines it to the outputs that really see it.
+    """
     if method != "auto":
         return method
-    # rough microseconds on a laptop-class core: per-tap call overhead + work, vs the
-    # FFT's fixed cost + three n log n transforms. Only speed differs; results agree.
-    direct_us = 2 * b.size + 1e-3 * math.prod(sizes) * b.size
-    n = math.prod(_next_fast_len(f) for f in full)
-    fft_us = 40 + 15e-3 * n * math.log2(max(n, 2))
-    return "fft" if direct_us > fft_us else "direct"
+    if "i" in kinds or "u" in kinds:
+        top = float(np.abs(a).max(initial=0)) * float(np.abs(b).max(initial=0))
+        if top * min(a.size, b.size) > 2**52 - 1:
+            return "direct"
+    if kinds == "bb":
+        return "direct"
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        return "direct"
+    return "fft" if _fft_faster(a.shape, b.shape, mode) else "direct"
+
+
+def _fft_faster(x: tuple[int, ...], h: tuple[int, ...], mode: str) -> bool:
+    """SciPy's ``_fftconv_faster`` (its operation counts and fitted constants)."""
+    prod = math.prod
+    out = {
+        "full": [n + k - 1 for n, k in zip(x, h, strict=True)],
+        "valid": [abs(n - k) + 1 for n, k in zip(x, h, strict=True)],
+        "same": list(x),
+    }[mode]
+    if len(x) == 1:
+        s1, s2 = x[0], h[0]
+        direct = {
+            "full": s1 * s2,
+            "valid": (s2 - s1 + 1) * s1 if s2 >= s1 else (s1 - s2 + 1) * s2,
+            "same": s1 * s2 if s1 < s2 else s1 * s2 - (s2 // 2) * ((s2 + 1) // 2),
+        }[mode]
+    else:
+        direct = prod(x) * prod(h) if mode == "same" else min(prod(x), prod(h)) * prod(out)
+    n = prod(n + k - 1 for n, k in zip(x, h, strict=True))
+    fft = 3 * n * math.log(n) if n > 0 else 0.0
+    offset = -1e-3 if len(x) == 1 else -1e-4
+    if len(x) == 1:
+        constants = {
+            "valid": (1.89095737e-9, 2.1364985e-10, offset),
+            "full": (1.7649070e-9, 2.1414831e-10, offset),
+            "same": (3.2646654e-9, 2.8478277e-10, offset)
+            if prod(h) <= prod(x)
+            else (3.21635404e-9, 1.1773253e-8, -1e-5),
+        }
+    else:
+        constants = {
+            "valid": (1.85927e-9, 2.11242e-8, offset),
+            "full": (1.99817e-9, 1.66174e-8, offset),
+            "same": (2.04735e-9, 1.55367e-8, offset),
+        }
+    o_fft, o_direct, o_offset = constants[mode]
+    return o_fft * fft < o_direct * direct + o_offset
+
+
+def _kinds(*values: Any) -> str:
+    """The dtype kinds of the inputs as given ("i", "u", "b", "f", ...), before promotion."""
+    return "".join(
+        v.dtype.kind if isinstance(v, np.ndarray) else np.asarray(v).dtype.kind for v in values
+    )
 
 
 def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> np.ndarray:
@@ -158,7 +220,9 @@ def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> n
     mode : {"full", "valid", "same"}
     method : {"auto", "direct", "fft"}
         ``direct`` sums shifted copies of ``in1``; ``fft`` uses the convolution theorem;
-        ``auto`` picks by estimated cost. Results agree to rounding.
+        ``auto`` picks as ``scipy.signal.choose_conv_method`` does, and always direct
+        for input holding NaN or inf (the FFT would spread it over the whole output).
+        Results agree to rounding.
 
     Returns
     -------
@@ -179,17 +243,18 @@ def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> n
     func = "correlate"
     a, b = _inputs(func, in1, in2, mode)
     check_choice(func, "method", method, METHODS)
-    return _correlate(a, b, mode, method)
+    return _correlate(a, b, mode, method, _kinds(in1, in2) if method == "auto" else "ff")
 
 
-def _correlate(a: np.ndarray, b: np.ndarray, mode: str, method: str) -> np.ndarray:
+def _correlate(a: np.ndarray, b: np.ndarray, mode: str, method: str, kinds: str) -> np.ndarray:
     """:func:`correlate` of checked arrays (what :func:`convolve` calls too)."""
     if a.size == 0 or b.size == 0:
         return np.array([], dtype=np.result_type(a, b))
     if a.ndim == 0:
         return a * b
     starts, sizes, full = _region(a.shape, b.shape, mode, even_left=False)
-    if _choose(a, b, sizes, full, method) == "fft":
+    swap = mode == "valid" and b.size > a.size  # scipy weighs the larger input as in1
+    if _choose(*((b, a) if swap else (a, b)), mode, method, kinds) == "fft":
         return _fft(a, b, starts, sizes, full)
     if b.size > a.size:  # loop over the smaller one's taps: corr(a, b) = reversed corr(b, a)
         rev = (slice(None, None, -1),) * a.ndim
@@ -225,7 +290,8 @@ def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> np
     func = "convolve"
     a, b = _inputs(func, in1, in2, mode)
     check_choice(func, "method", method, METHODS)
-    return _correlate(a, b[(slice(None, None, -1),) * b.ndim], mode, method)
+    kinds = _kinds(in1, in2) if method == "auto" else "ff"
+    return _correlate(a, b[(slice(None, None, -1),) * b.ndim], mode, method, kinds)
 
 
 def _inputs2d(func: str, in1: Any, in2: Any, mode: str, boundary: str, fillvalue: Any):
@@ -237,13 +303,7 @@ def _inputs2d(func: str, in1: Any, in2: Any, mode: str, boundary: str, fillvalue
             "Use correlate/convolve for other dims",
         )
     check_choice(func, "boundary", boundary, BOUNDARIES)
-    if not isinstance(fillvalue, (int, float, np.integer, np.floating)) or isinstance(
-        fillvalue, bool
-    ):
-        raise fail(
-            func, f"fillvalue must be a real number; got fillvalue={fillvalue!r}", kind=TypeError
-        )
-    return a, b
+    return a, b, fill_value(func, fillvalue)
 
 
 def correlate2d(
@@ -281,14 +341,16 @@ def correlate2d(
            [7., 8., 6.]])
     """
     func = "correlate2d"
-    a, b = _inputs2d(func, in1, in2, mode, boundary, fillvalue)
+    a, b, fillvalue = _inputs2d(func, in1, in2, mode, boundary, fillvalue)
     if a.size == 0 or b.size == 0:
         return np.array([], dtype=np.result_type(a, b)).reshape(0, 0)
     if mode == "valid" and (a.shape[0] < b.shape[0] or a.shape[1] < b.shape[1]):
         starts, sizes, _ = _region(b.shape, a.shape, mode, even_left=True)
         return np.ascontiguousarray(_direct(b, a, starts, sizes)[::-1, ::-1])
+    if mode == "full" and boundary == "fill" and fillvalue == 0 and b.size > a.size:
+        return _correlate(a, b, mode, "direct", "ff")  # loops over the smaller one's taps
     starts, sizes, _ = _region(a.shape, b.shape, mode, even_left=True)
-    return _direct(a, b, starts, sizes, boundary, float(fillvalue))
+    return _direct(a, b, starts, sizes, boundary, fillvalue)
 
 
 def convolve2d(
@@ -320,10 +382,12 @@ def convolve2d(
            [ 0., -3., -4.]])
     """
     func = "convolve2d"
-    a, b = _inputs2d(func, in1, in2, mode, boundary, fillvalue)
+    a, b, fillvalue = _inputs2d(func, in1, in2, mode, boundary, fillvalue)
     if a.size == 0 or b.size == 0:
         return np.array([], dtype=np.result_type(a, b)).reshape(0, 0)
     if mode == "valid" and (a.shape[0] < b.shape[0] or a.shape[1] < b.shape[1]):
         a, b = b, a  # convolution commutes; scipy swaps too
+    if boundary == "fill" and fillvalue == 0 and b.size > a.size:
+        return _correlate(a, b[::-1, ::-1], mode, "direct", "ff")  # the smaller one's taps
     starts, sizes, _ = _region(a.shape, b.shape, mode, even_left=False)
-    return _direct(a, b[::-1, ::-1], starts, sizes, boundary, float(fillvalue))
+    return _direct(a, b[::-1, ::-1], starts, sizes, boundary, fillvalue)

@@ -23,11 +23,13 @@ from . import shapes
 from ._validation import (
     LAYOUTS,
     as_float_array,
+    check_alloc,
     check_bias,
     check_output_padding,
     check_output_size,
     check_same_dtype,
     check_weight,
+    fail,
     int_tuple,
     split_batch,
 )
@@ -72,11 +74,13 @@ def parse_conv_transpose(
     x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     groups = int_tuple(func, "groups", groups, 1, minimum=1)[0]
     check_weight(func, x, w, nd, groups, transposed=True)
-    check_bias(func, b, w.shape[1] * groups)
-    stride = int_tuple(func, "stride", stride, nd, minimum=1)
-    padding = int_tuple(func, "padding", padding, nd, minimum=0)
-    output_padding = int_tuple(func, "output_padding", output_padding, nd, minimum=0)
-    dilation = int_tuple(func, "dilation", dilation, nd, minimum=1)
+    check_bias(func, b, w.shape[1] * groups, w, groups)
+    stride = int_tuple(func, "stride", stride, nd, minimum=1, broadcast=True)
+    padding = int_tuple(func, "padding", padding, nd, minimum=0, broadcast=True)
+    output_padding = int_tuple(
+        func, "output_padding", output_padding, nd, minimum=0, broadcast=True
+    )
+    dilation = int_tuple(func, "dilation", dilation, nd, minimum=1, broadcast=True)
     check_output_padding(func, output_padding, stride, dilation)
     size = x.shape[2:]
     out = tuple(
@@ -84,7 +88,19 @@ def parse_conv_transpose(
             size, w.shape[2:], stride, padding, output_padding, dilation
         )
     )
-    check_output_size(func, out, size, kernel_size=w.shape[2:], stride=stride, padding=padding)
+    check_output_size(
+        func, out, size, weight=w.shape, stride=stride, padding=padding, dilation=dilation
+    )
+    if min(size) < 1 and min(x.shape[:2]) > 0:  # torch: "Only zero batch or zero channel"
+        raise fail(
+            func,
+            f"input must be non-empty in every spatial dim (only N or C may be 0); got input "
+            f"with shape {x.shape}",
+        )
+    check_alloc(
+        func, (x.shape[0], w.shape[1] * groups, *out), x.itemsize, weight=w.shape,
+        stride=stride, padding=padding, output_padding=output_padding, dilation=dilation,
+    )  # fmt: skip
     return TransposeSpec(x, w, b, stride, padding, output_padding, groups, dilation, out, unbatched)
 
 
@@ -113,6 +129,10 @@ def conv_transpose_forward(spec: TransposeSpec) -> np.ndarray:
         return y
     plan = _phase_plan(size, kernel, spec.stride, spec.padding, spec.dilation, spec.out)
     bias = None if spec.bias is None else spec.bias.reshape(-1, *([1] * len(size)))
+    if not plan.complete or pixels == 0:  # outputs no stamp reaches: zero plus the bias
+        y[...] = 0 if bias is None else bias
+        if pixels == 0:
+            return y
     # per group: (C_out/g * k, C_in/g) weights times (C_in/g, pixels) inputs
     wg = w.reshape(g, c_in // g, og * k).transpose(0, 2, 1)
     xg = x.reshape(n, g, c_in // g, pixels)
@@ -167,23 +187,35 @@ class _PhasePlan:
     phase_size: tuple[int, ...]  # every phase buffer's spatial size
     taps: list  # per tap: (phase index, slices into the phase buffer)
     phases: list  # per phase: (slices into the output, slices into the phase buffer)
+    complete: bool = True  # every output phase receives stamps
 
 
 def _phase_plan(size, kernel, stride, padding, dilation, out) -> _PhasePlan:
     """Per dim: full index ``i*s + t*d`` is phase ``(t*d) % s`` at ``i + (t*d) // s``;
-    output ``o`` is full index ``o + p``, i.e. phase ``(o + p) % s`` at ``(o + p) // s``."""
-    lengths, tap_at, phase_at = [], [], []
+    output ``o`` is full index ``o + p``, i.e. phase ``(o + p) % s`` at ``(o + p) // s``.
+
+    Only the phases some tap lands in are kept (at most ``k`` per dim, however large
+    the stride); outputs in the other phases receive no stamp: they are zero (plus the
+    bias), and ``complete`` is False so the caller fills them.
+    """
+    lengths, tap_at, phase_at, complete = [], [], [], True
     for m, kk, s, p, d, o in zip(size, kernel, stride, padding, dilation, out, strict=True):
+        used = sorted({(t * d) % s for t in range(kk)})
+        complete = complete and len(used) == s
+        slot = {a: i for i, a in enumerate(used)}
         lengths.append(max(m + (kk - 1) * d // s, (o - 1 + p) // s + 1))
-        tap_at.append([((t * d) % s, slice((t * d) // s, (t * d) // s + m)) for t in range(kk)])
+        tap_at.append(
+            [(slot[(t * d) % s], slice((t * d) // s, (t * d) // s + m)) for t in range(kk)]
+        )
         per_phase = []
-        for a in range(s):
+        for a in used:
             first = (a - p) % s  # first output in phase a
             count = len(range(first, o, s))
             start = (first + p) // s
             per_phase.append((slice(first, None, s), slice(start, start + count)))
         phase_at.append(per_phase)
-    strides = [math.prod(stride[i + 1 :]) for i in range(len(stride))]
+    counts = [len(per) for per in phase_at]
+    strides = [math.prod(counts[i + 1 :]) for i in range(len(counts))]
     taps_ = [
         (sum(a * r for (a, _), r in zip(combo, strides, strict=True)), [sl for _, sl in combo])
         for combo in itertools.product(*tap_at)
@@ -192,7 +224,7 @@ def _phase_plan(size, kernel, stride, padding, dilation, out) -> _PhasePlan:
         ([dst for dst, _ in combo], [src for _, src in combo])
         for combo in itertools.product(*phase_at)
     ]
-    return _PhasePlan(tuple(lengths), taps_, phases)
+    return _PhasePlan(tuple(lengths), taps_, phases, complete)
 
 
 _DOC = """{dim}-D transposed convolution over an input of shape {layout}.

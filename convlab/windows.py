@@ -28,6 +28,7 @@ from . import shapes
 __all__ = [
     "FlatTaps",
     "TapBlock",
+    "compact",
     "flat_taps",
     "scatter_add_taps",
     "tap_slices",
@@ -282,3 +283,79 @@ def _tap_blocks(kernel_size, stride, dilation, strides, phases) -> tuple[TapBloc
             )
         )
     return tuple(blocks)
+
+
+def compact(
+    x: np.ndarray,
+    pads: Sequence[tuple[int, int]],
+    kernel_size: Sequence[int],
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    out: Sequence[int],
+) -> tuple[np.ndarray, tuple[tuple[int, int], ...], tuple[int, ...]]:
+    """The same windows over only what they read: cost follows the output, not the stride.
+
+    Returns ``(x, pads, stride)`` for which :func:`flat_taps` gives the same ``out``
+    windows as for the arguments, but whose size and number of stride phases are at most
+    about the output's. Per spatial dim, with ``e = d(k - 1) + 1`` the window's extent:
+
+    * one output: the stride never matters, use 1;
+    * the windows reach only ``(o - 1) s + e`` padded cells: crop the rest (input or
+      padding, however large);
+    * ``s > e``: the windows do not touch; the cells between them are never read, so
+      gather the windows side by side (explicitly zero-padded) and step by ``e``.
+
+    >>> x = np.arange(10.0).reshape(1, 1, 10)
+    >>> xc, pads, stride = compact(x, ((1, 1),), (2,), (10**9,), (1,), (1,))
+    >>> xc.ravel().tolist(), pads, stride
+    ([0.0], ((1, 0),), (1,))
+    >>> xc, pads, stride = compact(x, ((0, 0),), (2,), (4,), (1,), (3,))
+    >>> xc.ravel().tolist(), pads, stride
+    ([0.0, 1.0, 4.0, 5.0, 8.0, 9.0], ((0, 0),), (2,))
+    """
+    if not _compacts(x.shape[2:], tuple(map(tuple, pads)), tuple(kernel_size), tuple(stride),
+                     tuple(dilation), tuple(out)):  # fmt: skip
+        return x, tuple(pads), tuple(stride)  # the common case: nothing to crop or skip
+    new_pads, new_stride = [], []
+    for axis, (n, (before, _), k, s, d, o) in enumerate(
+        zip(x.shape[2:], pads, kernel_size, stride, dilation, out, strict=True), start=2
+    ):
+        e = d * (k - 1) + 1
+        s = 1 if o == 1 else s
+        if s > e:
+            # padded cells i*s + j (i < o, j < e), as input indices; clamped so that huge
+            # paddings and strides stay in int64 (cells outside the input are zeros anyway)
+            starts = np.array([min(max(i * s - before, -e), n) for i in range(o)], np.int64)
+            where = (starts[:, None] + np.arange(e)).ravel()
+            inside = (where >= 0) & (where < n)
+            taken = np.take(x, np.clip(where, 0, max(n - 1, 0)), axis=axis) if n else None
+            shape = list(x.shape)
+            shape[axis] = where.size
+            mask = inside.reshape([-1 if a == axis else 1 for a in range(x.ndim)])
+            x = np.where(mask, taken, 0).astype(x.dtype) if n else np.zeros(shape, x.dtype)
+            new_pads.append((0, 0))
+            new_stride.append(e)
+            continue
+        reach = (o - 1) * s + e  # padded cells the windows read: [0, reach)
+        keep = min(n, max(0, reach - before))
+        if keep < n:
+            x = x[(slice(None),) * axis + (slice(0, keep),)]
+        new_pads.append((min(before, reach), max(0, reach - before - keep)))
+        new_stride.append(s)
+    return x, tuple(new_pads), tuple(new_stride)
+
+
+@functools.lru_cache(maxsize=256)
+def _compacts(size, pads, kernel_size, stride, dilation, out) -> bool:
+    """Would :func:`compact` change anything for these shapes? (Cached: calls repeat.)"""
+    for n, (before, after), k, s, d, o in zip(
+        size, pads, kernel_size, stride, dilation, out, strict=True
+    ):
+        e = d * (k - 1) + 1
+        if (o == 1 and s != 1) or (o > 1 and s > e):
+            return True
+        reach = (o - 1) * s + e
+        keep = min(n, max(0, reach - before))
+        if keep < n or (min(before, reach), max(0, reach - before - keep)) != (before, after):
+            return True
+    return False

@@ -2,6 +2,7 @@
 function, the argument, the value received and, where there is one, the fix."""
 
 import re
+import time
 
 import numpy as np
 import pytest
@@ -179,7 +180,7 @@ CASES = [
         "pool padding too big",
         lambda: cl.max_pool2d(x4, 3, padding=2),
         ValueError,
-        r"^max_pool2d: padding must be at most half of the effective kernel size; got padding=\(2, 2\) with kernel_size=\(3, 3\)",
+        r"^max_pool2d: padding must be at most half of kernel_size; got padding=\(2, 2\) with kernel_size=\(3, 3\)",
     ),
     (
         "avg pool padding too big",
@@ -203,7 +204,7 @@ CASES = [
         "divisor zero",
         lambda: cl.avg_pool2d(x4, 2, divisor_override=0),
         ValueError,
-        r"^avg_pool2d: divisor_override must be .*positive",
+        r"^avg_pool2d: divisor_override must be a non-zero int or None; got divisor_override=0",
     ),
     (
         "ceil_mode not bool",
@@ -233,7 +234,7 @@ CASES = [
         "bias shape",
         lambda: cl.conv2d(x4, w3, bias=np.ones(2)),
         ValueError,
-        r"^conv2d: bias must be 1-D with one value per output channel \(1\); got bias with shape \(2,\)",
+        r"^conv2d: bias must be 1-D with one value per output channel \(1 for weight of shape \(1, 1, 3, 3\)\); got bias with shape \(2,\)",
     ),
     (
         "dtype mismatch",
@@ -288,7 +289,7 @@ CASES = [
         "unpool indices out of range",
         lambda: cl.max_unpool2d(np.ones((1, 1, 2, 2)), np.full((1, 1, 2, 2), 99), 2),
         ValueError,
-        r"^max_unpool2d: indices must lie in \[0, 16\) for output size \(4, 4\); got indices from 99 to 99",
+        r"^max_unpool2d: indices must lie in \[0, 16\) for output size \(4, 4\) \(from kernel_size=\(2, 2\), stride=\(2, 2\), padding=\(0, 0\), output_size=None\); got indices from 99 to 99",
     ),
     (
         "unpool float indices",
@@ -405,3 +406,183 @@ def test_messages_start_with_the_function_name():
         with pytest.raises((TypeError, ValueError)) as info:
             call()
         assert re.match(r"^[a-z_0-9]+: ", str(info.value)), name
+
+
+# ----------------------------------------------------------------------------- issue 18
+# Regressions for the classes of defect found by torch's OpInfo inputs and the fuzzer
+# (tests/test_opinfo.py, tests/test_fuzz.py): one test per class, each failing before.
+
+x5 = np.arange(5.0).reshape(1, 1, 5)
+w2 = np.ones((1, 1, 2))
+
+REFUSED = [
+    # (id, call, exception, regex): crashes that were OverflowError, numpy's words or silence
+    ("stride inf", lambda: cl.conv1d(x5, w2, stride=float("inf")), TypeError, r"^conv1d: stride"),
+    ("stride nan", lambda: cl.conv1d(x5, w2, stride=float("nan")), TypeError, r"^conv1d: stride"),
+    ("stride 10**30", lambda: cl.conv1d(x5, w2, stride=10**30), ValueError, r"fits in 64 bits"),
+    ("stride 2**63", lambda: cl.conv2d(x4, w3, stride=2**63), ValueError, r"^conv2d: stride"),
+    ("ndim 10**30", lambda: cl.conv_params(3, 4, 3, ndim=10**30), ValueError, r"ndim"),
+    ("ndim 10**9", lambda: cl.conv_params(3, 4, 3, ndim=10**9), ValueError, r"ndim must be 1"),
+    ("stride bool", lambda: cl.conv1d(x5, w2, stride=True), TypeError, r"A bool is not a size"),
+    ("stride bytes", lambda: cl.conv1d(x5, w2, stride=b"\x02"), TypeError, r"Bytes are not"),
+    ("divisor tuple", lambda: cl.avg_pool2d(x4, 2, divisor_override=(2,)), TypeError, "divisor"),
+    ("divisor 0", lambda: cl.avg_pool2d(x4, 2, divisor_override=0), ValueError, r"non-zero"),
+    ("output_size too long", lambda: cl.adaptive_avg_pool2d(x4, (2, 2, 2)), ValueError, r"3 e"),
+    ("unfold one-element tuple", lambda: cl.unfold(x4, (2,)), ValueError, r"^unfold: kernel"),
+    ("pad value str", lambda: cl.pad(x4, (1, 1), value="1"), TypeError, r"^pad: value"),
+    ("pad value complex", lambda: cl.pad(x4, (1, 1), value=1j), TypeError, r"^pad: value"),
+    ("pad huge", lambda: cl.pad(x4, (10**9, 10**9)), ValueError, r"^pad: the output would"),
+    ("rtol negative", lambda: cl.gradient_check(np.sum, np.ones(2), np.ones(2), rtol=-1), ValueError, "rtol"),
+    ("atol nan", lambda: cl.gradient_check(np.sum, np.ones(2), np.ones(2), atol=np.nan), ValueError, "atol"),
+    ("eps zero", lambda: cl.gradient_check(np.sum, np.ones(2), np.ones(2), eps=0), ValueError, "eps"),
+    ("eps complex", lambda: cl.gradient_check(np.sum, np.ones(2), np.ones(2), eps=1e-6j), TypeError, "eps"),
+    ("eps tiny", lambda: cl.gradient_check(np.sum, np.ones(2), np.ones(2), eps=1e-300), ValueError, r"too small for float64"),
+    ("transpose zero-size dim", lambda: cl.conv_transpose2d(np.ones((1, 1, 0, 3)), w3), ValueError, r"non-empty"),
+    ("max pool zero channels", lambda: cl.max_pool2d(np.ones((1, 0, 4, 4)), 2), ValueError, r"at least one channel"),
+    ("avg pool zero channels", lambda: cl.avg_pool1d(np.ones((1, 0, 4)), 2), ValueError, r"at least one channel"),
+    ("adaptive max zero channels", lambda: cl.adaptive_max_pool2d(np.ones((0, 4, 4)), 2), ValueError, r"at least one channel"),
+    ("fillvalue two values", lambda: cl.correlate2d(np.ones((2, 2)), np.ones((1, 1)), fillvalue=[1, 2]), ValueError, r"one element"),
+    ("fillvalue complex", lambda: cl.convolve2d(np.ones((2, 2)), np.ones((1, 1)), fillvalue=1j), ValueError, r"fillvalue"),
+    ("pool_output_size names itself", lambda: cl.pool_output_size(5, 0), ValueError, r"^pool_output_size: kernel_size"),
+    ("conv_macs names itself", lambda: cl.conv_macs(8, 3, 4, 3, groups=2), ValueError, r"^conv_macs: groups"),
+    ("conv_macs stride names itself", lambda: cl.conv_macs(8, 3, 4, 3, stride=0), ValueError, r"^conv_macs: stride"),
+    ("dilation_coverage huge", lambda: cl.dilation_coverage([1, 10**9]), ValueError, r"^dilation_coverage: the output"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "pattern"), [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED]
+)
+def test_issue18_refused_in_words(call, error, pattern):
+    with pytest.raises(error) as info:
+        call()
+    assert type(info.value) is error
+    assert re.search(pattern, str(info.value)), str(info.value)
+
+
+def test_int_likes_mean_their_value():
+    """NumPy ints, 0-d int arrays and (for conv and pooling) one-element tuples, as torch."""
+    x = np.random.default_rng(0).standard_normal((1, 2, 6, 6))
+    w = np.ones((3, 2, 3, 3))
+    want = cl.conv2d(x, w, stride=2, padding=1)
+    for stride in (np.int64(2), np.array(2), (2,), [2]):
+        np.testing.assert_array_equal(cl.conv2d(x, w, stride=stride, padding=(1,)), want)
+    want_t = cl.conv_transpose2d(x, w.transpose(1, 0, 2, 3), stride=2, padding=1, output_padding=1)
+    got_t = cl.conv_transpose2d(
+        x, w.transpose(1, 0, 2, 3), stride=(2,), padding=(1,), output_padding=(1,)
+    )
+    np.testing.assert_array_equal(got_t, want_t)
+    np.testing.assert_array_equal(cl.max_pool2d(x, (3,), (2,), (1,)), cl.max_pool2d(x, 3, 2, 1))
+    np.testing.assert_array_equal(cl.avg_pool2d(x, 2, stride=()), cl.avg_pool2d(x, 2))
+    np.testing.assert_array_equal(cl.max_pool1d(x[0], 2, stride=()), cl.max_pool1d(x[0], 2))
+
+
+def test_negative_divisor_override_divides_as_torch():
+    x = np.arange(16.0).reshape(1, 1, 4, 4)
+    np.testing.assert_array_equal(
+        cl.avg_pool2d(x, 2, divisor_override=-2), -cl.avg_pool2d(x, 2, divisor_override=2)
+    )
+
+
+def test_adaptive_avg_pool_takes_zero_channels_as_torch():
+    assert cl.adaptive_avg_pool2d(np.ones((1, 0, 4, 4)), 2).shape == (1, 0, 2, 2)
+
+
+def _fast(call, seconds=2.0):
+    start = time.perf_counter()
+    result = call()
+    assert time.perf_counter() - start < seconds, "cost grew with an argument, not the output"
+    return result
+
+
+def test_huge_strides_cost_what_the_output_costs():
+    rng = np.random.default_rng(0)
+    x, w, b = rng.standard_normal((2, 3, 9)), rng.standard_normal((4, 3, 3)), np.arange(4.0)
+    # one window: the stride never matters
+    np.testing.assert_allclose(
+        _fast(lambda: cl.conv1d(x, w, b, stride=10**9)), cl.conv1d(x, w, b)[..., :1]
+    )
+    x2, w2_ = rng.standard_normal((1, 2, 7, 7)), rng.standard_normal((3, 2, 2, 2))
+    np.testing.assert_allclose(
+        _fast(lambda: cl.conv2d(x2, w2_, stride=10**4, padding=10**3)), np.zeros((1, 3, 1, 1))
+    )
+    # windows far apart: only they are read (stride 4 > kernel 2 takes the gather path)
+    x3 = rng.standard_normal((1, 2, 3 * 10**4))
+    y = _fast(lambda: cl.conv1d(x3, w2_[:, :, 0], stride=10**4, padding=5))
+    xp = np.pad(x3, ((0, 0), (0, 0), (5, 5)))
+    want = [
+        np.einsum("ck,ock->o", xp[0, :, i : i + 2], w2_[:, :, 0])
+        for i in range(0, 4 * 10**4, 10**4)
+    ]
+    np.testing.assert_allclose(y[0], np.array(want).T)
+    np.testing.assert_allclose(
+        cl.conv2d(x2, w2_, stride=(4, 5), padding=2, dilation=(1, 2)),
+        _reference_conv2d(x2, w2_, (4, 5), 2, (1, 2)),
+    )
+    # transposed: one input pixel stamps once, however large the stride
+    xt = rng.standard_normal((1, 2, 1))
+    wt = rng.standard_normal((2, 3, 4))
+    np.testing.assert_allclose(
+        _fast(lambda: cl.conv_transpose1d(xt, wt, stride=10**9)),
+        np.einsum("ci,cok->ok", xt[0], wt)[None],
+    )
+    # and the backward passes
+    gx, gw, _ = _fast(lambda: cl.conv1d_backward(np.ones((2, 4, 1)), x, w, stride=10**9))
+    np.testing.assert_allclose(gw, np.broadcast_to(x[:, :, :3].sum(0), w.shape))
+    assert gx[..., 3:].sum() == 0
+    _fast(lambda: cl.conv_transpose1d_backward(np.ones((1, 3, 4)), xt, wt, stride=10**9))
+
+
+def _reference_conv2d(x, w, stride, padding, dilation):
+    from convlab.reference import conv_reference
+
+    return conv_reference(x, w, None, stride, padding, dilation, 1)
+
+
+def test_hdc_check_counts_holes_without_the_row():
+    result = _fast(lambda: cl.hdc_check([1, 10**9]), 1.0)
+    assert not result and result.unseen == 10**9 * 2 + 3 - 9
+
+
+def test_max_pool_window_wholly_in_the_padding_is_torchs():
+    """torch 2.13: -inf at the index of the first tap moved past the padding (values read
+    off torch; its backward writes out of bounds there, convlab passes no gradient)."""
+    y, idx = cl.max_pool1d(np.array([[[1.0, 2.0]]]), 2, dilation=3, padding=1, return_indices=True)
+    assert y.tolist() == [[[-np.inf]]] and idx.tolist() == [[[2]]]
+    assert cl.max_pool1d(np.array([[[1.0, 2.0]]]), 2, dilation=3, padding=1).tolist() == [
+        [[-np.inf]]
+    ]
+    x = np.arange(1.0, 5.0).reshape(1, 1, 2, 2)
+    y, idx = cl.max_pool2d(x, 2, dilation=3, padding=1, return_indices=True)  # was IndexError
+    assert y.tolist() == [[[[-np.inf]]]] and idx.tolist() == [[[[6]]]]
+    y3, _ = cl.max_pool3d(np.ones((1, 1, 2, 2, 2)), 2, dilation=3, padding=1, return_indices=True)
+    assert y3.tolist() == [[[[[-np.inf]]]]]
+    gx, _, _ = cl.max_pool2d_backward(np.ones((1, 1, 1, 1)), x, 2, dilation=3, padding=1)
+    np.testing.assert_array_equal(gx, np.zeros_like(x))
+
+
+def test_signal_auto_never_spreads_a_nan_over_the_output():
+    x = np.ones(2000)
+    x[5] = np.nan
+    auto = cl.correlate(x, np.ones(500))
+    np.testing.assert_array_equal(
+        np.isnan(auto), np.isnan(cl.correlate(x, np.ones(500), method="direct"))
+    )
+    assert np.isnan(auto).sum() == 500
+
+
+@pytest.mark.parametrize("fillvalue", [np.array([2.0]), True, [2], np.int64(2), np.float32(2)])
+def test_fillvalue_takes_scipys_forms(fillvalue):
+    got = cl.correlate2d(np.ones((2, 2)), np.ones((2, 2)), fillvalue=fillvalue)
+    assert got[0, 0] == 1 + 3 * float(np.asarray(fillvalue).ravel()[0])
+
+
+def test_big_endian_input_mixes_with_native():
+    x = np.arange(16.0).reshape(1, 1, 4, 4)
+    np.testing.assert_array_equal(cl.conv2d(x.astype(">f8"), w3), cl.conv2d(x, w3))
+
+
+def test_gradient_check_rtol_zero_is_an_absolute_check():
+    x = np.array([1.0, 2.0])
+    assert cl.gradient_check(lambda a: (a**2).sum(), 2 * x, x, rtol=0, atol=1e-6)
+    assert not cl.gradient_check(lambda a: (a**2).sum(), 2 * x + 1e-3, x, rtol=0, atol=1e-6)
