@@ -117,8 +117,8 @@ _WRITE_EVENTS = frozenset(
 _LIST_EVENTS = ("os.listdir", "os.scandir", "glob.glob", "glob.glob/2")
 # Ways around the hook itself: a subinterpreter has no audit hook; the raw fork/exec and the
 # pidfd calls raise no audit event.
-_NEVER_IMPORT = ("_xxsubinterpreters", "_xxinterpchannels", "_interpreters", "_posixsubprocess")
-_UNAUDITED = ("os.pidfd_open", "signal.pidfd_send_signal", "os.register_at_fork")
+_NEVER_IMPORT = ("_xxsubinterpreters", "_xxinterpchannels", "_interpreters")
+_UNAUDITED = ("os.pidfd_open", "signal.pidfd_send_signal", "_posixsubprocess.fork_exec")
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 
 
@@ -337,6 +337,8 @@ def main(job_dir: str, work: str, fd: int) -> None:
         channel.send("output", {"text": tail.text, "chars": tail.total})
 
     _plant_tripwires(job["forbidden"]["functions"], log)
+    import _posixsubprocess  # noqa: F401  (loaded, so that its tripwire can be planted)
+
     _plant_tripwires(_UNAUDITED, log, "blocked")
     _block_threads(log)
     if job.get("guard", True):
