@@ -285,6 +285,8 @@ class _Session:
         if self.timing_error is not None:
             return {"error": self.timing_error}
         if len(self.values) < len(self.rounds):
+            if self.reader.broken:
+                return {"problem": "the worker's messages were malformed"}
             return None  # did not finish
         return {
             "seconds": min(self.seconds["func"]),
