@@ -84,6 +84,26 @@ ATTACKS = {
         finally:
             posix._exit(0)
 """,
+    # the same with the raw primitive under subprocess (no audit event): its preexec
+    # function runs in the child, in a new session, and never returns
+    "fork_exec_session": """
+    def child():
+        time.sleep(SLEEP)
+        with open(GRADES, "a") as f:
+            f.write("forged.ipynb,02,2,2,3,7,7\\n")
+        open(CANARY + "/survivor", "w").close()
+        os._exit(0)
+
+    try:
+        import _posixsubprocess
+        r, w = os.pipe()
+        _posixsubprocess.fork_exec(
+            [b"/bin/true"], [b"/bin/true"], True, (w,), None, None, -1, -1, -1, -1, -1, -1,
+            r, w, True, True, -1, None, None, None, -1, child, False,
+        )
+    except Exception as exc:
+        print("fork_exec:", type(exc).__name__)
+""",
     # kill the grader through a pidfd (no audit event)
     "pidfd_kill": """
     try:
@@ -218,7 +238,7 @@ def test_the_grader_survives_and_writes_everything(escapes):
     """pidfd_kill: no signal reaches the grader; every submission has its report."""
     done = escapes["done"]
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "graded 7 submission(s)" in done.stderr
+    assert "graded 8 submission(s)" in done.stderr
     assert set(escapes["reports"]) == {*ATTACKS, "zz_other_student"}
     assert escapes["reports"]["zz_other_student"]["score"] == 6
 
@@ -240,9 +260,10 @@ def test_no_child_survives_nor_forges_a_row(escapes):
     assert not list(escapes["canary"].glob("bomb-*"))
     with open(escapes["out"] / "grades.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
-    assert len(rows) == 1 + 7 and not any("forged" in cell for row in rows for cell in row)
+    assert len(rows) == 1 + 8 and not any("forged" in cell for row in rows for cell in row)
     assert "forks: 0" in _entry(escapes, "fork_bomb")["output"]
     assert "fork: " in _entry(escapes, "fork_session")["output"]
+    assert "fork_exec: " in _entry(escapes, "fork_exec_session")["output"]
 
 
 def test_each_attempt_is_refused_and_the_answer_still_counts(escapes):
@@ -261,6 +282,7 @@ def test_the_audit_hook_names_what_it_refused(escapes):
         "dirfd_pth": "relative to a directory descriptor",
         "subinterpreter": "import _xxsubinterpreters",
         "fork_session": "os.fork",
+        "fork_exec_session": "_posixsubprocess.fork_exec",
         "pidfd_kill": "os.pidfd_open",
         "fork_bomb": "os.fork",
     }

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TextIO
 
-from .grade import ExerciseReport, Prepared, _report, detect_lessons, grade_exercise, prepare
+from .grade import ExerciseReport, Prepared, detect_lessons, grade_exercise, prepare
 from .gradebook import Gradebook
 from .registry import Exercise, lesson_exercises
 from .report import (
@@ -73,13 +73,13 @@ def _plan(path: str, lesson: str | None, seed: int):
 def _grade_one(prep: Prepared, sub: Submission | None, limits: Limits) -> ExerciseReport:
     ex = prep.exercise
     if sub is None:
-        return _report(ex, "error", "the submission could not be read", cases=0)
+        return ExerciseReport.of(ex, "error", "the submission could not be read", cases=0)
     try:
         return grade_exercise(prep, sub, limits)
     except Exception as exc:  # a grader bug must not stop the batch; it is reported loudly
         traceback.print_exc(file=sys.stderr)
         message = f"internal grader error ({type(exc).__name__}: {exc}); please report it"
-        return _report(ex, "error", message, cases=0)
+        return ExerciseReport.of(ex, "error", message, cases=0)
 
 
 def _progress(log: TextIO, done: int, total: int, report: SubmissionReport) -> None:

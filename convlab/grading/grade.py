@@ -54,6 +54,14 @@ class ExerciseReport:
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "id"}
 
+    @classmethod
+    def of(cls, ex: Exercise, status: str, *messages: str, **more: Any) -> ExerciseReport:
+        """The report of ``ex`` with ``status``: full points when ``ok``, else 0; empty
+        messages are dropped; ``cases`` defaults to the exercise's number of cases."""
+        score = ex.points if status == "ok" else 0
+        more.setdefault("cases", len(ex.cases))
+        return cls(ex.id, ex.title, score, ex.points, status, [m for m in messages if m], **more)
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -92,27 +100,14 @@ def detect_lessons(sub: Submission) -> list[str]:
     return sorted(lesson for lesson, n in counts.items() if n == best)
 
 
-def _where(st_line: int, cell: int, text: str) -> str:
-    name, _, rest = text.rpartition(" (line ")
-    line = int(rest.rstrip(")")) + st_line - 1
-    return f"{name} (cell {cell}, line {line})"
-
-
 def _static_forbidden(ex: Exercise, sel: Selection) -> list[str]:
+    """Each forbidden use in the selected statements, placed in its cell and line."""
     hits = []
     for st in sel.statements:
         tree = ast.parse(st.source)
-        for text in forbid.found(tree, ex.forbid_modules, ex.forbid_functions):
-            hits.append(_where(st.line, st.cell, text))
+        for hit in forbid.found(tree, ex.forbid_modules, ex.forbid_functions):
+            hits.append(f"{hit.name} (cell {st.cell}, line {hit.line + st.line - 1})")
     return hits
-
-
-def _report(ex: Exercise, status: str, *messages: str, **more: Any) -> ExerciseReport:
-    score = ex.points if status == "ok" else 0
-    more.setdefault("cases", len(ex.cases))
-    return ExerciseReport(
-        ex.id, ex.title, score, ex.points, status, [m for m in messages if m], **more
-    )
 
 
 def grade_exercise(prep: Prepared, sub: Submission, limits: sandbox.Limits) -> ExerciseReport:
@@ -123,16 +118,20 @@ def grade_exercise(prep: Prepared, sub: Submission, limits: sandbox.Limits) -> E
         for cell in sub.markers.get(ex.id, []):
             if cell in sub.syntax_errors:
                 problem = sub.syntax_errors[cell]
-                return _report(
+                return ExerciseReport.of(
                     ex, "error", f"cell {cell} (marked {ex.id}) does not parse: {problem}"
                 )
-        return _report(ex, "missing", f"no function named {ex.func} was found")
+        return ExerciseReport.of(ex, "missing", f"no function named {ex.func} was found")
     if is_stub(sel.graded.node):
-        return _report(ex, "missing", f"not attempted: {ex.func} still raises NotImplementedError")
+        return ExerciseReport.of(
+            ex, "missing", f"not attempted: {ex.func} still raises NotImplementedError"
+        )
     hits = _static_forbidden(ex, sel)
     if hits:
         listing = "; ".join(hits)
-        return _report(ex, "forbidden", *sel.notes, f"uses an API this exercise forbids: {listing}")
+        return ExerciseReport.of(
+            ex, "forbidden", *sel.notes, f"uses an API this exercise forbids: {listing}"
+        )
     job = sandbox.Job(
         func=ex.func,
         chunks=[{"cell": s.cell, "line": s.line, "source": s.source} for s in sel.statements],
@@ -192,7 +191,7 @@ def judge(prep: Prepared, outcome: sandbox.Outcome, limits: sandbox.Limits) -> E
     notes += [f"grader: {problem}" for problem in outcome.problems]
     used = [what for kind, what in outcome.events if kind == "forbidden"]
     if used:
-        return _report(
+        return ExerciseReport.of(
             ex,
             "forbidden",
             f"used {', '.join(dict.fromkeys(used))}, which this exercise forbids",
@@ -202,7 +201,7 @@ def judge(prep: Prepared, outcome: sandbox.Outcome, limits: sandbox.Limits) -> E
     if outcome.define_error is not None:
         err = outcome.define_error
         hint = _KEPT if err.name == "NameError" else ""
-        return _report(
+        return ExerciseReport.of(
             ex,
             "error",
             f"running the cells it needs raised {err}",
@@ -218,7 +217,7 @@ def judge(prep: Prepared, outcome: sandbox.Outcome, limits: sandbox.Limits) -> E
         status, words = _ended(
             outcome, limits, f"case {len(got) + 1}/{n} ({ex.cases[len(got)].label})"
         )
-        return _report(ex, status, words, *notes, **more)
+        return ExerciseReport.of(ex, status, words, *notes, **more)
     bad = next((i for i, v in enumerate(verdicts) if not v.ok), None)
     if bad is not None:
         case, value, expected = ex.cases[bad], got[bad], prep.expected[bad]
@@ -227,12 +226,14 @@ def judge(prep: Prepared, outcome: sandbox.Outcome, limits: sandbox.Limits) -> E
         )
         if isinstance(value, Raised) and not isinstance(expected, Raises):
             memory = f" (memory limit {limits.memory_mb} MB)" if value.name == "MemoryError" else ""
-            return _report(
+            return ExerciseReport.of(
                 ex, "error", failed, f"it raised {value}{memory}", *value.where, *notes, **more
             )
         hint = ex.diagnose(prep.args[bad], expected, value)
-        return _report(ex, "wrong", failed, verdicts[bad].problem, f"hint: {hint}", *notes, **more)
-    report = _report(ex, "ok", f"all {n} cases passed", *notes, **more)
+        return ExerciseReport.of(
+            ex, "wrong", failed, verdicts[bad].problem, f"hint: {hint}", *notes, **more
+        )
+    report = ExerciseReport.of(ex, "ok", f"all {n} cases passed", *notes, **more)
     if ex.budget is not None:
         _judge_speed(prep, outcome, report)
     return report
