@@ -355,3 +355,25 @@ def test_bwrap_runs_as_nobody_with_a_read_only_root_and_nothing_of_home(monkeypa
     assert in_home == len(
         {Path(r).relative_to(home).parts[0] for r in bwrap._roots() if Path(r).is_relative_to(home)}
     )
+
+
+def test_auto_falls_back_to_process_with_a_warning_in_every_report(monkeypatch, tmp_path):
+    monkeypatch.setattr(bwrap, "problem", lambda: "bwrap is not installed (test)")
+    isolation, warning = sandbox.choose_isolation("auto")
+    assert isolation == "process" and "bwrap is not installed (test)" in warning
+    assert "not a security boundary" in warning
+    with pytest.raises(RuntimeError, match="bubblewrap cannot run here"):
+        sandbox.choose_isolation("bwrap")
+    assert sandbox.choose_isolation("process") == ("process", None)
+
+    from convlab.cli import main
+
+    with pytest.raises(SystemExit):  # argparse: only the three levels
+        main(["grade", str(BASE), "--out", str(tmp_path / "x"), "--sandbox", "docker"])
+    assert main(["grade", str(BASE), "--out", str(tmp_path / "x"), "--sandbox", "bwrap"]) == 2
+
+    garbage = tmp_path / "garbage.ipynb"  # no exercise: no worker runs, the report is written
+    garbage.write_bytes(b"\x00 not a notebook")
+    assert main(["grade", str(garbage), "--out", str(tmp_path / "out")]) == 0
+    report = json.loads((tmp_path / "out" / "garbage.json").read_text(encoding="utf-8"))
+    assert any(m.startswith("warning: bubblewrap is not usable") for m in report["messages"])
