@@ -76,6 +76,7 @@ class _Tail(io.TextIOBase):
 def _set_limits(limits: dict) -> None:
     mb = 2**20
     wanted = [
+        # SIGXCPU at the limit (reported as "cpu"), SIGKILL a second later if it is ignored
         ("RLIMIT_CPU", int(limits["cpu_seconds"]), int(limits["cpu_seconds"]) + 1),
         ("RLIMIT_AS", int(limits["memory_mb"]) * mb, int(limits["memory_mb"]) * mb),
         ("RLIMIT_FSIZE", int(limits["file_mb"]) * mb, int(limits["file_mb"]) * mb),
