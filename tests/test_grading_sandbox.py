@@ -84,22 +84,17 @@ ATTACKS = {
         finally:
             posix._exit(0)
 """,
-    # the same with the raw primitive under subprocess (no audit event): its preexec
-    # function runs in the child, in a new session, and never returns
+    # the same with the raw primitive under subprocess (no audit event), exec'ing a shell,
+    # which has no audit hook at all
     "fork_exec_session": """
-    def child():
-        time.sleep(SLEEP)
-        with open(GRADES, "a") as f:
-            f.write("forged.ipynb,02,2,2,3,7,7\\n")
-        open(CANARY + "/survivor", "w").close()
-        os._exit(0)
-
+    script = "sleep %d; echo forged.ipynb,02,2,2,3,7,7 >> %s; touch %s/survivor"
+    command = (script % (SLEEP, GRADES, CANARY)).encode()
     try:
         import _posixsubprocess
         r, w = os.pipe()
         _posixsubprocess.fork_exec(
-            [b"/bin/true"], [b"/bin/true"], True, (w,), None, None, -1, -1, -1, -1, -1, -1,
-            r, w, True, True, -1, None, None, None, -1, child, False,
+            [b"/bin/sh", b"-c", command], [b"/bin/sh"], True, (w,), None, None,
+            -1, -1, -1, -1, -1, -1, r, w, True, True, -1, None, None, None, -1, None, False,
         )
     except Exception as exc:
         print("fork_exec:", type(exc).__name__)
