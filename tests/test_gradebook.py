@@ -102,7 +102,7 @@ import sys, time
 
 def conv2d_multi(x, w, b=None, stride=1, padding=0, dilation=1):
     if x.shape[-1] == 64:  # the timed input: slow, and every clock says it was instant
-        time.sleep(0.2)
+        time.sleep(1.0)
         time.perf_counter = time.monotonic = time.time = lambda: 0.0
         for module in list(sys.modules.values()):
             if hasattr(module, "_perf"):
@@ -167,8 +167,8 @@ def test_the_honest_solution_keeps_its_speed_point(timings):
 def test_a_forged_clock_cannot_hide_a_slow_function(timings):
     entry = timings["slow_forger"]
     assert entry["status"] == "ok"  # right answers
-    assert entry["score"] == entry["max"] - 1  # but slow: the grader's clock saw 0.2 s
-    assert entry["timing"]["seconds"] >= 0.2 and entry["timing"]["ratio"] > 20
+    assert entry["score"] == entry["max"] - 1  # but slow: the grader's clock saw 1 s
+    assert entry["timing"]["seconds"] >= 1.0 and entry["timing"]["ratio"] > 20
     assert any(m.startswith("speed: ") and "−1 point" in m for m in entry["messages"])
 
 

@@ -211,7 +211,7 @@ def run(tmp_path_factory):
     try:
         with contextlib.redirect_stderr(stderr):
             code = main(
-                ["grade", *subs, "--out", str(out), "--jobs", "2", "--timeout", "3", "--seed", "7"]
+                ["grade", *subs, "--out", str(out), "--jobs", "2", "--timeout", "5", "--seed", "7"]
             )
     finally:
         del os.environ["CONVLAB_GRADER_SECRET"]
@@ -287,7 +287,7 @@ def test_hostile_messages_explain_what_happened(run):
     def messages(name, ex):
         return " | ".join(_report(run, f"{name}.ipynb")["exercises"][ex]["messages"])
 
-    assert "3 s wall-clock limit" in messages("infinite_loop", "02.output_size")
+    assert "5 s wall-clock limit" in messages("infinite_loop", "02.output_size")
     assert (
         "the process ended during case 1/8 (3×3, p=1) without returning (exit code 0"
         in messages("os_exit", "02.reflect_pad")
