@@ -10,7 +10,8 @@ command (:mod:`convlab.cli`): ``convlab assign`` writes ``exercises/`` from ``so
 - :mod:`~convlab.grading.assign`: solutions -> exercises;
 - :mod:`~convlab.grading.source`, :mod:`~convlab.grading.forbid`: reading submissions;
 - :mod:`~convlab.grading.sandbox`, :mod:`~convlab.grading.bwrap`,
-  :mod:`~convlab.grading.worker`, :mod:`~convlab.grading.protocol`: running them, inside
+  :mod:`~convlab.grading.session`, :mod:`~convlab.grading.worker`,
+  :mod:`~convlab.grading.protocol`: running them, inside
   bubblewrap where it works;
 - :mod:`~convlab.grading.grade`, :mod:`~convlab.grading.batch`,
   :mod:`~convlab.grading.gradebook`, :mod:`~convlab.grading.report`: grading a class,
