@@ -1,11 +1,10 @@
 """The grading worker: one exercise of one untrusted submission, in a process of its own.
 
-:mod:`convlab.grading.sandbox` starts it as ``python -I -B worker.py JOBDIR WORKDIR FD``, inside
-bubblewrap or as a plain process in a new session, with a scrubbed environment, ``WORKDIR``
-(private, writable) as its working directory, the job in ``JOBDIR`` (read-only under
-bubblewrap), descriptor ``FD`` (a pipe) as its only way out and standard input as the
-grader's way in.
-The worker
+:mod:`convlab.grading.sandbox` starts it as ``python -I -B worker.py JOBDIR WORKDIR FD``,
+inside bubblewrap or as a plain process in a new session, with a scrubbed environment,
+``WORKDIR`` (private, writable) as its working directory, the job in ``JOBDIR`` (read-only
+under bubblewrap), descriptor ``FD`` (a pipe) as its only way out and standard input as
+the grader's way in. The worker
 
 1. lowers its own resource limits (CPU seconds, address space, file size, open files,
    core dumps, processes) before anything else runs;
@@ -18,7 +17,7 @@ The worker
    writes outside ``WORKDIR``, relative ``os.open`` (``dir_fd``), processes, threads,
    signals, pidfds, sockets, ctypes and limit changes; each refusal is reported at once;
 5. executes only the statements of the submission that the graded function needs, calls
-   it on every case and sends each answer as a frame on descriptor 3 (JSON plus ``.npy``
+   it on every case and sends each answer as a frame on ``FD`` (JSON plus ``.npy``
    bytes, never pickle); then runs the timed rounds;
 6. leaves with ``os._exit`` so that no ``atexit`` hook of the submission runs.
 
