@@ -61,7 +61,28 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--lesson", help="grade every submission as this lesson, e.g. 03 (default: detect)"
     )
-    grade.add_argument("--seed", type=int, help="random seed for the inputs (default: fresh)")
+    grade.add_argument(
+        "--seed",
+        type=int,
+        help="random seed for the inputs (default: the unfinished run's, or fresh)",
+    )
+    grade.add_argument(
+        "--sandbox",
+        choices=("auto", "bwrap", "process"),
+        default="auto",
+        help="isolation of student code: bwrap (bubblewrap, an OS boundary), process (rlimits "
+        "and an audit hook only), auto (bwrap when it works, else process with a warning)",
+    )
+    again = grade.add_mutually_exclusive_group()
+    again.add_argument(
+        "--resume",
+        action="store_true",
+        default=True,
+        help="keep the results already in DIR/gradebook.sqlite and grade the rest (default)",
+    )
+    again.add_argument(
+        "--regrade", action="store_true", help="forget earlier results in --out and start over"
+    )
 
     _export_parser(commands)
     _summary_parser(commands)
@@ -106,7 +127,7 @@ def _expand(parser: argparse.ArgumentParser, items: list[str]) -> list[str]:
 def _grade(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from .grading.batch import grade_class
     from .grading.registry import lesson_exercises
-    from .grading.sandbox import Limits, selftest
+    from .grading.sandbox import Limits, choose_isolation, selftest
 
     paths = _expand(parser, args.submissions)
     if args.lesson is not None:
@@ -116,12 +137,26 @@ def _grade(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             parser.error(f"grade: --{str(exc).removeprefix('lesson_exercises: ')}")
     if args.out.exists() and not args.out.is_dir():
         parser.error(f"grade: --out {args.out} exists and is not a directory")
-    limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+    try:
+        isolation, warning = choose_isolation(args.sandbox)
+    except RuntimeError as exc:
+        print(f"convlab grade: --sandbox bwrap: {exc}", file=sys.stderr)
+        return 2
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory, isolation=isolation)
     problem = selftest(limits)
     if problem:
         print(f"convlab grade: the grading worker cannot start: {problem}", file=sys.stderr)
         return 2
-    grade_class(paths, args.out, limits, args.jobs, args.lesson, args.seed)
+    grade_class(
+        paths,
+        args.out,
+        limits,
+        args.jobs,
+        args.lesson,
+        args.seed,
+        regrade=args.regrade,
+        warning=warning,
+    )
     return 0
 
 

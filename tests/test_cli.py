@@ -31,6 +31,6 @@ def test_unknown_lesson_is_a_usage_error(lesson, submission, tmp_path, capsys):
 def test_known_lesson_by_number_or_name_is_graded(lesson, submission, tmp_path, monkeypatch):
     graded = []
     monkeypatch.setattr(sandbox, "selftest", lambda limits: None)
-    monkeypatch.setattr(batch, "grade_class", lambda *args: graded.append(args[4]))
+    monkeypatch.setattr(batch, "grade_class", lambda *args, **kw: graded.append(args[4]))
     assert main(["grade", "--lesson", lesson, submission, "--out", str(tmp_path / "out")]) == 0
     assert graded == [lesson]

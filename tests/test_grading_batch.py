@@ -147,7 +147,7 @@ def _hostile() -> dict[str, tuple[dict, dict[str, str]]]:
     nb = _replace(
         nb,
         "output_size",
-        "def output_size(n, k, s=1, p=0, d=1):\n    try:\n        open('/tmp/convlab-pwned', 'w')\n"
+        "def output_size(n, k, s=1, p=0, d=1):\n    try:\n        open('/var/tmp/convlab-pwned', 'w')\n"
         "    except OSError:\n        pass\n    return int(os.environ['CONVLAB_GRADER_SECRET'])",
     )
     nb = _replace(
@@ -211,7 +211,7 @@ def run(tmp_path_factory):
     try:
         with contextlib.redirect_stderr(stderr):
             code = main(
-                ["grade", *subs, "--out", str(out), "--jobs", "2", "--timeout", "3", "--seed", "7"]
+                ["grade", *subs, "--out", str(out), "--jobs", "2", "--timeout", "5", "--seed", "7"]
             )
     finally:
         del os.environ["CONVLAB_GRADER_SECRET"]
@@ -287,7 +287,7 @@ def test_hostile_messages_explain_what_happened(run):
     def messages(name, ex):
         return " | ".join(_report(run, f"{name}.ipynb")["exercises"][ex]["messages"])
 
-    assert "3 s wall-clock limit" in messages("infinite_loop", "02.output_size")
+    assert "5 s wall-clock limit" in messages("infinite_loop", "02.output_size")
     assert (
         "the process ended during case 1/8 (3×3, p=1) without returning (exit code 0"
         in messages("os_exit", "02.reflect_pad")
@@ -304,10 +304,15 @@ def test_hostile_messages_explain_what_happened(run):
     assert "numpy.pad" in messages("forbidden_api", "02.reflect_pad")
     assert "import torch" in messages("forbidden_api", "02.output_size")
     assert "KeyError" in messages("snoop_and_kill", "02.output_size")
-    assert "refused open('/tmp/convlab-pwned', write)" in messages(
+    assert "refused open('/var/tmp/convlab-pwned', write)" in messages(
         "snoop_and_kill", "02.output_size"
     )
-    assert "sandbox refused open(" in messages("snoop_and_kill", "02.reflect_pad")
+    # under bubblewrap the file is simply not there; without it, the audit hook refuses it
+    snooped = messages("snoop_and_kill", "02.reflect_pad")
+    if _report(run, "snoop_and_kill.ipynb")["sandbox"] == "bwrap":
+        assert "FileNotFoundError" in snooped
+    else:
+        assert "sandbox refused open(" in snooped
     assert "os.kill" in messages("snoop_and_kill", "02.conv2d_single")
     assert "MemoryError" in messages("resources", "02.output_size")
     assert "os.fork" in messages("resources", "02.reflect_pad")
@@ -324,7 +329,7 @@ def test_huge_output_is_truncated(run):
 def test_no_secret_leaks_and_nothing_escapes_the_sandbox(run):
     for path in run["out"].iterdir():
         assert SECRET not in path.read_text(errors="replace"), path
-    assert not Path("/tmp/convlab-pwned").exists()
+    assert not Path("/var/tmp/convlab-pwned").exists()
 
 
 def test_unreadable_file_is_a_row_not_a_crash(run):

@@ -108,7 +108,7 @@ def test_unreadable_submissions(tmp_path):
 def test_forbidden_apis_are_found_statically(code, hit):
     modules, functions = ("convlab", "torch", "scipy.signal"), ("numpy.convolve", "numpy.correlate")
     found = forbid.found(ast.parse(code), modules, functions)
-    assert any(f.startswith(hit) and " (line " in f for f in found), found
+    assert any(f.name.startswith(hit) and f.line >= 1 for f in found), found
 
 
 def test_no_false_alarms():

@@ -10,9 +10,13 @@ command (:mod:`convlab.cli`): ``convlab assign`` writes ``exercises/`` from ``so
   nbgrader and Otter-Grader tests (:mod:`~convlab.grading.export`);
 - :mod:`~convlab.grading.assign`: solutions -> exercises;
 - :mod:`~convlab.grading.source`, :mod:`~convlab.grading.forbid`: reading submissions;
-- :mod:`~convlab.grading.sandbox`, :mod:`~convlab.grading.worker`: running them;
+- :mod:`~convlab.grading.sandbox`, :mod:`~convlab.grading.bwrap`,
+  :mod:`~convlab.grading.session`, :mod:`~convlab.grading.worker`,
+  :mod:`~convlab.grading.protocol`: running them, inside
+  bubblewrap where it works;
 - :mod:`~convlab.grading.grade`, :mod:`~convlab.grading.batch`,
-  :mod:`~convlab.grading.report`: grading a class and writing the reports.
+  :mod:`~convlab.grading.gradebook`, :mod:`~convlab.grading.report`: grading a class,
+  keeping every result and exporting the reports.
 
 ``import convlab`` does not import this package; nothing here imports plotting.
 """

@@ -1,10 +1,14 @@
 """Grading a class: many submissions in parallel, with progress, never stopping on one.
 
 Work is spread over ``jobs`` threads, one (submission, exercise) pair at a time, each
-pair in its own worker process. A submission's JSON report is written as soon as its
-last exercise is graded; ``grades.csv`` at the end. Inputs are drawn from one seed per
-run (shown in every report) so all submissions of a run face the same cases, and the
-expected answers are computed once per exercise.
+pair in its own worker process. Every result is committed to the gradebook
+(``DIR/gradebook.sqlite``) the moment it is known; a submission's JSON report is exported
+as soon as its last exercise is graded, ``grades.csv`` at the end. Running the same
+command again (after a crash, Ctrl-C or ``kill -9``) grades only what the gradebook does
+not hold yet for each file's current content (``regrade=True`` starts over). Inputs are
+drawn from one seed per run (kept in the gradebook and shown in every report) so all
+submissions of a run face the same cases; the expected answers are computed once per
+exercise.
 """
 
 from __future__ import annotations
@@ -18,23 +22,38 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TextIO
 
-from .grade import ExerciseReport, Prepared, _report, detect_lessons, grade_exercise, prepare
+from .grade import ExerciseReport, Prepared, detect_lessons, grade_exercise, prepare
+from .gradebook import Gradebook
 from .registry import Exercise, lesson_exercises
-from .report import SubmissionReport, report_names, to_json_text, write_atomic, write_csv
+from .report import (
+    SubmissionReport,
+    clean,
+    report_names,
+    sweep,
+    to_json_text,
+    write_atomic,
+    write_csv,
+)
 from .sandbox import Limits
 from .source import MAX_BYTES, Submission, SubmissionError, read_submission
 
 __all__ = ["grade_class"]
 
+GRADEBOOK = "gradebook.sqlite"
+
 
 def _plan(path: str, lesson: str | None, seed: int):
     """Read and parse one submission (never executing it): its report and exercises."""
     digest, data = hashlib.sha256(), b""
-    with open(path, "rb") as f:  # read-only: the submission is never modified
-        while chunk := f.read(2**20):
-            digest.update(chunk)
-            if len(data) <= MAX_BYTES:
-                data += chunk
+    try:
+        with open(path, "rb") as f:  # read-only: the submission is never modified
+            while chunk := f.read(2**20):
+                digest.update(chunk)
+                if len(data) <= MAX_BYTES:
+                    data += chunk
+    except OSError as exc:
+        report = SubmissionReport(path, "unreadable", seed, messages=[f"could not open it: {exc}"])
+        return report, None, []
     report = SubmissionReport(path, digest.hexdigest(), seed)
     sub: Submission | None = None
     try:
@@ -54,21 +73,33 @@ def _plan(path: str, lesson: str | None, seed: int):
 def _grade_one(prep: Prepared, sub: Submission | None, limits: Limits) -> ExerciseReport:
     ex = prep.exercise
     if sub is None:
-        return _report(ex, "error", "the submission could not be read", cases=0)
+        return ExerciseReport.of(ex, "error", "the submission could not be read", cases=0)
     try:
         return grade_exercise(prep, sub, limits)
     except Exception as exc:  # a grader bug must not stop the batch; it is reported loudly
         traceback.print_exc(file=sys.stderr)
         message = f"internal grader error ({type(exc).__name__}: {exc}); please report it"
-        return _report(ex, "error", message, cases=0)
+        return ExerciseReport.of(ex, "error", message, cases=0)
 
 
 def _progress(log: TextIO, done: int, total: int, report: SubmissionReport) -> None:
     statuses = " ".join(f"{i.split('.', 1)[1]}:{r.status}" for i, r in report.exercises.items())
     statuses = statuses or "; ".join(report.messages)
     score = f"{report.score:g}/{report.max_score:g}"
-    log.write(f"[{done:>{len(str(total))}}/{total}] {report.submission}  {score}  {statuses}\n")
+    line = f"[{done:>{len(str(total))}}/{total}] {report.submission}  {score}  {statuses}"
+    log.write(clean(line) + "\n")
     log.flush()
+
+
+def _seed(book: Gradebook, seed: int | None, log: TextIO) -> int:
+    """The run's seed: the one asked for, else the unfinished run's, else a fresh one."""
+    if seed is None:
+        seed = book.seed()
+        if seed is not None:
+            log.write(f"resuming the run with seed {seed} (--regrade starts over)\n")
+    seed = secrets.randbits(31) if seed is None else seed
+    book.set_seed(seed)
+    return seed
 
 
 def grade_class(
@@ -79,15 +110,32 @@ def grade_class(
     lesson: str | None = None,
     seed: int | None = None,
     log: TextIO | None = None,
+    *,
+    regrade: bool = False,
+    warning: str | None = None,
 ) -> list[SubmissionReport]:
-    """Grade ``paths`` into ``out_dir`` (``grades.csv`` + one JSON each); return the reports.
+    """Grade ``paths`` into ``out_dir`` (gradebook, ``grades.csv``, one JSON each).
 
-    Progress goes to ``log`` (default: standard error), one line per finished submission.
+    Results already in the gradebook for a file's current sha256 and the run's seed are
+    kept (``regrade=True`` forgets them). ``warning`` (the sandbox fell back) goes into
+    every report. Progress goes to ``log`` (default: standard error), one line per
+    finished submission. Returns the reports.
     """
     log = sys.stderr if log is None else log
-    seed = secrets.randbits(31) if seed is None else seed
     started = time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
+    sweep(out_dir)
+    book = Gradebook(out_dir / GRADEBOOK)
+    try:
+        if regrade:
+            book.clear()
+        seed = _seed(book, seed, log)
+        return _grade(book, paths, out_dir, limits, jobs, lesson, seed, log, warning, started)
+    finally:
+        book.close()
+
+
+def _grade(book, paths, out_dir, limits, jobs, lesson, seed, log, warning, started):
     names = report_names(paths)
     plans = [_plan(path, lesson, seed) for path in paths]
     prepared: dict[str, Prepared] = {}
@@ -97,39 +145,66 @@ def grade_class(
             prepared[ex.id] = prepare(ex, seed)
         return prepared[ex.id]
 
-    remaining = [len(exercises) for _, _, exercises in plans]
+    todo = []
+    for k, (report, sub, exercises) in enumerate(plans):
+        if warning:
+            report.messages.append(f"warning: {warning}")
+        book.record_submission(report.submission, report.sha256, report.lessons, report.messages)
+        kept = book.results(report.submission, seed, report.sha256)
+        todo += [(k, ex, sub) for ex in exercises if ex.id not in kept]
+    remaining = [0] * len(plans)
+    unsaved: list[dict[str, ExerciseReport]] = [{} for _ in plans]
+    for k, _, _ in todo:
+        remaining[k] += 1
     done = 0
 
     def finish(k: int) -> None:
+        """Export submission ``k``'s JSON from the gradebook; a failure costs only this."""
         nonlocal done
-        report = plans[k][0]
-        order = [ex.id for ex in plans[k][2]]
-        report.exercises = {i: report.exercises[i] for i in order}
-        write_atomic(out_dir / names[k], to_json_text(report))
+        report, _, exercises = plans[k]
+        try:
+            stored = book.results(report.submission, seed, report.sha256) | unsaved[k]
+            if unsaved[k]:
+                report.messages.append("warning: some results could not be saved in the gradebook")
+            report.exercises = {ex.id: stored[ex.id] for ex in exercises if ex.id in stored}
+            report.sandbox = "+".join(book.sandboxes(report.submission, seed)) or "none"
+            write_atomic(out_dir / names[k], to_json_text(report))
+        except Exception as exc:
+            traceback.print_exc(file=sys.stderr)
+            log.write(clean(f"could not export {report.submission}: {exc!r}") + "\n")
         done += 1
         _progress(log, done, len(paths), report)
 
-    log.write(f"grading {len(paths)} submission(s) with {jobs} job(s), seed {seed}\n")
+    kept = sum(len(p[2]) for p in plans) - len(todo)
+    log.write(
+        f"grading {len(paths)} submission(s) with {jobs} job(s), seed {seed}, "
+        f"sandbox {limits.isolation}"
+        + (f"; {kept} result(s) kept from the gradebook" if kept else "")
+        + "\n"
+    )
+    if warning:
+        log.write(f"warning: {warning}\n")
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {
-            pool.submit(_grade_one, prep(ex), sub, limits): k
-            for k, (_, sub, exercises) in enumerate(plans)
-            for ex in exercises
-        }
-        for k, (_, _, exercises) in enumerate(plans):
-            if not exercises:
+        futures = {pool.submit(_grade_one, prep(ex), sub, limits): k for k, ex, sub in todo}
+        for k in range(len(plans)):
+            if remaining[k] == 0:
                 finish(k)
         try:
             for future in as_completed(futures):
                 k = futures[future]
-                result = future.result()
-                plans[k][0].exercises[result.id] = result
+                report = plans[k][0]
+                book.record(
+                    report.submission, seed, report.sha256, future.result(), limits.isolation
+                )
                 remaining[k] -= 1
                 if remaining[k] == 0:
                     finish(k)
         except KeyboardInterrupt:  # Ctrl-C: drop the queue; running workers end at their limit
             pool.shutdown(wait=False, cancel_futures=True)
-            log.write("interrupted: finished reports are in place, grades.csv was not written\n")
+            log.write(
+                "interrupted: every finished result is in the gradebook; run the same "
+                "command again to grade the rest\n"
+            )
             raise
     reports = [report for report, _, _ in plans]
     write_csv(out_dir / "grades.csv", reports)

@@ -129,11 +129,8 @@ def _forbidden_notes(ex: Exercise, func: Callable) -> list[str]:
     except (OSError, TypeError, SyntaxError):
         return []
     hits = forbid.found(tree, ex.forbid_modules, ex.forbid_functions, aliases=_aliases(func))
-    return (
-        [f"⚠️ uses {', '.join(hits)}: forbidden in this exercise, the grader gives 0 points"]
-        if hits
-        else []
-    )
+    uses = ", ".join(map(str, hits))
+    return [f"⚠️ uses {uses}: forbidden in this exercise, the grader gives 0 points"] if hits else []
 
 
 def _speed_note(ex: Exercise, func: Callable, seed: int = PUBLIC_SEED) -> tuple[bool, str]:

@@ -8,16 +8,29 @@ are the dynamic half; together they catch honest slips and casual workarounds, n
 determined obfuscator (see the README).
 
 >>> import ast
->>> found(ast.parse("import numpy as np\\ny = np.convolve(a, b)"), ("torch",), ("numpy.convolve",))
-['numpy.convolve (line 2)']
+>>> tree = ast.parse("import numpy as np\\ny = np.convolve(a, b)")
+>>> hits = found(tree, ("torch",), ("numpy.convolve",))
+>>> hits, str(hits[0])
+([Hit(name='numpy.convolve', line=2)], 'numpy.convolve (line 2)')
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
+from typing import NamedTuple
 
-__all__ = ["found", "is_forbidden"]
+__all__ = ["Hit", "found", "is_forbidden"]
+
+
+class Hit(NamedTuple):
+    """A forbidden name and the line (of the parsed source) where it is first used."""
+
+    name: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.name} (line {self.line})"
 
 
 def is_forbidden(dotted: str, modules: Iterable[str], functions: Iterable[str]) -> bool:
@@ -41,8 +54,8 @@ def found(
     modules: Iterable[str],
     functions: Iterable[str],
     aliases: dict[str, str] | None = None,
-) -> list[str]:
-    """Forbidden names used in ``tree``, as ``"name (line N)"``, in order of appearance.
+) -> list[Hit]:
+    """Forbidden names used in ``tree``, each with its first line, in order of appearance.
 
     ``aliases`` maps names bound outside ``tree`` to what they are (``{"np": "numpy"}``).
     """
@@ -81,4 +94,4 @@ def found(
                 owner = _dotted(node.args[0], aliases)
                 if owner:
                     hit(f"{owner}.{text}", node)
-    return [f"{name} (line {line})" for name, line in sorted(hits.items(), key=lambda kv: kv[1])]
+    return [Hit(name, line) for name, line in sorted(hits.items(), key=lambda kv: kv[1])]

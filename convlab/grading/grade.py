@@ -17,14 +17,15 @@ any, is worth its own points and reported on its own line.
 from __future__ import annotations
 
 import ast
-import signal
+import math
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import forbid, sandbox
 from .compare import Raised, Raises, compare
-from .registry import Exercise, all_exercises
+from .registry import _TIMED_INDEX, Exercise, all_exercises
 from .source import Selection, Submission, is_stub, select
 
 __all__ = ["ExerciseReport", "Prepared", "detect_lessons", "grade_exercise", "prepare"]
@@ -53,6 +54,14 @@ class ExerciseReport:
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "id"}
 
+    @classmethod
+    def of(cls, ex: Exercise, status: str, *messages: str, **more: Any) -> ExerciseReport:
+        """The report of ``ex`` with ``status``: full points when ``ok``, else 0; empty
+        messages are dropped; ``cases`` defaults to the exercise's number of cases."""
+        score = ex.points if status == "ok" else 0
+        more.setdefault("cases", len(ex.cases))
+        return cls(ex.id, ex.title, score, ex.points, status, [m for m in messages if m], **more)
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -61,18 +70,23 @@ class Prepared:
     exercise: Exercise
     args: list[tuple]
     expected: list[Any]
-    timed: tuple | None = None
-    timed_expected: Any = None
+    timed: tuple[tuple, ...] = ()  # each timed round's arguments
+    timed_expected: tuple = ()
 
 
 def prepare(ex: Exercise, seed: int) -> Prepared:
-    """Draw every case's inputs from ``seed`` and compute the expected values."""
+    """Draw every case's inputs from ``seed`` and compute the expected values.
+
+    A time budget gets ``sandbox.ROUNDS`` timed rounds, each on inputs of its own (so a
+    function that remembers its last answer gains nothing); round 0 is ``timed_args``.
+    """
     args = [case.make(ex.rng(seed, i)) for i, case in enumerate(ex.cases)]
     expected = [ex.expected(case, a) for case, a in zip(ex.cases, args, strict=True)]
     if ex.budget is None:
         return Prepared(ex, args, expected)
-    timed = ex.timed_args(seed)
-    return Prepared(ex, args, expected, timed, ex.reference(*timed))
+    more = [ex.budget.make(ex.rng(seed, _TIMED_INDEX + r)) for r in range(1, sandbox.ROUNDS)]
+    timed = (ex.timed_args(seed), *more)
+    return Prepared(ex, args, expected, timed, tuple(ex.reference(*t) for t in timed))
 
 
 def detect_lessons(sub: Submission) -> list[str]:
@@ -86,27 +100,14 @@ def detect_lessons(sub: Submission) -> list[str]:
     return sorted(lesson for lesson, n in counts.items() if n == best)
 
 
-def _where(st_line: int, cell: int, text: str) -> str:
-    name, _, rest = text.rpartition(" (line ")
-    line = int(rest.rstrip(")")) + st_line - 1
-    return f"{name} (cell {cell}, line {line})"
-
-
 def _static_forbidden(ex: Exercise, sel: Selection) -> list[str]:
+    """Each forbidden use in the selected statements, placed in its cell and line."""
     hits = []
     for st in sel.statements:
         tree = ast.parse(st.source)
-        for text in forbid.found(tree, ex.forbid_modules, ex.forbid_functions):
-            hits.append(_where(st.line, st.cell, text))
+        for hit in forbid.found(tree, ex.forbid_modules, ex.forbid_functions):
+            hits.append(f"{hit.name} (cell {st.cell}, line {hit.line + st.line - 1})")
     return hits
-
-
-def _report(ex: Exercise, status: str, *messages: str, **more: Any) -> ExerciseReport:
-    score = ex.points if status == "ok" else 0
-    more.setdefault("cases", len(ex.cases))
-    return ExerciseReport(
-        ex.id, ex.title, score, ex.points, status, [m for m in messages if m], **more
-    )
 
 
 def grade_exercise(prep: Prepared, sub: Submission, limits: sandbox.Limits) -> ExerciseReport:
@@ -117,16 +118,20 @@ def grade_exercise(prep: Prepared, sub: Submission, limits: sandbox.Limits) -> E
         for cell in sub.markers.get(ex.id, []):
             if cell in sub.syntax_errors:
                 problem = sub.syntax_errors[cell]
-                return _report(
+                return ExerciseReport.of(
                     ex, "error", f"cell {cell} (marked {ex.id}) does not parse: {problem}"
                 )
-        return _report(ex, "missing", f"no function named {ex.func} was found")
+        return ExerciseReport.of(ex, "missing", f"no function named {ex.func} was found")
     if is_stub(sel.graded.node):
-        return _report(ex, "missing", f"not attempted: {ex.func} still raises NotImplementedError")
+        return ExerciseReport.of(
+            ex, "missing", f"not attempted: {ex.func} still raises NotImplementedError"
+        )
     hits = _static_forbidden(ex, sel)
     if hits:
         listing = "; ".join(hits)
-        return _report(ex, "forbidden", *sel.notes, f"uses an API this exercise forbids: {listing}")
+        return ExerciseReport.of(
+            ex, "forbidden", *sel.notes, f"uses an API this exercise forbids: {listing}"
+        )
     job = sandbox.Job(
         func=ex.func,
         chunks=[{"cell": s.cell, "line": s.line, "source": s.source} for s in sel.statements],
@@ -135,6 +140,7 @@ def grade_exercise(prep: Prepared, sub: Submission, limits: sandbox.Limits) -> E
         forbid_functions=ex.forbid_functions,
         timed=prep.timed,
         baseline=ex.budget.baseline if ex.budget else "conv2d",
+        guard=_guard(limits),
     )
     outcome = sandbox.run(job, limits)
     report = judge(prep, outcome, limits)
@@ -142,18 +148,24 @@ def grade_exercise(prep: Prepared, sub: Submission, limits: sandbox.Limits) -> E
     return report
 
 
+def _guard(limits: sandbox.Limits) -> bool:
+    """The audit-hook layer is always on, except when a test proves bubblewrap alone."""
+    alone = os.environ.get("CONVLAB_GRADE_TEST_WITHOUT_AUDIT_HOOK") == "1"
+    return not (alone and limits.isolation == "bwrap")
+
+
 def _ended(outcome: sandbox.Outcome, limits: sandbox.Limits, during: str) -> tuple[str, str]:
     """(status, message) for a worker that stopped ``during`` a case, before finishing."""
     code = outcome.returncode
-    if outcome.timed_out:
+    if outcome.stopped_by == "wall-clock":
         return "timeout", f"stopped at the {limits.timeout:g} s wall-clock limit during {during}"
-    if code == -signal.SIGXCPU or (
-        code == -signal.SIGKILL and outcome.cpu_seconds >= limits.timeout
-    ):
-        cpu = int(limits.timeout) + 1
-        return "timeout", f"stopped at the CPU-time limit ({cpu} s) during {during}"
-    if code is not None and code < 0:
-        return "error", f"the process was killed by {signal.Signals(-code).name} during {during}"
+    if outcome.stopped_by == "cpu":
+        return (
+            "timeout",
+            f"stopped at the CPU-time limit ({limits.cpu_seconds} s) during {during}",
+        )
+    if outcome.signal is not None:
+        return "error", f"the process was killed by {outcome.signal} during {during}"
     return (
         "error",
         f"the process ended during {during} without returning (exit code {code}: os._exit?)",
@@ -176,9 +188,10 @@ def judge(prep: Prepared, outcome: sandbox.Outcome, limits: sandbox.Limits) -> E
         f"the sandbox refused {what}" + (f" ({n} times)" if n > 1 else "")
         for what, n in list(refused.items())[:5]
     ]
+    notes += [f"grader: {problem}" for problem in outcome.problems]
     used = [what for kind, what in outcome.events if kind == "forbidden"]
     if used:
-        return _report(
+        return ExerciseReport.of(
             ex,
             "forbidden",
             f"used {', '.join(dict.fromkeys(used))}, which this exercise forbids",
@@ -188,7 +201,7 @@ def judge(prep: Prepared, outcome: sandbox.Outcome, limits: sandbox.Limits) -> E
     if outcome.define_error is not None:
         err = outcome.define_error
         hint = _KEPT if err.name == "NameError" else ""
-        return _report(
+        return ExerciseReport.of(
             ex,
             "error",
             f"running the cells it needs raised {err}",
@@ -204,7 +217,7 @@ def judge(prep: Prepared, outcome: sandbox.Outcome, limits: sandbox.Limits) -> E
         status, words = _ended(
             outcome, limits, f"case {len(got) + 1}/{n} ({ex.cases[len(got)].label})"
         )
-        return _report(ex, status, words, *notes, **more)
+        return ExerciseReport.of(ex, status, words, *notes, **more)
     bad = next((i for i, v in enumerate(verdicts) if not v.ok), None)
     if bad is not None:
         case, value, expected = ex.cases[bad], got[bad], prep.expected[bad]
@@ -213,12 +226,14 @@ def judge(prep: Prepared, outcome: sandbox.Outcome, limits: sandbox.Limits) -> E
         )
         if isinstance(value, Raised) and not isinstance(expected, Raises):
             memory = f" (memory limit {limits.memory_mb} MB)" if value.name == "MemoryError" else ""
-            return _report(
+            return ExerciseReport.of(
                 ex, "error", failed, f"it raised {value}{memory}", *value.where, *notes, **more
             )
         hint = ex.diagnose(prep.args[bad], expected, value)
-        return _report(ex, "wrong", failed, verdicts[bad].problem, f"hint: {hint}", *notes, **more)
-    report = _report(ex, "ok", f"all {n} cases passed", *notes, **more)
+        return ExerciseReport.of(
+            ex, "wrong", failed, verdicts[bad].problem, f"hint: {hint}", *notes, **more
+        )
+    report = ExerciseReport.of(ex, "ok", f"all {n} cases passed", *notes, **more)
     if ex.budget is not None:
         _judge_speed(prep, outcome, report)
     return report
@@ -227,19 +242,25 @@ def judge(prep: Prepared, outcome: sandbox.Outcome, limits: sandbox.Limits) -> E
 def _judge_speed(prep: Prepared, outcome: sandbox.Outcome, report: ExerciseReport) -> None:
     """The time-budget line: its points are kept only within budget on a right answer."""
     budget = prep.exercise.budget
-    timing = outcome.timing
+    timing, ex = outcome.timing, prep.exercise
+    verdicts = [
+        compare(e, g, ex.rtol, ex.atol)
+        for e, g in zip(prep.timed_expected, (timing or {}).get("values", []), strict=False)
+    ]
+    wrong = next((v for v in verdicts if not v.ok), None)
+    seconds, base = (timing or {}).get("seconds"), (timing or {}).get("baseline")
     if timing is None:
         line = "the timed run did not finish (time limit)"
     elif "error" in timing:
         line = f"the timed run raised {timing['error']}"
-    elif not (
-        verdict := compare(
-            prep.timed_expected, timing["value"], prep.exercise.rtol, prep.exercise.atol
-        )
-    ).ok:
-        line = f"the timed run returned a wrong result: {verdict.problem}"
+    elif "problem" in timing:
+        line = f"the timed run does not count: {timing['problem']}"
+    elif wrong is not None:
+        line = f"the timed run returned a wrong result: {wrong.problem}"
+    elif not all(isinstance(t, float) and math.isfinite(t) and t > 0 for t in (seconds, base)):
+        line = f"the timed run does not count: impossible times {seconds!r}, {base!r}"
     else:
-        ratio = timing["seconds"] / timing["baseline"]
+        ratio = seconds / base
         report.timing = {
             "seconds": timing["seconds"],
             "baseline_seconds": timing["baseline"],

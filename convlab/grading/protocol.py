@@ -6,6 +6,10 @@ callback), :func:`decode` turns it back, strictly: anything unexpected becomes a
 :class:`Opaque`, which no comparison accepts. :func:`time_against` times a function
 against :data:`BASELINES` in the same process.
 
+Between the grader and a worker, everything travels as *frames* on pipes
+(:func:`frame`, :class:`FrameReader`): ``b"<kind> <length>\\n"`` then ``length`` bytes.
+A malformed header ends the stream; nothing after it is read.
+
 This module imports only the standard library and NumPy: the worker loads it by path,
 before any submission code runs, without importing convlab.
 
@@ -25,11 +29,68 @@ from __future__ import annotations
 import re
 import time
 
-__all__ = ["BASELINES", "Opaque", "baseline_conv2d", "decode", "encode", "time_against"]
+__all__ = [
+    "BASELINES",
+    "FrameReader",
+    "Opaque",
+    "baseline_conv2d",
+    "decode",
+    "encode",
+    "frame",
+    "time_against",
+]
 
 MAX_ITEMS = 256  # longest tuple/list accepted back from a submission
 ARRAY_NAME = re.compile(r"^[a-z]+(_\d+)+\.npy$")
 _perf = time.perf_counter  # bound before any submission code can patch ``time``
+_HEADER = re.compile(rb"([a-z]{1,12}) (\d{1,10})\n")
+
+
+def frame(kind: str, payload: bytes) -> bytes:
+    """One frame: a header line ``kind length`` then the payload.
+
+    >>> frame("case", b"{}")
+    b'case 2\\n{}'
+    """
+    return b"%s %d\n" % (kind.encode("ascii"), len(payload)) + payload
+
+
+class FrameReader:
+    """Cut a byte stream into ``(kind, payload)`` frames, strictly and incrementally.
+
+    >>> r = FrameReader()
+    >>> r.feed(b"case 2\\n{}ev")
+    [('case', b'{}')]
+    >>> r.feed(b"ent 1\\nx"), r.broken
+    ([('event', b'x')], False)
+    >>> r.feed(b"NOT A HEADER\\n"), r.broken
+    ([], True)
+    """
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.broken = False
+
+    def feed(self, data: bytes) -> list[tuple[str, bytes]]:
+        """Append ``data``; return the frames it completes (none once the stream is broken)."""
+        if self.broken:
+            return []
+        self.buffer += data
+        frames = []
+        while True:
+            end = self.buffer.find(b"\n", 0, 32)
+            if end < 0:
+                self.broken = len(self.buffer) >= 32
+                return frames
+            match = _HEADER.fullmatch(bytes(self.buffer[: end + 1]))
+            if match is None:
+                self.broken = True
+                return frames
+            size = int(match[2])
+            if len(self.buffer) < end + 1 + size:
+                return frames
+            frames.append((match[1].decode("ascii"), bytes(self.buffer[end + 1 : end + 1 + size])))
+            del self.buffer[: end + 1 + size]
 
 
 class Opaque:

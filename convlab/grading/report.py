@@ -5,12 +5,14 @@ per exercise id (the score; empty when the submission was not graded on it), ``t
 ``max``. Each ``<name>.json`` holds::
 
     {"schema_version": 1, "submission": "...", "sha256": "...", "lessons": ["03"],
-     "seed": 1234, "score": 6.0, "max_score": 7.0, "messages": [...],
+     "seed": 1234, "sandbox": "bwrap", "score": 6.0, "max_score": 7.0, "messages": [...],
      "exercises": {"03.conv1x1": {"title": "...", "score": 2, "max": 2, "status": "ok",
                    "messages": [...], "passed": 6, "cases": 6, "seconds": 0.41,
                    "timing": null, "output": ""}, ...}}
 
-Files appear complete or not at all (written to a temporary name, then ``os.replace``).
+Both are exports of the gradebook (:mod:`convlab.grading.gradebook`). Files appear
+complete or not at all (written to a temporary name, then ``os.replace``), and every text
+is escaped by :func:`clean` first, so no character and no file name can make writing fail.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import re
 import tempfile
@@ -27,9 +30,28 @@ from pathlib import Path
 from .grade import ExerciseReport
 from .registry import all_exercises
 
-__all__ = ["SCHEMA_VERSION", "SubmissionReport", "report_names", "write_atomic", "write_csv"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "SubmissionReport",
+    "clean",
+    "report_names",
+    "sweep",
+    "to_json_text",
+    "write_atomic",
+    "write_csv",
+]
 
 SCHEMA_VERSION = 1
+
+
+def clean(text) -> str:
+    """``text`` as valid UTF-8 text: lone surrogates (from a student's output, or a file
+    name that is not UTF-8) become visible escapes instead of errors.
+
+    >>> clean("caf\\xe9 \\udcff")
+    'café \\\\udcff'
+    """
+    return str(text).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass
@@ -40,6 +62,7 @@ class SubmissionReport:
     lessons: list[str] = field(default_factory=list)
     exercises: dict[str, ExerciseReport] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
+    sandbox: str = "process"
 
     @property
     def score(self) -> float:
@@ -56,6 +79,7 @@ class SubmissionReport:
             "sha256": self.sha256,
             "lessons": self.lessons,
             "seed": self.seed,
+            "sandbox": self.sandbox,
             "score": self.score,
             "max_score": self.max_score,
             "messages": self.messages,
@@ -89,8 +113,29 @@ def report_names(submissions: list[str]) -> list[str]:
     return names
 
 
+def _tidy(value):
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {clean(k): _tidy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_tidy(v) for v in value]
+    return value
+
+
 def to_json_text(report: SubmissionReport) -> str:
-    return json.dumps(report.to_json(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """The report as JSON text: strings escaped, non-finite numbers as ``null``."""
+    data = _tidy(report.to_json())
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def sweep(out_dir: Path) -> None:
+    """Remove temporary files a killed grader left behind (``.<name>.<random>.tmp``)."""
+    for path in out_dir.glob(".*.tmp"):
+        if path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
 
 
 def write_csv(path: Path, reports: list[SubmissionReport]) -> None:
@@ -103,7 +148,13 @@ def write_csv(path: Path, reports: list[SubmissionReport]) -> None:
     for r in reports:
         scores = [_number(r.exercises[c].score) if c in r.exercises else "" for c in columns]
         writer.writerow(
-            [r.submission, "+".join(r.lessons), *scores, _number(r.score), _number(r.max_score)]
+            [
+                clean(r.submission),
+                clean("+".join(r.lessons)),
+                *scores,
+                _number(r.score),
+                _number(r.max_score),
+            ]
         )
     write_atomic(path, buffer.getvalue())
 

@@ -1,11 +1,25 @@
 """Running one exercise of one submission in a worker process, and reading back its answer
 without trusting it.
 
-Each run gets a fresh private temporary directory, a scrubbed environment, a new session
-(its own process group, killed as a whole afterwards), a wall-clock timeout enforced from
-here and resource limits set by the worker itself before any submission code runs (see
-:mod:`convlab.grading.worker`). What comes back is read with size caps, ``O_NOFOLLOW``,
-``np.load(allow_pickle=False)`` and a strict decoder; nothing is unpickled.
+Two isolation levels (``Limits.isolation``; the README says what each guarantees):
+
+``"bwrap"``
+    The worker runs inside bubblewrap (:mod:`convlab.grading.bwrap`): new user, PID, IPC,
+    UTS, network, mount and cgroup namespaces, uid 65534, a read-only root holding only
+    the system libraries, the Python installation and the two worker files, the job's
+    inputs read-only, a private size-limited tmpfs as working directory, a cleared
+    environment, a seccomp filter refusing new processes, ``--die-with-parent`` and
+    ``--new-session``. When the sandbox's init dies, every process in it dies.
+``"process"``
+    A plain process in a new session (its process group is killed afterwards) with a
+    private temporary working directory and a scrubbed environment: only the worker's
+    rlimits and audit hook stand between the student and your account.
+
+At both levels the worker sets resource limits on itself and installs the audit hook
+(a second layer); the wall clock is enforced from here. Results leave the worker only as
+frames on a pipe (:func:`~convlab.grading.protocol.frame`), read here with a size cap;
+arrays are loaded with ``allow_pickle=False`` and nothing is unpickled. Timed runs are
+clocked here, around the worker's answer, never by the worker.
 """
 
 from __future__ import annotations
@@ -27,24 +41,34 @@ from typing import Any
 
 import numpy as np
 
+from . import bwrap
 from .compare import Raised
-from .protocol import Opaque, decode, encode
+from .protocol import encode, frame
+from .session import Session, exchange
 
-__all__ = ["Job", "Limits", "Outcome", "run", "selftest"]
+__all__ = ["ISOLATIONS", "Job", "Limits", "Outcome", "choose_isolation", "run", "selftest"]
 
 WORKER = str(Path(__file__).with_name("worker.py"))
-RESULT_CAP = 4 * 2**20
-EVENTS_CAP = 64 * 2**10
+ISOLATIONS = ("bwrap", "process")
+STRAY_CAP = 64 * 2**10
+ROUNDS = 3  # timed rounds (best of) for the submission and for the baseline
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-exercise limits: wall-clock seconds, address space, file size, kept output."""
+    """How a worker runs: wall-clock seconds, address space, file size, kept output and the
+    isolation level (``"bwrap"`` or ``"process"``)."""
 
     timeout: float = 10.0
     memory_mb: int = 1024
     file_mb: int = 32
     output_chars: int = 2000
+    isolation: str = "process"
+
+    @property
+    def cpu_seconds(self) -> int:
+        """The CPU-time limit: one second past the wall-clock limit, rounded down."""
+        return int(self.timeout) + 1
 
 
 @dataclass(frozen=True)
@@ -54,16 +78,23 @@ class Job:
     cases: list[tuple]  # positional arguments of each call
     forbid_modules: tuple[str, ...] = ()
     forbid_functions: tuple[str, ...] = ()
-    timed: tuple | None = None  # arguments of the timed call
+    timed: tuple[tuple, ...] = ()  # arguments of each timed round (empty: no timing)
     baseline: str = "conv2d"
+    guard: bool = True  # the audit-hook layer (switched off only to test the OS layer alone)
 
 
 @dataclass
 class Outcome:
-    """What a run produced, decoded and validated (values are arrays, numbers, Raised...)."""
+    """What a run produced, decoded and validated (values are arrays, numbers, Raised...).
 
-    timed_out: bool = False
+    ``stopped_by`` is ``"wall-clock"`` or ``"cpu"`` when a limit ended the run, decided
+    here where the limits are set; ``timing`` holds the grader-measured best seconds of
+    the submission and of the baseline and every timed round's value.
+    """
+
+    stopped_by: str | None = None
     returncode: int | None = None
+    signal: str | None = None
     cpu_seconds: float = 0.0
     wall_seconds: float = 0.0
     define_error: Raised | None = None
@@ -73,6 +104,7 @@ class Outcome:
     output: str = ""
     output_chars: int = 0
     stray_output: str = ""
+    problems: list[str] = field(default_factory=list)  # the grader's own troubles, if any
 
 
 def _environment(work: str) -> dict[str, str]:
@@ -97,82 +129,13 @@ def _read(path: str, cap: int) -> bytes | None:
         os.close(fd)
 
 
-def _raised(record: Any) -> Raised:
-    if not isinstance(record, dict):
-        return Raised(("Exception",), "unreadable error record")
-    types = record.get("type")
-    types = (
-        tuple(str(t)[:80] for t in types[:8])
-        if isinstance(types, list) and types
-        else ("Exception",)
-    )
-    where = record.get("where")
-    where = tuple(str(w)[:200] for w in where[:3]) if isinstance(where, list) else ()
-    return Raised(types, str(record.get("message", ""))[:500], where)
-
-
-def _load_array(work: str, cap: int):
-    def load(name: str):
-        data = _read(os.path.join(work, name), cap + 1)
-        if data is None or len(data) > cap:
-            return Opaque("ndarray", "missing or larger than the file-size limit")
-        try:
-            arr = np.load(io.BytesIO(data), allow_pickle=False)
-        except Exception:
-            return Opaque("ndarray", "unreadable .npy file")
-        return arr if isinstance(arr, np.ndarray) else Opaque("ndarray", "not an array")
-
-    return load
-
-
-def _collect(work: str, out: Outcome, limits: Limits) -> None:
-    """Fill ``out`` from the files the worker left, validating every field."""
-    load = _load_array(work, limits.file_mb * 2**20)
-    for line in (_read(os.path.join(work, "events.log"), EVENTS_CAP) or b"").splitlines()[:100]:
-        try:
-            event = json.loads(line)
-            out.events.append((str(event["kind"])[:20], str(event["what"])[:300]))
-        except (ValueError, KeyError, TypeError):
-            continue
-    stray = _read(os.path.join(work, "stdout.txt"), limits.output_chars)
-    out.stray_output = (stray or b"").decode("utf-8", "replace")
-    raw = _read(os.path.join(work, "result.json"), RESULT_CAP)
-    try:
-        result = json.loads(raw) if raw else None
-    except (ValueError, RecursionError):
-        result = None
-    if not isinstance(result, dict):
-        return
-    if result.get("define") is not None:
-        out.define_error = _raised(result["define"])
-    cases = result.get("cases")
-    for record in cases if isinstance(cases, list) else []:
-        if isinstance(record, dict) and "error" in record:
-            out.cases.append(_raised(record["error"]))
-        elif isinstance(record, dict) and "value" in record:
-            out.cases.append(decode(record["value"], load))
-    timing = result.get("timing")
-    if isinstance(timing, dict) and "error" in timing:
-        out.timing = {"error": _raised(timing["error"])}
-    elif isinstance(timing, dict):
-        seconds, base = timing.get("seconds"), timing.get("baseline")
-        if all(isinstance(v, float) and v > 0 for v in (seconds, base)):
-            out.timing = {
-                "seconds": seconds,
-                "baseline": base,
-                "value": decode(timing.get("value"), load),
-            }
-    text, chars = result.get("output"), result.get("output_chars")
-    out.output = text[: limits.output_chars] if isinstance(text, str) else ""
-    out.output_chars = chars if isinstance(chars, int) else len(out.output)
-
-
-def _write_job(work: str, job: Job, limits: Limits) -> None:
+def _write_job(job_dir: str, job: Job, limits: Limits) -> list[bytes]:
+    """``job.json`` and the case inputs in ``job_dir``; return each timed round's frames."""
     counter = iter(range(10**6))
 
     def save(arr: np.ndarray) -> str:
         name = f"in_{next(counter)}.npy"
-        np.save(os.path.join(work, name), arr, allow_pickle=False)
+        np.save(os.path.join(job_dir, name), arr, allow_pickle=False)
         return name
 
     spec = {
@@ -181,76 +144,168 @@ def _write_job(work: str, job: Job, limits: Limits) -> None:
         "cases": [encode(tuple(args), save) for args in job.cases],
         "forbidden": {"modules": list(job.forbid_modules), "functions": list(job.forbid_functions)},
         "limits": {
-            "cpu_seconds": int(limits.timeout) + 1,
+            "cpu_seconds": limits.cpu_seconds,
             "memory_mb": limits.memory_mb,
             "file_mb": limits.file_mb,
         },
-        "timing": None
-        if job.timed is None
-        else {"baseline": job.baseline, "args": encode(tuple(job.timed), save)},
+        "timing": {"baseline": job.baseline, "rounds": len(job.timed)} if job.timed else None,
         "output_chars": limits.output_chars,
+        "guard": job.guard,
     }
-    with open(os.path.join(work, "job.json"), "w", encoding="utf-8") as f:
+    with open(os.path.join(job_dir, "job.json"), "w", encoding="utf-8") as f:
         json.dump(spec, f)
+    rounds = []
+    for args in job.timed:
+        arrays: list[bytes] = []
+
+        def keep(arr: np.ndarray, arrays=arrays) -> str:
+            buffer = io.BytesIO()
+            np.save(buffer, arr, allow_pickle=False)
+            arrays.append(frame("array", buffer.getvalue()))
+            return f"in_{len(arrays) - 1}.npy"
+
+        wire = json.dumps(encode(tuple(args), keep)).encode()
+        rounds.append(b"".join(arrays) + frame("args", wire))
+    return rounds
 
 
-def _wait(proc: subprocess.Popen, timeout: float) -> tuple[bool, int, float]:
-    """Wait for exit or the deadline; kill the whole process group; reap. No zombie left."""
-    deadline = time.monotonic() + timeout
-    timed_out, pause = False, 0.001
-    while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
-        if time.monotonic() > deadline:
-            timed_out = True
-            break
-        time.sleep(pause)
-        pause = min(pause * 2, 0.02)
+def _finish(proc: subprocess.Popen, limits: Limits, out: Outcome) -> None:
+    """Kill the whole process group, reap the leader, decide what stopped it."""
     with contextlib.suppress(ProcessLookupError):  # the leader is not reaped yet, so
         os.killpg(proc.pid, signal.SIGKILL)  # its group id cannot have been reused
     _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return timed_out, proc.returncode, usage.ru_utime + usage.ru_stime
+    proc.returncode = code = os.waitstatus_to_exitcode(status)
+    out.returncode, out.cpu_seconds = code, usage.ru_utime + usage.ru_stime
+    if limits.isolation == "bwrap" and 128 < code < 128 + 65:  # bwrap: 128 + signal number
+        code = -(code - 128)
+    if code < 0:
+        with contextlib.suppress(ValueError):
+            out.signal = signal.Signals(-code).name
+    if out.stopped_by is None and (
+        code == -signal.SIGXCPU or (code == -signal.SIGKILL and out.cpu_seconds >= limits.timeout)
+    ):
+        out.stopped_by = "cpu"
+
+
+def _command(limits: Limits, job_dir: str, work: str, tail: list[str]) -> list[str]:
+    python = [sys.executable, "-I", "-B"]
+    if limits.isolation == "bwrap":
+        return bwrap.command(python, WORKER, job_dir, tail, tmpfs_mb=2 * limits.file_mb)
+    return [*python, WORKER, *tail]
+
+
+def _remove(path: str, out: Outcome) -> None:
+    """Remove a worker's directory; never raises (a problem is noted, the result is kept)."""
+    try:
+        shutil.rmtree(path)
+        return
+    except FileNotFoundError:
+        return
+    except BaseException as exc:  # RecursionError on a deep tree, permissions, ...
+        first = exc
+    with contextlib.suppress(BaseException):  # rm walks any depth without recursion limits
+        subprocess.run(["rm", "-rf", "--", path], timeout=120, check=False, capture_output=True)
+    if os.path.lexists(path):
+        out.problems.append(f"could not remove the worker's directory {path}: {first!r}")
 
 
 def run(job: Job, limits: Limits) -> Outcome:
     """Run ``job`` in a fresh worker under ``limits`` and return what it produced."""
-    work = tempfile.mkdtemp(prefix="convlab-grade-")
     out = Outcome()
+    base = tempfile.mkdtemp(prefix="convlab-grade-")
     try:
-        _write_job(work, job, limits)
+        _run(job, limits, base, out)
+    finally:
+        _remove(base, out)
+    return out
+
+
+def _run(job: Job, limits: Limits, base: str, out: Outcome) -> None:
+    job_dir, work = os.path.join(base, "job"), os.path.join(base, "work")
+    os.mkdir(job_dir)
+    os.mkdir(work)
+    rounds = _write_job(job_dir, job, limits)
+    channel, channel_w = os.pipe()
+    feed_r, feed = os.pipe()
+    session = Session(out, limits, rounds)
+    try:
+        inner_work = bwrap.WORK if limits.isolation == "bwrap" else work
+        inner_job = bwrap.JOB if limits.isolation == "bwrap" else job_dir
+        argv = _command(limits, job_dir, work, [inner_job, inner_work, str(channel_w)])
         started = time.monotonic()
-        with open(os.path.join(work, "stdout.txt"), "wb") as sink:
+        with open(os.path.join(base, "stdout.txt"), "wb") as sink, bwrap.seccomp_fd() as bpf:
+            if limits.isolation == "bwrap":
+                argv[1:1] = ["--seccomp", str(bpf)] if bpf is not None else []
             proc = subprocess.Popen(
-                [sys.executable, "-I", "-B", WORKER, work],
+                argv,
                 cwd=work,
-                env=_environment(work),
-                stdin=subprocess.DEVNULL,
+                env=_environment(work) if limits.isolation == "process" else {"PATH": os.defpath},
+                stdin=feed_r,
                 stdout=sink,
                 stderr=subprocess.STDOUT,
+                pass_fds=(channel_w,) + ((bpf,) if bpf is not None else ()),
                 start_new_session=True,
                 close_fds=True,
             )
-            out.timed_out, out.returncode, out.cpu_seconds = _wait(proc, limits.timeout)
+            os.close(channel_w)
+            os.close(feed_r)
+            channel_w = feed_r = -1
+            try:
+                if exchange(proc, channel, feed, session):
+                    out.stopped_by = "wall-clock"
+            finally:
+                _finish(proc, limits, out)
         out.wall_seconds = time.monotonic() - started
-        _collect(work, out, limits)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return out
+        for fd in (channel, channel_w, feed, feed_r):
+            if fd >= 0:
+                os.close(fd)
+    out.timing = session.timing()
+    if session.reader.broken:
+        out.problems.append("the worker's result stream was malformed after some point")
+    stray = _read(os.path.join(base, "stdout.txt"), min(STRAY_CAP, limits.output_chars * 4))
+    out.stray_output = (stray or b"").decode("utf-8", "replace")[: limits.output_chars]
+
+
+def choose_isolation(wanted: str) -> tuple[str, str | None]:
+    """The isolation level to use for ``wanted`` (``auto``, ``bwrap`` or ``process``) and a
+    warning when ``auto`` had to fall back. Raises ``RuntimeError`` if ``bwrap`` cannot run."""
+    if wanted == "process":
+        return "process", None
+    problem = bwrap.problem()
+    if problem is None:
+        problem = selftest(Limits(isolation="bwrap"))
+    if problem is None:
+        return "bwrap", None
+    if wanted == "bwrap":
+        raise RuntimeError(f"bubblewrap cannot run here: {problem}")
+    return "process", (
+        f"bubblewrap is not usable here ({problem.strip().splitlines()[-1][:200]}), so student "
+        "code runs as a plain process with your user's rights, guarded only by rlimits and an "
+        "audit hook, which is not a security boundary (see the README)"
+    )
 
 
 def selftest(limits: Limits) -> str | None:
     """None if a worker starts (NumPy imports) under ``limits``; else what went wrong."""
-    try:
-        done = subprocess.run(
-            [sys.executable, "-I", "-B", WORKER, "--selftest", str(limits.memory_mb)],
-            capture_output=True,
-            timeout=60,
-            env=_environment(tempfile.gettempdir()),
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return str(exc)
+    with tempfile.TemporaryDirectory(prefix="convlab-selftest-") as base:
+        argv = _command(limits, base, base, ["--selftest", str(limits.memory_mb)])
+        try:
+            with bwrap.seccomp_fd() as bpf:
+                if limits.isolation == "bwrap" and bpf is not None:
+                    argv[1:1] = ["--seccomp", str(bpf)]
+                done = subprocess.run(
+                    argv,
+                    capture_output=True,
+                    timeout=60,
+                    cwd=base,
+                    env=_environment(base),
+                    pass_fds=(bpf,) if bpf is not None else (),
+                    check=False,
+                )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return str(exc)
     if done.returncode == 0 and done.stdout.strip() == b"ok":
         return None
-    return (done.stderr or done.stdout).decode("utf-8", "replace")[
-        -800:
-    ] or f"exit code {done.returncode}"
+    text = (done.stderr or done.stdout).decode("utf-8", "replace")[-800:]
+    return text or f"exit code {done.returncode}"

@@ -1,25 +1,31 @@
 """The grading worker: one exercise of one untrusted submission, in a process of its own.
 
-:mod:`convlab.grading.sandbox` starts it as ``python -I -B worker.py WORKDIR`` in a new
-session, with a scrubbed environment and ``WORKDIR`` (a fresh private temporary directory)
-as its working directory. The worker
+:mod:`convlab.grading.sandbox` starts it as ``python -I -B worker.py JOBDIR WORKDIR FD``,
+inside bubblewrap or as a plain process in a new session, with a scrubbed environment,
+``WORKDIR`` (private, writable) as its working directory, the job in ``JOBDIR`` (read-only
+under bubblewrap), descriptor ``FD`` (a pipe) as its only way out and standard input as
+the grader's way in. The worker
 
 1. lowers its own resource limits (CPU seconds, address space, file size, open files,
    core dumps, processes) before anything else runs;
 2. reads ``job.json`` and the inputs (``.npy`` loaded with ``allow_pickle=False``);
-3. plants tripwires on forbidden functions and installs an audit hook, which cannot be
-   removed, refusing imports of forbidden modules, reads outside the Python installation
-   and ``WORKDIR``, writes outside ``WORKDIR``, processes, threads, signals, sockets,
-   ctypes and limit changes; each refusal is appended at once to ``events.log``;
-4. executes only the statements of the submission that the graded function needs, calls
-   it on every case and saves what it returns (``.npy`` and JSON, never pickle) in
-   ``result.json``, rewritten atomically after every case; then times it if asked;
-5. leaves with ``os._exit`` so that no ``atexit`` hook of the submission runs.
+3. if the exercise has a time budget, runs the baseline on the timed inputs the grader
+   sends, before any submission code exists in the process (the grader holds the clock);
+4. plants tripwires on forbidden functions and installs an audit hook, which cannot be
+   removed, refusing imports of forbidden modules (and of subinterpreters and the low-level
+   process primitives), reads outside the Python installation, ``JOBDIR`` and ``WORKDIR``,
+   writes outside ``WORKDIR``, relative ``os.open`` (``dir_fd``), processes, threads,
+   signals, pidfds, sockets, ctypes and limit changes; each refusal is reported at once;
+5. executes only the statements of the submission that the graded function needs, calls
+   it on every case and sends each answer as a frame on ``FD`` (JSON plus ``.npy``
+   bytes, never pickle); then runs the timed rounds;
+6. leaves with ``os._exit`` so that no ``atexit`` hook of the submission runs.
 
 It imports only the standard library, NumPy and its sibling :mod:`convlab.grading.protocol`
-(loaded by path), never convlab: the expected values are computed and compared in the
-grader process, so nothing produced here has to be trusted. This is defence in depth
-for a classroom, not a security boundary (see the README).
+(loaded by path), never convlab: the expected values are computed, the time is measured
+and everything is compared in the grader process, so nothing produced here has to be
+trusted. The audit hook is a second layer; the boundary is the operating system's
+(bubblewrap; see the README).
 """
 
 from __future__ import annotations
@@ -33,13 +39,13 @@ import signal
 import sys
 import traceback
 
-SCHEMA = 1
+SCHEMA = 2
 
 if __package__:  # imported as convlab.grading.worker (doctest collection, tools)
-    from .protocol import BASELINES, decode, encode, time_against
+    from .protocol import BASELINES, FrameReader, decode, encode, frame
 else:  # run as a script by the sandbox: load the sibling module by path, then forget the path
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from protocol import BASELINES, decode, encode, time_against
+    from protocol import BASELINES, FrameReader, decode, encode, frame
 
     del sys.path[0]
 
@@ -69,6 +75,7 @@ class _Tail(io.TextIOBase):
 def _set_limits(limits: dict) -> None:
     mb = 2**20
     wanted = [
+        # SIGXCPU at the limit (reported as "cpu"), SIGKILL a second later if it is ignored
         ("RLIMIT_CPU", int(limits["cpu_seconds"]), int(limits["cpu_seconds"]) + 1),
         ("RLIMIT_AS", int(limits["memory_mb"]) * mb, int(limits["memory_mb"]) * mb),
         ("RLIMIT_FSIZE", int(limits["file_mb"]) * mb, int(limits["file_mb"]) * mb),
@@ -108,10 +115,14 @@ _WRITE_EVENTS = frozenset(
     }
 )  # fmt: skip
 _LIST_EVENTS = ("os.listdir", "os.scandir", "glob.glob", "glob.glob/2")
+# Ways around the hook itself: a subinterpreter has no audit hook; the raw fork/exec and the
+# pidfd calls raise no audit event.
+_NEVER_IMPORT = ("_xxsubinterpreters", "_xxinterpchannels", "_interpreters")
+_UNAUDITED = ("os.pidfd_open", "signal.pidfd_send_signal", "_posixsubprocess.fork_exec")
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 
 
-def _install_guard(work: str, forbidden_modules: list[str], log) -> None:
+def _install_guard(work: str, job_dir: str, forbidden_modules: list[str], log) -> None:
     """Add the (irremovable) audit hook that enforces the policy in the module docstring."""
     import importlib.util
     import sysconfig
@@ -119,7 +130,7 @@ def _install_guard(work: str, forbidden_modules: list[str], log) -> None:
     real = os.path.realpath
     paths = sysconfig.get_paths()
     readable = [real(paths[k]) for k in ("stdlib", "platstdlib", "purelib", "platlib")]
-    readable += [work, "/dev/null", "/dev/urandom"]
+    readable += [work, job_dir, "/dev/null", "/dev/urandom"]
     hidden = []  # where forbidden packages live: reading their source is importing them
     for name in forbidden_modules:
         top, *rest = name.split(".")
@@ -148,7 +159,9 @@ def _install_guard(work: str, forbidden_modules: list[str], log) -> None:
             problem = None
             if event == "import" and args and isinstance(args[0], str):
                 name = args[0]
-                if any(name == f or name.startswith(f + ".") for f in forbidden_modules):
+                if name.split(".")[0] in _NEVER_IMPORT:
+                    problem = f"import {name}"
+                elif any(name == f or name.startswith(f + ".") for f in forbidden_modules):
                     log("forbidden", f"import {name}")
                     raise ImportError(f"{name} is forbidden in this exercise (convlab grader)")
             elif event == "open":
@@ -156,7 +169,11 @@ def _install_guard(work: str, forbidden_modules: list[str], log) -> None:
                 flags = args[2] if len(args) > 2 and isinstance(args[2], int) else 0
                 mode = args[1] if len(args) > 1 and isinstance(args[1], str) else ""
                 writes = bool(flags & _WRITE_FLAGS) or any(c in mode for c in "wax+")
-                if path is not None:
+                raw = args[0] if args else None
+                relative = isinstance(raw, (str, bytes)) and not os.path.isabs(os.fsdecode(raw))
+                if writes and len(args) > 1 and args[1] is None and relative:
+                    problem = f"os.open({raw!r}) relative to a directory descriptor"
+                elif path is not None:
                     allowed = under(path, [work] if writes else readable)
                     if not allowed or under(path, hidden):
                         problem = f"open({path!r}, {'write' if writes else 'read'})"
@@ -179,7 +196,7 @@ def _install_guard(work: str, forbidden_modules: list[str], log) -> None:
     sys.addaudithook(hook)
 
 
-def _plant_tripwires(dotted_names: list[str], log) -> None:
+def _plant_tripwires(dotted_names, log, kind: str = "forbidden") -> None:
     """Replace each forbidden function, wherever a loaded module holds it, by a tripwire."""
     for dotted in dotted_names:
         modname, _, attr = dotted.rpartition(".")
@@ -188,7 +205,9 @@ def _plant_tripwires(dotted_names: list[str], log) -> None:
             continue
 
         def wire(*args, _what=dotted, **kwargs):
-            log("forbidden", f"{_what}()")
+            log(kind, f"{_what}()")
+            if kind == "blocked":
+                raise PermissionError(f"the convlab grader's sandbox refuses {_what}")
             raise PermissionError(f"{_what} is forbidden in this exercise (convlab grader)")
 
         for module in list(sys.modules.values()):
@@ -233,46 +252,99 @@ def _describe(exc: BaseException) -> dict:
     }
 
 
-def main(work: str) -> None:
-    """Run the job in ``work`` and exit (never returns)."""
+class _Channel:
+    """The frames to the grader (descriptor ``fd``) and from it (standard input)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.arrays = 0
+        self.reader = FrameReader()
+        self.pending: list[tuple[str, bytes]] = []
+
+    def send(self, kind: str, payload) -> None:
+        data = frame(kind, payload if isinstance(payload, bytes) else json.dumps(payload).encode())
+        while data:
+            data = data[os.write(self.fd, data) :]
+
+    def save(self, arr) -> str:
+        """Send an array (``.npy`` bytes); its name is its position, as the grader counts."""
+        import numpy as np
+
+        buffer = io.BytesIO()
+        np.save(buffer, arr, allow_pickle=False)
+        self.send("array", buffer.getvalue())
+        self.arrays += 1
+        return f"out_{self.arrays - 1}.npy"
+
+    def receive_args(self):
+        """The next timed call's arguments: ``array`` frames, then an ``args`` frame."""
+        import numpy as np
+
+        arrays: dict[str, object] = {}
+        while True:
+            while not self.pending:
+                data = os.read(0, 2**16)
+                if not data:
+                    raise EOFError("the grader closed the channel")
+                self.pending += self.reader.feed(data)
+            kind, payload = self.pending.pop(0)
+            if kind == "array":
+                arrays[f"in_{len(arrays)}.npy"] = np.load(io.BytesIO(payload), allow_pickle=False)
+            elif kind == "args":
+                return decode(json.loads(payload), arrays.__getitem__)
+
+
+def _timed_rounds(channel: _Channel, phase: str, func, rounds: int) -> None:
+    """Each round: say ready, take the inputs, call, send the value. The grader times it."""
+    for k in range(rounds):
+        channel.send("ready", {"phase": phase, "round": k})
+        args = channel.receive_args()
+        try:
+            record = {"phase": phase, "round": k, "value": encode(func(*args), channel.save)}
+        except BaseException as exc:
+            record = {"phase": phase, "round": k, "error": _describe(exc)}
+        channel.send("timed", record)
+        if "error" in record:
+            return
+
+
+def main(job_dir: str, work: str, fd: int) -> None:
+    """Run the job in ``job_dir`` in ``work``, answering on descriptor ``fd``; never returns."""
     os.chdir(work)
-    with open("job.json", encoding="utf-8") as f:
+    with open(os.path.join(job_dir, "job.json"), encoding="utf-8") as f:
         job = json.load(f)
     _set_limits(job["limits"])
     import linecache
 
     import numpy as np
 
-    resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))  # no new processes or threads (non-root)
-    loaded = lambda name: np.load(name, allow_pickle=False)  # noqa: E731
+    resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))  # no processes or threads (not for root)
+    loaded = lambda name: np.load(os.path.join(job_dir, name), allow_pickle=False)  # noqa: E731
     cases = [decode(args, loaded) for args in job["cases"]]
     timing = job.get("timing")
-    timed_args = decode(timing["args"], loaded) if timing else None
-    result: dict = {"version": SCHEMA, "define": None, "cases": [], "timing": None}
-    counter = iter(range(10**6))
-    events = os.open("events.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-
+    channel = _Channel(fd)
     logged = {"forbidden": 0, "blocked": 0}
 
     def log(kind: str, what: str) -> None:  # 20 lines per kind: refusals cannot crowd out uses
         logged[kind] += 1
         if logged[kind] <= 20:
-            os.write(events, (json.dumps({"kind": kind, "what": what[:300]}) + "\n").encode())
+            channel.send("event", {"kind": kind, "what": what[:300]})
 
-    def save(arr) -> str:
-        name = f"out_{next(counter)}.npy"
-        np.save(name, arr, allow_pickle=False)
-        return name
+    if timing:  # before any submission code exists in this process
+        _timed_rounds(channel, "baseline", BASELINES[timing["baseline"]], timing["rounds"])
 
-    def write() -> None:
-        result["output"], result["output_chars"] = tail.text, tail.total
-        with open("result.json.tmp", "w", encoding="utf-8") as f:
-            json.dump(result, f)
-        os.replace("result.json.tmp", "result.json")
+    def output() -> None:
+        channel.send("output", {"text": tail.text, "chars": tail.total})
 
     _plant_tripwires(job["forbidden"]["functions"], log)
-    _block_threads(log)
-    _install_guard(os.path.realpath(work), job["forbidden"]["modules"], log)
+    if job.get("guard", True):  # the second layer (off only when a test proves the first)
+        import _posixsubprocess  # noqa: F401  (loaded, so that its tripwire can be planted)
+
+        _plant_tripwires(_UNAUDITED, log, "blocked")
+        _block_threads(log)
+        _install_guard(
+            os.path.realpath(work), os.path.realpath(job_dir), job["forbidden"]["modules"], log
+        )
     tail = _Tail(int(job["output_chars"]))
     sys.stdout = sys.stderr = tail
     space = {"__name__": "__submission__", "__builtins__": builtins}
@@ -290,22 +362,20 @@ def main(work: str) -> None:
         if not callable(func):
             raise NameError(f"{job['func']} is not a function after running its cells")
     except BaseException as exc:
-        result["define"] = _describe(exc)
-        write()
+        channel.send("define", _describe(exc))
+        output()
         os._exit(0)
     for args in cases:
         try:
-            result["cases"].append({"value": encode(func(*args), save)})
+            record = {"value": encode(func(*args), channel.save)}
         except BaseException as exc:
-            result["cases"].append({"error": _describe(exc)})
-        write()
+            record = {"error": _describe(exc)}
+        channel.send("case", record)
+        output()
     if timing:
-        try:
-            first, spent, base = time_against(func, timed_args, BASELINES[timing["baseline"]])
-            result["timing"] = {"seconds": spent, "baseline": base, "value": encode(first, save)}
-        except BaseException as exc:
-            result["timing"] = {"error": _describe(exc)}
-    write()
+        _timed_rounds(channel, "func", func, timing["rounds"])
+    output()
+    channel.send("done", b"")
     os._exit(0)
 
 
@@ -317,7 +387,7 @@ if __name__ == "__main__":
         print("ok")
         sys.exit(0)
     try:
-        main(sys.argv[1])
-    except BaseException:  # a broken job: the grader reports it (no result.json)
+        main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    except BaseException:  # a broken job: the grader reports it (no "done" frame)
         traceback.print_exc(file=sys.__stderr__)
         os._exit(3)
