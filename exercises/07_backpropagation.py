@@ -165,6 +165,7 @@ check("07.conv2d_grad_input")
 # EXERCISE: 07.gradient_check (2 points)
 def gradient_check(x, w, r, analytic, eps=1e-4):
     """(largest relative error, its index) of `analytic` against central differences of S."""
+
     # YOUR CODE HERE
     raise NotImplementedError
 

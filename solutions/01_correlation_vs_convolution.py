@@ -219,11 +219,12 @@ def conv2d_im2col(x, w, b=None, stride=1, padding=0):
     windows = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(2, 3))
     windows = windows[:, :, ::sh, ::sw]  # (N, C, oh, ow, kh, kw)
     n, _, oh, ow = windows.shape[:4]
-    cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, c * kh * kw)
-    out = cols @ w.reshape(o, -1).T  # (N·oh·ow, O)
+    # torch's unfold layout: one column of C·kh·kw numbers per output pixel, (c, u, v) order
+    cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, oh * ow)
+    out = w.reshape(o, -1) @ cols  # (O, C·kh·kw) @ (N, C·kh·kw, oh·ow) -> (N, O, oh·ow)
     if b is not None:
-        out += b
-    return out.reshape(n, oh, ow, o).transpose(0, 3, 1, 2)
+        out += b[:, None]
+    return out.reshape(n, o, oh, ow)
     ### END SOLUTION
 
 

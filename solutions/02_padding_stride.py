@@ -159,7 +159,7 @@ check("02.conv2d_single")
 # window positions by hand and compare.
 
 
-# %%
+# %% tags=["nbval-check-output"]
 def output_size_published(W, k, P, s):
     """The formula as published (P = total padding). It has bugs."""
     return (W - k + P + s + 1) / s

@@ -153,6 +153,16 @@ def im2col_tap_major(x, w, b=None, stride=1, padding=0):
     return _im2col(x, w, b, stride, padding, order="hwc")
 
 
+@planted("01.conv2d_im2col", "You flipped the kernel")
+def im2col_flipped(x, w, b=None, stride=1, padding=0):
+    return _im2col(x, w[:, :, ::-1, ::-1], b, stride, padding)
+
+
+@planted("01.fft_conv2d", "That is cross-correlation")
+def fft_correlation(x, k, mode="full"):
+    return solutions("01")["fft_conv2d"](x, k[::-1, ::-1], mode)
+
+
 # ------------------------------------------------------------------ 02
 
 
@@ -196,6 +206,11 @@ def stride_one_only(n, k, target):
         if n + 2 * p - k + 1 == target:
             return p, 1
     return None
+
+
+@planted("02.choose_padding_stride", "No (p, s) with p < k reaches this target")
+def never_none(n, k, target):
+    return solutions("02")["choose_padding_stride"](n, k, target) or (k - 1, 1)
 
 
 # The issue's mistake, added to the core output-size exercise too (issue 14, item 4).
@@ -397,6 +412,11 @@ def zi_pad_p(x, k, stride=1, padding=0, output_padding=0):
     return _zero_insertion(x, k, stride, padding, output_padding, pad=padding)
 
 
+@planted("05.transposed_by_zero_insertion", "Add output_padding")
+def zi_no_op(x, k, stride=1, padding=0, output_padding=0):
+    return _zero_insertion(x, k, stride, padding, 0)
+
+
 # ------------------------------------------------------------------ 06
 
 
@@ -411,6 +431,12 @@ def fixed_pooling(n, out):
 def floor_both(n, out):
     i = np.arange(out)
     return i * n // out, (i + 1) * n // out
+
+
+@planted("06.adaptive_windows", "Do not round to nearest")
+def rounded(n, out):
+    i = np.arange(out)
+    return np.round(i * n / out).astype(int), np.round((i + 1) * n / out).astype(int)
 
 
 def _avg_backward(g, shape, k, s, p, c, divisor="flag", add=True, crop=True):
@@ -591,3 +617,51 @@ def test_no_hole_free_schedule_beats_k_to_the_n():
             if ref(list(rates), k) == 0
         )
         assert best == k**n, (n, k)
+
+
+def _per_pixel_im2col(x, w, b=None, stride=1, padding=0):
+    """Right values, but one small product per output pixel: the budget's target."""
+    (sh, sw) = (stride,) * 2 if isinstance(stride, int) else stride
+    (ph, pw) = (padding,) * 2 if isinstance(padding, int) else padding
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    (n, _, h, wd), (o, _, kh, kw) = x.shape, w.shape
+    oh, ow = (h + 2 * ph - kh) // sh + 1, (wd + 2 * pw - kw) // sw + 1
+    out = np.zeros((n, o, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            window = xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw]
+            out[:, :, i, j] = window.reshape(n, -1) @ w.reshape(o, -1).T
+    return out + (0 if b is None else b[:, None, None])
+
+
+def test_im2col_per_pixel_loops_lose_the_speed_point_one_product_keeps_it():
+    from convlab.grading import check
+
+    assert grade(exercise("01.conv2d_im2col"), _per_pixel_im2col, (0,)) == ("ok", "")
+    slow = str(check("01.conv2d_im2col", _per_pixel_im2col))
+    assert "over the 10× budget: the grader takes off 1 point" in slow
+    # Best of 7 interleaved runs, but a busy machine can still stall threaded BLAS: retry.
+    fast = [str(check("01.conv2d_im2col", solutions("01")["conv2d_im2col"])) for _ in range(3)]
+    assert any("within the 10× budget" in text for text in fast), fast[0]
+
+
+def test_the_readme_states_the_totals():
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    exercises = all_exercises()
+    core = sum(ex.points for ex in exercises if ex.tier == "core")
+    design = sum(ex.points for ex in exercises if ex.tier == "design")
+    assert f"{core:g} in all), then" in text and f"{design:g} in all)" in text
+    found = re.search(r"In all: (\d+) graded functions, (\d+) points", text)
+    assert found and found.groups() == (str(len(exercises)), f"{core + design:g}")
+
+
+def test_each_notebook_header_states_its_points():
+    for lesson, stem in LESSONS.items():
+        text = (ROOT / "solutions" / f"{stem}.py").read_text(encoding="utf-8")
+        exercises = [ex for ex in all_exercises() if ex.lesson == lesson]
+        core = sum(ex.points for ex in exercises if ex.tier == "core")
+        design = sum(ex.points for ex in exercises if ex.tier == "design")
+        assert f"({core:g} points), then" in text, stem
+        assert f"design and debug ({design:g} points): {core + design:g} points." in text, stem

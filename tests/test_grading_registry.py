@@ -88,13 +88,9 @@ def test_every_usual_mistake_is_detectable(ex):
         assert differs, mistake.hint
 
 
-def test_timed_args_are_the_seeds_own_draw_which_grading_uses():
+@pytest.mark.parametrize("ex", [ex for ex in EXERCISES if ex.budget], ids=lambda ex: ex.id)
+def test_timed_args_are_the_seeds_own_draw_which_grading_uses(ex):
     """The grader (prepare) and check()'s speed note time the same inputs for a seed."""
-    for ex in [ex for ex in EXERCISES if ex.budget is not None]:
-        _timed_args_are_the_seeds_own_draw(ex)
-
-
-def _timed_args_are_the_seeds_own_draw(ex):
     timed = ex.timed_args(5)
     assert compare(timed, ex.timed_args(5), 0, 0).ok
     assert compare(timed, prepare(ex, 5).timed, 0, 0).ok

@@ -202,8 +202,8 @@ EXERCISES = (
         budget=TimeBudget(
             factor=10.0,
             points=1,
-            make=lambda r: (normal(r, 2, 8, 64, 64), normal(r, 16, 8, 3, 3), normal(r, 16), 1, 1),
-            label="2×8×64×64 input, 16 filters 3×3, padding 1",
+            make=lambda r: (normal(r, 1, 4, 64, 64), normal(r, 4, 4, 3, 3), normal(r, 4), 1, 1),
+            label="1×4×64×64 input, 4 filters 3×3, padding 1",
         ),
     ),
 )

@@ -193,6 +193,12 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
+                "No (p, s) with p < k reaches this target: the largest output is n + k − 1 "
+                "(p = k − 1, s = 1), and with s = 1 an even kernel changes the size by an odd "
+                "number, so it can never keep n. Return None.",
+                _pair_when_impossible,
+            ),
+            Mistake(
                 "Return (p, s) in that order: your pair works as (s, p).",
                 _when(lambda n, k, t, p, s: _size(n, k, p, s) == t),
             ),
@@ -214,12 +220,6 @@ EXERCISES = (
                 "A design exists: search every p < k and every stride s ≥ 1 before giving up "
                 "(a large stride can shrink any size to 1).",
                 _none_when_possible,
-            ),
-            Mistake(
-                "No (p, s) with p < k reaches this target: the largest output is n + k − 1 "
-                "(p = k − 1, s = 1), and with s = 1 an even kernel changes the size by an odd "
-                "number, so it can never keep n. Return None.",
-                _pair_when_impossible,
             ),
         ),
     ),
