@@ -665,3 +665,55 @@ def test_each_notebook_header_states_its_points():
         design = sum(ex.points for ex in exercises if ex.tier == "design")
         assert f"({core:g} points), then" in text, stem
         assert f"design and debug ({design:g} points): {core + design:g} points." in text, stem
+
+
+# ------------------------------------------------------------------ end to end, sandboxed
+
+_SUBMITTED = {  # lesson -> {function: planted source}: through the real grader and codec
+    "01": {"fft_conv2d": fft_circular},
+    "02": {"choose_padding_stride": swapped},
+    "03": {"count_params_macs": no_biases, "separable_budget": groups_one},
+    "04": {"dilation_schedule": doubling_from_two},
+    "07": {"gradient_check": flat_position, "train_digits": untrained},
+}
+
+
+def _submission(lesson: str, tmp_path: Path) -> Path:
+    import inspect
+    import json
+
+    nb = json.loads((ROOT / "solutions" / f"{LESSONS[lesson]}.ipynb").read_text("utf-8"))
+    helpers = "import math\n\nimport numpy as np\n\n" + "\n\n".join(
+        inspect.getsource(f) for f in (_im2col, _walk, _design, _check, _fft_full, _search)
+    )
+    for name, func in _SUBMITTED[lesson].items():
+        source = inspect.getsource(func).split("\n", 1)[1].replace(func.__name__, name, 1)
+        cell = next(c for c in nb["cells"] if f"def {name}(" in "".join(c["source"]))
+        cell["source"] = f"# EXERCISE: {lesson}.{name}\n{helpers}\n\n{source}"
+    path = tmp_path / f"planted_{lesson}.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_planted_mistakes_through_the_sandboxed_grader(tmp_path):
+    import contextlib
+    import io
+    import json
+
+    from convlab.cli import main
+
+    subs = [str(_submission(lesson, tmp_path)) for lesson in _SUBMITTED]
+    with contextlib.redirect_stderr(io.StringIO()):
+        code = main(["grade", *subs, "--out", str(tmp_path / "out"), "--jobs", "2", "--seed", "3"])
+    assert code == 0
+    for lesson, planted_funcs in _SUBMITTED.items():
+        report = json.loads((tmp_path / "out" / f"planted_{lesson}.json").read_text())
+        for ex in [ex for ex in all_exercises() if ex.lesson == lesson]:
+            entry = report["exercises"][ex.id]
+            if ex.func not in planted_funcs:
+                assert entry["status"] == "ok", (ex.id, entry)
+                continue
+            start = next(p.values[1] for p in PLANTED if p.values[2] is planted_funcs[ex.func])
+            assert entry["status"] == "wrong", (ex.id, entry)
+            assert f"hint: {hint_of(ex.id, start)}" in entry["messages"], (ex.id, entry)
