@@ -717,3 +717,14 @@ def test_planted_mistakes_through_the_sandboxed_grader(tmp_path):
             start = next(p.values[1] for p in PLANTED if p.values[2] is planted_funcs[ex.func])
             assert entry["status"] == "wrong", (ex.id, entry)
             assert f"hint: {hint_of(ex.id, start)}" in entry["messages"], (ex.id, entry)
+
+
+def test_the_published_formula_is_wrong_on_every_case_of_the_find_the_bug_exercise():
+    ex = exercise("02.fix_output_size")
+    for i, case in enumerate(ex.cases):
+        args = case.make(ex.rng(0, i))
+        assert not compare(ex.reference(*args), solutions("02")["output_size_published"](*args)).ok
+    # … and flooring it alone is wrong on some public case (W = 4, k = 3, s = 2)
+    floored = [(W - k + P + s + 1) // s == ex.reference(W, k, P, s) for W, k, P, s in
+               (case.make(None) for case in ex.cases if case.public)]  # fmt: skip
+    assert not all(floored)

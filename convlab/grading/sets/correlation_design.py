@@ -49,6 +49,16 @@ def _fft(label, xs, ks, mode, make=ints, public=True):
     return Case(label, lambda r: (make(r, *xs), make(r, *ks), mode), public)
 
 
+def _fft_random(label, mode):
+    """Sizes drawn per seed: image 5…24, kernel 1…5 per axis, so odd and even both occur."""
+
+    def args(r):
+        xs, ks = r.integers(5, 25, size=2), r.integers(1, 6, size=2)
+        return normal(r, *map(int, xs)), normal(r, *map(int, ks)), mode
+
+    return Case(label, args, public=False)
+
+
 def conv2d_im2col_ref(x, w, b=None, stride=1, padding=0) -> np.ndarray:
     return conv2d(x, w, b, stride=stride, padding=padding)
 
@@ -87,6 +97,9 @@ EXERCISES = (
             _fft("7×7 image, 1×1 kernel, same", (7, 7), (1, 1), "same", normal, False),
             _fft("32×31 image, 7×6 kernel, same", (32, 31), (7, 6), "same", normal, False),
             _fft("20×20 image, 6×6 kernel, valid", (20, 20), (6, 6), "valid", normal, False),
+            _fft_random("random sizes (odd and even), full", "full"),
+            _fft_random("random sizes (odd and even), same", "same"),
+            _fft_random("random sizes (odd and even), valid", "valid"),
         ),
         hint=(
             "Zero-pad both to (H + kh − 1, W + kw − 1) (np.fft.rfft2(a, s=shape)), multiply, "
