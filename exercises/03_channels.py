@@ -143,13 +143,15 @@ check("03.conv2d_multi")
 # {"type": "maxpool2d", "kernel_size": 2, "stride": 2}        # also "avgpool2d"; stride
 #                                                             # defaults to kernel_size
 # {"type": "relu"}
-# {"type": "linear", "out_features": 10, "bias": True}        # flattens its input first
+# {"type": "flatten"}                                         # (C, H, W) -> (C·H·W,)
+# {"type": "linear", "out_features": 10, "bias": True}        # on a flat input
 # ```
 #
 # Return the total number of learnable parameters and of multiply-accumulates (MACs) of
 # one forward pass, as `(params, macs)`. A conv with $O$ filters over $C$ channels in
 # $g$ groups has $O \cdot (C/g) \cdot k^2$ weights and does that many MACs **per output
-# pixel**; pooling and ReLU have no parameters (count no MACs for them).
+# pixel**; pooling and ReLU have no parameters (count no MACs for them). These are the
+# specs `convlab.summary` reads, so you can compare with it outside the function.
 
 
 # %%

@@ -728,3 +728,13 @@ def test_the_published_formula_is_wrong_on_every_case_of_the_find_the_bug_exerci
     floored = [(W - k + P + s + 1) // s == ex.reference(W, k, P, s) for W, k, P, s in
                (case.make(None) for case in ex.cases if case.public)]  # fmt: skip
     assert not all(floored)
+
+
+def test_count_params_macs_agrees_with_convlab_summary():
+    """The layer specs are convlab.summary's: its totals are the reference's."""
+    import convlab
+    from convlab.grading.sets.channels_design import _NETS, count_params_macs_ref
+
+    for label, layers, shape, _ in _NETS:
+        table = convlab.summary(layers, (1, *shape))
+        assert count_params_macs_ref(layers, shape) == (table.total_params, table.total_macs), label

@@ -6,7 +6,8 @@ Layer specs are dicts, as in a model summary::
      "groups": 1, "bias": True}
     {"type": "maxpool2d", "kernel_size": 2, "stride": 2}     # stride defaults to kernel_size
     {"type": "relu"}
-    {"type": "linear", "out_features": 10, "bias": True}      # flattens its input
+    {"type": "flatten"}                                       # (C, H, W) -> (C·H·W,)
+    {"type": "linear", "out_features": 10, "bias": True}      # on a flat input
 
 ``03.separable_budget`` has many right answers: graded by the design's properties.
 """
@@ -40,6 +41,8 @@ def _walk(layers, input_shape, bias=True, groups=True, macs_on_input=False):
         elif kind in ("maxpool2d", "avgpool2d"):
             k = layer["kernel_size"]
             h, w = pool_output_size((h, w), k, layer.get("stride") or k)
+        elif kind == "flatten":
+            c, h, w = c * h * w, 1, 1
         elif kind == "linear":
             n_in, o = c * h * w, layer["out_features"]
             params += n_in * o + (o if bias and layer.get("bias", True) else 0)
@@ -62,13 +65,14 @@ def _conv(o, k, s=1, p=0, g=1, bias=True):
 
 POOL = {"type": "maxpool2d", "kernel_size": 2, "stride": 2}
 RELU = {"type": "relu"}
+FLATTEN = {"type": "flatten"}
 LINEAR = {"type": "linear", "out_features": 10}
 
 _NETS = (
     ("one conv 3→8, 3×3, padding 1, on 3×8×8", [_conv(8, 3, p=1)], (3, 8, 8), True),
     (
         "conv, relu, pool, linear on 1×8×8",
-        [_conv(4, 3, p=1), RELU, POOL, LINEAR],
+        [_conv(4, 3, p=1), RELU, POOL, FLATTEN, LINEAR],
         (1, 8, 8),
         True,
     ),
@@ -96,7 +100,7 @@ _NETS = (
     ),
     (
         "digits CNN of lesson 7 on 1×8×8",
-        [_conv(16, 3, p=1), RELU, POOL, _conv(32, 3, p=1), RELU, POOL, LINEAR],
+        [_conv(16, 3, p=1), RELU, POOL, _conv(32, 3, p=1), RELU, POOL, FLATTEN, LINEAR],
         (1, 8, 8),
         False,
     ),
@@ -223,7 +227,8 @@ EXERCISES = (
         hint=(
             "Walk the layers carrying (C, H, W). conv2d: O·(C/g)·k² weights (+ O biases), "
             "MACs = O·(C/g)·k²·oh·ow with oh = ⌊(H + 2p − k)/s⌋ + 1; pooling and relu: none "
-            "(pooling shrinks H, W); linear: C·H·W·O weights (+ O), C·H·W·O MACs."
+            "(pooling shrinks H, W); flatten: none; linear on F features: F·O weights (+ O), "
+            "F·O MACs."
         ),
         mistakes=(
             Mistake(
