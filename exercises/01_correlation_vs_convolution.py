@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Exercises 01 · Cross-correlation vs convolution
 #
-# Companion to [Lesson 1 · Cross-correlation vs convolution](../lessons/01_correlation_vs_convolution.ipynb). Three functions, 7 points.
+# Companion to [Lesson 1 · Cross-correlation vs convolution](../lessons/01_correlation_vs_convolution.ipynb). Three functions (7 points), then two to design and debug (5 points): 12 points.
 #
 # **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
 # the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the
@@ -123,3 +123,77 @@ def conv2d_full(x, k):
 
 
 check("01.conv2d_full")
+
+# %% [markdown]
+# # Design and debug
+#
+# The functions above re-implement the definition. The two below use it: compute the same
+# convolution by another route, and make it fast. Same rules, same `check()`.
+#
+# ## 4 · The convolution theorem (2 points)
+#
+# The Fourier transform turns convolution into a product: $\mathcal{F}(x * k) =
+# \mathcal{F}(x) \cdot \mathcal{F}(k)$. The discrete FFT computes a *circular*
+# convolution (the kernel wraps around the image's edges), so zero-pad both arrays to the
+# full size $(H + k_h - 1,\ W + k_w - 1)$ first: then the product's inverse **is** the full
+# convolution. The other modes are crops of it, as in `scipy.signal.convolve`: `"same"`
+# keeps the $H \times W$ centre, starting at row $(k_h - 1)/\!/2$ (so an even kernel drops its
+# extra row at the end), and `"valid"` keeps rows $k_h - 1 \dots H - 1$ (for $k \le x$).
+# `np.fft` is allowed.
+
+
+# %%
+# EXERCISE: 01.fft_conv2d (2 points)
+def fft_conv2d(x, k, mode="full"):
+    """2-D convolution (kernel flipped) computed with the FFT, like scipy.signal.fftconvolve.
+
+    Parameters
+    ----------
+    x : ndarray, shape (H, W)
+    k : ndarray, shape (kh, kw); for mode="valid", kh <= H and kw <= W
+    mode : {"full", "same", "valid"}
+
+    Returns
+    -------
+    ndarray of float64: full (H + kh - 1, W + kw - 1), same (H, W), valid (H - kh + 1, W - kw + 1)
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+check("01.fft_conv2d")
+
+# %% [markdown]
+# ## 5 · conv2d as one matrix product: im2col (3 points, 1 of them for speed)
+#
+# Frameworks often compute a convolution as **one** matrix product. *Unfold* the padded
+# input: every window, of $C \cdot k_h \cdot k_w$ numbers, becomes one row of a matrix
+# (`np.lib.stride_tricks.sliding_window_view` gives all windows without copying; a
+# reshape then copies them once). Multiplying by the flattened weight
+# `w.reshape(O, -1).T` gives every output pixel of every filter at once. No loop over
+# pixels: the grader times your function against a vectorised conv2d and keeps 1 point
+# for running within 10× of it. Same layout as `torch.nn.functional.conv2d`: `x` is
+# $(N, C, H, W)$, `w` is $(O, C, k_h, k_w)$; stride and padding are ints or pairs.
+
+
+# %%
+# EXERCISE: 01.conv2d_im2col (3 points)
+def conv2d_im2col(x, w, b=None, stride=1, padding=0):
+    """conv2d (cross-correlation) as one unfold and one matrix product.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C, H, W)
+    w : ndarray, shape (O, C, kh, kw)
+    b : ndarray, shape (O,), or None
+    stride, padding : int or (int, int)
+
+    Returns
+    -------
+    ndarray, shape (N, O, oh, ow)
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+check("01.conv2d_im2col")

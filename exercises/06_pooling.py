@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Exercises 06 · Pooling
 #
-# Companion to [Lesson 6 · Pooling](../lessons/06_pooling.ipynb). Three functions, 6 points.
+# Companion to [Lesson 6 · Pooling](../lessons/06_pooling.ipynb). Three functions (6 points), then two to design and debug (4 points): 10 points.
 #
 # **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
 # the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the
@@ -114,3 +114,61 @@ def max_pool2d_indices(x, kernel_size, stride=None, padding=0):
 
 
 check("06.max_pool2d_indices")
+
+# %% [markdown]
+# # Design and debug
+#
+# ## 4 · The windows of adaptive pooling (1 point)
+#
+# `adaptive_avg_pool2d(x, out)` accepts any input size: along a dim of length $n$, window
+# $i$ of `out` covers the input indices
+# $\left[\lfloor i n / \text{out} \rfloor,\ \lceil (i + 1) n / \text{out} \rceil\right)$.
+# Windows may overlap and differ in length by one, so this is *not* one pooling with a
+# fixed kernel and stride. Return the starts and the ends (exclusive) as two int arrays;
+# use integer arithmetic (floats round badly for large $n$).
+
+
+# %%
+# EXERCISE: 06.adaptive_windows (1 point)
+def adaptive_windows(n, out):
+    """(starts, ends) of the `out` adaptive pooling windows over a length-n dim (int arrays)."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+check("06.adaptive_windows")
+
+# %% [markdown]
+# ## 5 · Average pooling backward, `count_include_pad` both ways (3 points)
+#
+# Output $(i, j)$ of average pooling is its window's sum divided by a divisor: $k^2$ with
+# `count_include_pad=True`, the number of real (non-padding) pixels in that window with
+# `False`. Backward, each output gradient is shared equally by its window:
+# every pixel of the window receives `grad_out[n, c, i, j] / divisor`, and a pixel that
+# belongs to several windows receives the **sum** of their shares. Padding pixels receive
+# shares too, which are then cropped away. `stride=None` means `stride = kernel_size`.
+
+
+# %%
+# EXERCISE: 06.avg_pool_backward (3 points)
+def avg_pool_backward(grad_out, input_shape, kernel_size, stride=None, padding=0,
+                      count_include_pad=True):  # fmt: skip
+    """Gradient of avg_pool2d (square kernel, int stride and padding) w.r.t. its input.
+
+    Parameters
+    ----------
+    grad_out : ndarray, shape (N, C, oh, ow)
+    input_shape : (N, C, H, W)
+    kernel_size, padding : int
+    stride : int or None
+    count_include_pad : bool
+
+    Returns
+    -------
+    ndarray of shape input_shape
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+check("06.avg_pool_backward")

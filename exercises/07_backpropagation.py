@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Exercises 07 · Backpropagation through convolution
 #
-# Companion to [Lesson 7 · Backpropagation through convolution](../lessons/07_backpropagation.ipynb). Three functions, 9 points.
+# Companion to [Lesson 7 · Backpropagation through convolution](../lessons/07_backpropagation.ipynb). Three functions (9 points), then two to design and debug (5 points): 14 points.
 #
 # **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
 # the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the
@@ -142,3 +142,70 @@ def conv2d_grad_input(grad_out, w, input_shape, stride=1, padding=0):
 
 
 check("07.conv2d_grad_input")
+
+# %% [markdown]
+# # Design and debug
+#
+# ## 4 · Write a gradient check (2 points)
+#
+# Before trusting a backward pass, compare it with central differences. Here the function
+# is a dense layer seen through a random projection $r$ (the trick that checks a whole
+# Jacobian with one scalar):
+#
+# $$S(x) = \sum_{i, j} r_{ij} \tanh\big((x w)_{ij}\big),$$
+#
+# and `analytic` is someone's formula for $\partial S / \partial x$, perhaps wrong. For every
+# entry of $x$, take the central difference
+# $n = \big(S(x + \epsilon e) - S(x - \epsilon e)\big) / 2\epsilon$ and the relative error
+# $|a - n| / \max(|a|, |n|, 10^{-12})$. Return `(max_rel_error, index)`, the index of the
+# worst entry as a tuple. A right gradient scores below $10^{-6}$.
+
+
+# %%
+# EXERCISE: 07.gradient_check (2 points)
+def gradient_check(x, w, r, analytic, eps=1e-4):
+    """(largest relative error, its index) of `analytic` against central differences of S."""
+
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+check("07.gradient_check")
+
+# %% [markdown]
+# ## 5 · Assemble and train (3 points)
+#
+# Put the pieces together: a small CNN in NumPy, trained on the 8×8 digits that ship with
+# convlab (`x_train` is $(1438, 1, 8, 8)$ in $[0, 1]$, `y_train` the labels 0–9). Return
+# the predicted label of every test image; the grader scores them against the held-out
+# labels and gives the points for a test accuracy of at least **0.90**.
+#
+# - Layers: a $3 \times 3$ conv (a few filters, padding 1; copy your `conv2d_im2col` from
+#   exercise set 01 into this notebook: one product per batch), ReLU, $2 \times 2$ max
+#   pooling, a linear layer to 10 scores.
+# - Backward: the routing of max pooling and the conv's weight gradient from above;
+#   softmax cross-entropy's gradient is `softmax(z) - onehot(y)`, over the batch size.
+# - Train: standardise the inputs, mini-batches of 32, SGD with momentum, a few epochs.
+# - **Deterministic**: draw every random number from `np.random.default_rng(seed)`, so the
+#   grader's run is yours. **Fast**: about a second here. The grader trains it twice (seed
+#   0, as `check` does, and a hidden seed) within its time limit per exercise (10 s by
+#   default, `convlab grade --timeout`).
+#
+# No `convlab`, `torch` or `sklearn` inside the function: the network is yours.
+
+# %%
+from convlab.data import load_digits
+
+digits = load_digits()
+digits.x_train.shape, digits.x_test.shape
+
+
+# %%
+# EXERCISE: 07.train_digits (3 points)
+def train_digits(x_train, y_train, x_test, seed):
+    """Train a small CNN on (x_train, y_train); return the predicted labels of x_test."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+check("07.train_digits")

@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Exercises 02 · Padding, stride and output size
 #
-# Companion to [Lesson 2 · Padding, stride and output size](../lessons/02_padding_stride.ipynb). Three functions, 6 points.
+# Companion to [Lesson 2 · Padding, stride and output size](../lessons/02_padding_stride.ipynb). Three functions (6 points), then two to design and debug (3 points): 9 points.
 #
 # **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
 # the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the
@@ -147,3 +147,76 @@ def conv2d_single(x, k, stride=1, padding=0):
 
 
 check("02.conv2d_single")
+
+# %% [markdown]
+# # Design and debug
+#
+# ## 4 · Find the bug in a published formula (1 point)
+#
+# A widely read set of notes gives the output size of a strided convolution as below,
+# with $W$ the input size, $k$ the kernel size, $P$ the **total** padding (both sides
+# together) and $s$ the stride. Run it on $W = 4$, $k = 3$, $P = 0$, $s = 2$: count the
+# window positions by hand and compare.
+
+
+# %% tags=["nbval-check-output"]
+def output_size_published(W, k, P, s):
+    """The formula as published (P = total padding). It has bugs."""
+    return (W - k + P + s + 1) / s
+
+
+output_size_published(4, 3, 0, 2)
+
+# %% [markdown]
+# Write `output_size_fixed` with the same arguments (and the same meaning of $P$), returning
+# the right size as an `int`. The grader runs it on inputs where the published formula goes
+# wrong.
+
+
+# %%
+# EXERCISE: 02.fix_output_size (1 point)
+def output_size_fixed(W, k, P, s):
+    """Output size of a convolution: input W, kernel k, total padding P, stride s (an int)."""
+    ### BEGIN SOLUTION
+    return (W - k + P) // s + 1
+    ### END SOLUTION
+
+
+check("02.fix_output_size")
+
+# %% [markdown]
+# ## 5 · Design: padding and stride for a target size (2 points)
+#
+# You have an input of length $n$ and a $k$-tap kernel, and the next layer needs exactly
+# `target` outputs. Return **any** `(p, s)` (padding on each side, stride) with
+# $0 \le p < k$ and $s \ge 1$ that gives `target`, or `None` when no such pair exists.
+# Many answers can be right: the grader checks yours with the formula, it does not
+# compare it with one answer. (Why is $n = 10$, $k = 4$, target $10$ impossible?)
+
+
+# %%
+# EXERCISE: 02.choose_padding_stride (2 points)
+def choose_padding_stride(n, k, target):
+    """A (padding, stride) pair that maps length n to target with a k-tap kernel, or None.
+
+    Parameters
+    ----------
+    n, k, target : int
+
+    Returns
+    -------
+    (int, int) with 0 <= p < k and s >= 1, or None
+    """
+    ### BEGIN SOLUTION
+    for p in range(k):
+        span = n + 2 * p - k  # the last window may start at most here
+        if span < 0:
+            continue
+        for s in range(1, span + 2):
+            if span // s + 1 == target:
+                return p, s
+    return None
+    ### END SOLUTION
+
+
+check("02.choose_padding_stride")

@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Exercises 03 · Channels
 #
-# Companion to [Lesson 3 · Channels](../lessons/03_channels.ipynb). Three functions, 7 points.
+# Companion to [Lesson 3 · Channels](../lessons/03_channels.ipynb). Three functions (7 points), then two to design and debug (4 points): 11 points.
 #
 # **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
 # the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the
@@ -153,3 +153,112 @@ def conv2d_multi(x, w, b=None, stride=1, padding=0, dilation=1):
 
 
 check("03.conv2d_multi")
+
+# %% [markdown]
+# # Design and debug
+#
+# ## 4 · Read a network: parameters and MACs (2 points)
+#
+# A network is a list of layer specs (dicts, as a model summary prints them), applied to
+# one sample of shape $(C, H, W)$:
+#
+# ```python
+# {"type": "conv2d", "out_channels": 16, "kernel_size": 3,   # stride 1, padding 0,
+#  "stride": 1, "padding": 1, "groups": 1, "bias": True}      # groups 1, bias True by default
+# {"type": "maxpool2d", "kernel_size": 2, "stride": 2}        # also "avgpool2d"; stride
+#                                                             # defaults to kernel_size
+# {"type": "relu"}
+# {"type": "flatten"}                                         # (C, H, W) -> (C·H·W,)
+# {"type": "linear", "out_features": 10, "bias": True}        # on a flat input
+# ```
+#
+# Return the total number of learnable parameters and of multiply-accumulates (MACs) of
+# one forward pass, as `(params, macs)`. A conv with $O$ filters over $C$ channels in
+# $g$ groups has $O \cdot (C/g) \cdot k^2$ weights and does that many MACs **per output
+# pixel**; pooling and ReLU have no parameters (count no MACs for them). These are the
+# specs `convlab.summary` reads, so you can compare with it outside the function.
+
+
+# %%
+# EXERCISE: 03.count_params_macs (2 points)
+def count_params_macs(layers, input_shape):
+    """Parameters and multiply-accumulates of a stack of layer specs on one (C, H, W) sample.
+
+    Parameters
+    ----------
+    layers : list of dict
+    input_shape : (C, H, W)
+
+    Returns
+    -------
+    (int, int)
+        (parameters, MACs)
+    """
+    ### BEGIN SOLUTION
+    c, h, w = input_shape
+    params = macs = 0
+    for layer in layers:
+        kind = layer["type"]
+        if kind == "conv2d":
+            o, k = layer["out_channels"], layer["kernel_size"]
+            s, p = layer.get("stride", 1), layer.get("padding", 0)
+            g = layer.get("groups", 1)
+            h, w = (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1
+            weights = o * (c // g) * k * k
+            params += weights + (o if layer.get("bias", True) else 0)
+            macs += weights * h * w
+            c = o
+        elif kind in ("maxpool2d", "avgpool2d"):
+            k = layer["kernel_size"]
+            s = layer.get("stride") or k
+            h, w = (h - k) // s + 1, (w - k) // s + 1
+        elif kind == "flatten":
+            c, h, w = c * h * w, 1, 1
+        elif kind == "linear":
+            n_in, o = c * h * w, layer["out_features"]
+            params += n_in * o + (o if layer.get("bias", True) else 0)
+            macs += n_in * o
+            c, h, w = o, 1, 1
+    return params, macs
+    ### END SOLUTION
+
+
+check("03.count_params_macs")
+
+# %% [markdown]
+# ## 5 · Design: a separable block within a budget (2 points)
+#
+# Replace a $k \times k$ convolution from `c_in` to `c_out` channels by a
+# depthwise-separable block that has at most `budget` parameters: a depthwise conv
+# (`groups = c_in`, kernel $k$, `out_channels` a multiple of `c_in`) followed by a pointwise
+# $1 \times 1$ conv (`groups = 1`) to `c_out` channels. Return the two conv specs (in the
+# format above), or `None` if no such block fits. Any design within budget earns the
+# points: biases or not, a depth multiplier or not. Your `count_params_macs` can check it.
+
+
+# %%
+# EXERCISE: 03.separable_budget (2 points)
+def separable_budget(c_in, c_out, k, budget):
+    """A [depthwise, pointwise] pair of conv specs with at most `budget` parameters, or None.
+
+    Parameters
+    ----------
+    c_in, c_out, k, budget : int
+
+    Returns
+    -------
+    list of two dicts, or None
+    """
+    ### BEGIN SOLUTION
+    for bias in (True, False):  # keep the biases if they fit
+        params = c_in * k * k + c_in * c_out + (c_in + c_out) * bias
+        if params <= budget:
+            depthwise = {"type": "conv2d", "out_channels": c_in, "kernel_size": k,
+                         "padding": k // 2, "groups": c_in, "bias": bias}  # fmt: skip
+            pointwise = {"type": "conv2d", "out_channels": c_out, "kernel_size": 1, "bias": bias}
+            return [depthwise, pointwise]
+    return None
+    ### END SOLUTION
+
+
+check("03.separable_budget")

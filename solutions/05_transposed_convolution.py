@@ -15,7 +15,7 @@
 # %% [markdown]
 # # Exercises 05 · Transposed convolution
 #
-# Companion to [Lesson 5 · Transposed convolution](../lessons/05_transposed_convolution.ipynb). Three functions, 6 points.
+# Companion to [Lesson 5 · Transposed convolution](../lessons/05_transposed_convolution.ipynb). Three functions (6 points), then two to design and debug (4 points): 10 points.
 #
 # **How it works.** Write each function where it says `# YOUR CODE HERE`, run its cell:
 # the `check("…")` at the end tests it on small public cases and shows ✅, or ❌ with the
@@ -141,3 +141,60 @@ def conv_transpose2d_scatter(x, w, stride=1, padding=0):
 
 
 check("05.conv_transpose2d_scatter")
+
+# %% [markdown]
+# # Design and debug
+#
+# ## 4 · Predict the checkerboard (1 point)
+#
+# A 1-D transposed convolution with kernel size $k$ and stride $s$ stamps the kernel every
+# $s$ pixels. Away from the borders, does every output pixel receive the same number of
+# stamps (uniform overlap), or do the counts alternate (the checkerboard artifacts of
+# upsampling layers, Odena et al. 2016)? Return `True` for uniform overlap. Draw
+# $k = 3, s = 2$ and $k = 4, s = 2$ on paper first.
+
+
+# %%
+# EXERCISE: 05.uniform_overlap (1 point)
+def uniform_overlap(k, s):
+    """Whether stride-s stamps of a k-tap kernel cover every pixel equally often (a bool)."""
+    ### BEGIN SOLUTION
+    return k % s == 0
+    ### END SOLUTION
+
+
+check("05.uniform_overlap")
+
+# %% [markdown]
+# ## 5 · Transposed convolution by zero insertion (3 points)
+#
+# A transposed convolution is also an ordinary convolution of a *stretched* input (the
+# "fractionally strided" view):
+#
+# 1. insert $s - 1$ zeros between neighbouring pixels, rows and columns:
+#    $(H - 1)s + 1$ rows;
+# 2. pad $k - 1 - p$ zeros on every side, and `output_padding` more rows and columns at the
+#    **bottom and right** only;
+# 3. correlate (valid) with the **flipped** kernel `k[::-1, ::-1]`.
+#
+# The output has $(H - 1)s - 2p + k + \text{output\_padding}$ rows, as
+# `conv_transpose2d`. Single channel: `x` is $(H, W)$, `k` is $(k_h, k_w)$; here
+# $p \le k - 1$ and `output_padding` $< s$.
+
+
+# %%
+# EXERCISE: 05.transposed_by_zero_insertion (3 points)
+def transposed_by_zero_insertion(x, k, stride=1, padding=0, output_padding=0):
+    """conv_transpose2d of one channel, built as zero insertion + padding + flipped conv."""
+    ### BEGIN SOLUTION
+    (h, w), (kh, kw) = x.shape, k.shape
+    s, p, op = stride, padding, output_padding
+    up = np.zeros(((h - 1) * s + 1, (w - 1) * s + 1), dtype=x.dtype)
+    up[::s, ::s] = x
+    up = np.pad(up, ((kh - 1 - p, kh - 1 - p + op), (kw - 1 - p, kw - 1 - p + op)))
+    windows = np.lib.stride_tricks.sliding_window_view(up, (kh, kw))
+    return np.einsum("ijuv,uv->ij", windows, k[::-1, ::-1])
+    ### END SOLUTION
+
+
+check("05.transposed_by_zero_insertion")

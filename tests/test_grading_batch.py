@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 
 from convlab.cli import main
+from convlab.grading.registry import all_exercises, lesson_exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "s3cr3t-Rd7Kq2-do-not-leak"
 BASE = ROOT / "solutions" / "02_padding_stride.ipynb"  # the hostile ones start from this
 LESSON2 = ("02.output_size", "02.reflect_pad", "02.conv2d_single")
+DESIGN2 = tuple(ex.id for ex in lesson_exercises("02") if ex.tier == "design")
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +55,7 @@ def _insert(nb: dict, source: str, at: int = 2) -> dict:
 
 def _hostile() -> dict[str, tuple[dict, dict[str, str]]]:
     """name -> (notebook, expected status per exercise) for the hostile suite."""
-    ok = dict.fromkeys(LESSON2, "ok")
+    ok = dict.fromkeys(LESSON2 + DESIGN2, "ok")  # the hostile cells replace core ones
     suite = {}
 
     nb = _replace(
@@ -141,7 +143,7 @@ def _hostile() -> dict[str, tuple[dict, dict[str, str]]]:
         "def output_size(n, k, s=1, p=0, d=1):\n    __import__('tor' + 'ch')\n"
         "    return (n + 2 * p - d * (k - 1) - 1) // s + 1",
     )
-    suite["forbidden_api"] = (nb, dict.fromkeys(LESSON2, "forbidden"))
+    suite["forbidden_api"] = (nb, ok | dict.fromkeys(LESSON2, "forbidden"))
 
     nb = _insert(_cells(), "import os, signal")
     nb = _replace(
@@ -162,7 +164,7 @@ def _hostile() -> dict[str, tuple[dict, dict[str, str]]]:
         "conv2d_single",
         "def conv2d_single(x, k, stride=1, padding=0):\n    os.kill(os.getppid(), signal.SIGKILL)",
     )
-    suite["snoop_and_kill"] = (nb, dict.fromkeys(LESSON2, "error"))
+    suite["snoop_and_kill"] = (nb, ok | dict.fromkeys(LESSON2, "error"))
 
     nb = _replace(
         _cells(),
@@ -178,7 +180,7 @@ def _hostile() -> dict[str, tuple[dict, dict[str, str]]]:
         "import threading\ndef conv2d_single(x, k, stride=1, padding=0):\n"
         "    threading.Thread(target=print).start()",
     )
-    suite["resources"] = (nb, dict.fromkeys(LESSON2, "error"))
+    suite["resources"] = (nb, ok | dict.fromkeys(LESSON2, "error"))
 
     nb = _replace(
         _cells(),
@@ -257,7 +259,7 @@ def test_submissions_are_never_modified(run):
 
 def test_solutions_get_full_marks(run):
     for path in run["subs"]:
-        if "/solutions/" in path:
+        if Path(path).parent.name == "solutions":
             report = run["reports"][path]
             assert report["score"] == report["max_score"] > 0, report
             assert {e["status"] for e in report["exercises"].values()} == {"ok"}
@@ -265,7 +267,7 @@ def test_solutions_get_full_marks(run):
 
 def test_untouched_exercises_get_zero_without_crashing(run):
     for path in run["subs"]:
-        if "/exercises/" in path:
+        if Path(path).parent.name == "exercises":
             report = run["reports"][path]
             assert report["score"] == 0 and report["max_score"] > 0
             assert {e["status"] for e in report["exercises"].values()} == {"missing"}
@@ -342,13 +344,14 @@ def test_csv_has_one_column_per_exercise_and_a_total(run):
     with open(run["out"] / "grades.csv", newline="") as f:
         header = next(csv.reader(f))
     assert header[:2] == ["submission", "lesson"] and header[-2:] == ["total", "max"]
-    assert len(header) == 2 + 21 + 2
+    assert len(header) == 2 + len(all_exercises()) + 2
     row = _row(run, "infinite_loop.ipynb")
+    most = sum(ex.points for ex in lesson_exercises("02"))  # 9: both tiers
     assert (row["02.output_size"], row["02.reflect_pad"], row["total"], row["max"]) == (
         "0",
         "2",
-        "5",
-        "6",
+        f"{most - 1:g}",
+        f"{most:g}",
     )
     assert row["01.corr2d"] == ""
 

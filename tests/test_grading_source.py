@@ -153,17 +153,21 @@ def test_codec_round_trip_and_strict_decoding(tmp_path):
         saved[f"out_{len(saved)}.npy"] = arr
         return f"out_{len(saved) - 1}.npy"
 
-    value = (np.arange(3), [1, 2.5, None, True], np.float32(2), "text", {"a": 1})
+    value = (np.arange(3), [1, 2.5, None, True], np.float32(2), "text", {"a": 1}, {1: 2})
     back = decode(encode(value, save), saved.__getitem__)
     assert back[0] is saved["out_0.npy"] and back[1] == [1, 2.5, None, True]
     assert back[2].dtype == np.float32 and back[2].shape == ()
-    assert isinstance(back[3], Opaque) and back[3].type == "str"
-    assert isinstance(back[4], Opaque) and back[4].type == "dict"
+    assert back[3] == "text" and back[4] == {"a": 1}  # JSON's own data: a mode, a layer spec
+    assert isinstance(back[5], Opaque) and back[5].type == "dict"  # keys must be strings
+    assert isinstance(decode(encode("x" * 5000, save), None), Opaque)
     for evil in (
         {"array": "../../etc/passwd"},
         {"array": "/abs.npy"},
         {"x": 1, "y": 2},
         {"tuple": "no"},
+        {"str": ["no"]},
+        {"dict": [["k"]]},
+        {"dict": [[1, 2]]},
     ):
         assert isinstance(decode(evil, lambda name: pytest.fail(name)), Opaque)
     assert encode(np.array(["a"], dtype=object), save) == {"opaque": ["ndarray", "dtype object"]}

@@ -8,18 +8,26 @@ feedback a learner sees is the verdict the grader gives.
 'shape (2, 3) instead of (2, 2)'
 >>> compare(3, 3.0).problem
 'returned a float (3.0); expected an int'
+
+A design exercise has many right answers: its expected value is a :class:`Satisfies`,
+which accepts any answer its test finds nothing wrong with.
+
+>>> even = Satisfies(lambda got: "" if got % 2 == 0 else f"{got} is odd", "any even number")
+>>> compare(even, 4).ok, compare(even, 3).problem
+(True, '3 is odd')
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .protocol import Opaque
 
-__all__ = ["Raised", "Raises", "Verdict", "compare", "show"]
+__all__ = ["Raised", "Raises", "Satisfies", "Verdict", "compare", "show"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,22 @@ class Raises:
     """The expected outcome of a case that must raise, e.g. ``Raises("ValueError")``."""
 
     name: str
+
+
+@dataclass(frozen=True)
+class Satisfies:
+    """The expected outcome of a design case: any value that ``test`` finds no problem with.
+
+    ``test(got)`` returns ``""`` for an acceptable answer, else the problem in words (it
+    may raise: that counts as a problem too). ``text`` says what is asked; it is what the
+    learner sees as "expected" (with one valid answer as an example, where there is one).
+    """
+
+    test: Callable[[Any], str] = field(repr=False)
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -86,6 +110,12 @@ def compare(expected: Any, got: Any, rtol: float = 1e-7, atol: float = 1e-9) -> 
         return Verdict(False, f"returned {_kind(got)}; expected it to raise {expected.name}")
     if isinstance(got, Raised):
         return Verdict(False, f"raised {got}")
+    if isinstance(expected, Satisfies):
+        try:
+            problem = str(expected.test(got))
+        except Exception as exc:  # an answer of the wrong kind (a test never trusts `got`)
+            problem = f"returned {_kind(got)} ({show(got)}), which cannot be checked ({exc})"
+        return Verdict(not problem, problem)
     if isinstance(expected, np.ndarray):
         return _compare_arrays(expected, got, rtol, atol)
     if isinstance(expected, (tuple, list)):

@@ -17,11 +17,11 @@ before any submission code runs, without importing convlab.
 >>> def save(arr):
 ...     saved["out_0.npy"] = arr
 ...     return "out_0.npy"
->>> wire = encode((np.arange(2), 3, "x"), save)
+>>> wire = encode((np.arange(2), "x", {"k": 3}, {1}), save)
 >>> wire
-{'tuple': [{'array': 'out_0.npy'}, 3, {'opaque': ['str', "'x'"]}]}
+{'tuple': [{'array': 'out_0.npy'}, {'str': 'x'}, {'dict': [['k', 3]]}, {'opaque': ['set', '{1}']}]}
 >>> decode(wire, saved.__getitem__)
-(array([0, 1]), 3, <str: 'x'>)
+(array([0, 1]), 'x', {'k': 3}, <set: {1}>)
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ __all__ = [
     "time_against",
 ]
 
-MAX_ITEMS = 256  # longest tuple/list accepted back from a submission
+MAX_ITEMS = 256  # longest tuple/list/dict accepted back from a submission
+MAX_CHARS = 1000  # longest string (a mode name, a dict key: data, never code)
 ARRAY_NAME = re.compile(r"^[a-z]+(_\d+)+\.npy$")
 _perf = time.perf_counter  # bound before any submission code can patch ``time``
 _HEADER = re.compile(rb"([a-z]{1,12}) (\d{1,10})\n")
@@ -130,7 +131,15 @@ def encode(value, save_array, depth: int = 0):
     if isinstance(value, (tuple, list)) and depth < 4 and len(value) <= MAX_ITEMS:
         kind = "tuple" if isinstance(value, tuple) else "list"
         return {kind: [encode(v, save_array, depth + 1) for v in value]}
+    if type(value) is str and len(value) <= MAX_CHARS:  # e.g. mode="same", a layer's "type"
+        return {"str": value}
+    if type(value) is dict and depth < 4 and len(value) <= MAX_ITEMS and _plain_keys(value):
+        return {"dict": [[k, encode(v, save_array, depth + 1)] for k, v in value.items()]}
     return {"opaque": [type(value).__name__, _safe_repr(value)]}
+
+
+def _plain_keys(value) -> bool:
+    return all(type(k) is str and len(k) <= MAX_CHARS for k in value)
 
 
 def decode(obj, load_array, depth: int = 0):
@@ -144,6 +153,12 @@ def decode(obj, load_array, depth: int = 0):
         if kind in ("tuple", "list") and isinstance(body, list) and len(body) <= MAX_ITEMS:
             items = [decode(v, load_array, depth + 1) for v in body]
             return tuple(items) if kind == "tuple" else items
+        if kind == "str" and isinstance(body, str) and len(body) <= MAX_CHARS:
+            return body
+        if kind == "dict" and isinstance(body, list) and len(body) <= MAX_ITEMS:
+            pairs = [p for p in body if isinstance(p, list) and len(p) == 2]
+            if len(pairs) == len(body) and _plain_keys(dict(pairs)):
+                return {k: decode(v, load_array, depth + 1) for k, v in pairs}
         if kind == "opaque" and isinstance(body, list) and len(body) == 2:
             return Opaque(*map(str, body))
     return Opaque("unreadable", "the worker sent something that is not a value")

@@ -4,7 +4,9 @@ An exercise id is ``"NN.name"`` with ``NN`` the lesson (``"03.conv2d_multi"``). 
 :class:`Exercise` knows the learner's function name and signature, its points, the cases
 (small to large; the public ones are what :func:`~convlab.grading.check` runs), how to
 compute the expected value (convlab's own verified ops), the usual mistakes with their
-hints, the APIs it forbids and an optional time budget. The sets live in
+hints, the APIs it forbids and an optional time budget. A *design* exercise (tier
+``"design"``) may have many right answers: its reference returns a
+:class:`~convlab.grading.compare.Satisfies` that tests the answer's properties. The sets live in
 :mod:`convlab.grading.sets`, one module per lesson.
 
 >>> ex = exercise("01.corr2d")
@@ -110,6 +112,7 @@ class Exercise:
     budget: TimeBudget | None = None
     rtol: float = 1e-7
     atol: float = 1e-9
+    tier: str = "core"  # "core": re-implement an op; "design": use the ideas (design and debug)
 
     @property
     def lesson(self) -> str:

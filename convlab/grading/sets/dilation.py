@@ -1,4 +1,8 @@
-"""Lesson 04 exercises: dilate a kernel, receptive field of a stack, the HDC rule.
+"""Lesson 04 exercises: dilate a kernel, receptive field of a stack, the HDC rule as stated.
+
+``04.hdc_ok`` grades the rule exactly as Wang et al. state it, which is inexact outside
+its sawtooth setting ([2, 3] passes yet has holes); ``04.hole_count`` (design tier) grades
+the truth, from :func:`convlab.dilation_coverage`.
 
 Expected values come from :mod:`convlab.fields`; the helpers below only compute the usual
 *wrong* answers, for the hints.
@@ -121,7 +125,7 @@ EXERCISES = (
         func="hdc_ok",
         params=("dilations", "kernel_size"),
         points=3,
-        title="The Hybrid Dilated Convolution rule",
+        title="The HDC rule as stated in the paper (Wang et al. 2018)",
         reference=hdc_ok_ref,
         cases=(
             _hdc([1, 2, 5], 3),
@@ -139,7 +143,9 @@ EXERCISES = (
         ),
         hint=(
             "M_n = r_n, M_i = max(M_{i+1} − 2r_i, M_{i+1} − 2(M_{i+1} − r_i), r_i) for "
-            "i = n − 1 … 2; the stack is fine when M_2 ≤ K and gcd(r_1, …, r_n) = 1."
+            "i = n − 1 … 2; the rule passes when M_2 ≤ K and gcd(r_1, …, r_n) = 1. Grade the "
+            "rule as the paper states it, even where it misjudges the holes (04.hole_count "
+            "counts them)."
         ),
         mistakes=(
             Mistake(

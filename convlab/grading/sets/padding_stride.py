@@ -35,6 +35,12 @@ def _conv_case(label, xs, ks, stride, padding, make=ints, public=True):
     return Case(label, lambda r: (make(r, *xs), make(r, *ks), stride, padding), public)
 
 
+PUBLISHED = (
+    "That is the formula as a widely read note prints it, (W − k + P + s + 1)/s with P = 2p "
+    "the total padding: it has an extra + 1 and no floor (n = 4, k = 3, s = 2 gives 2 "
+    "instead of 1). Count window starts: ⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1."
+)
+
 EXERCISES = (
     Exercise(
         id="02.output_size",
@@ -64,6 +70,16 @@ EXERCISES = (
             Mistake(
                 "Floor, not ceil: a last window that does not fit entirely is dropped.",
                 lambda n, k, s, p, d: ceil_div(n + 2 * p - d * (k - 1) - 1, s) + 1,
+            ),
+            Mistake(
+                "Flooring the published (W − k + P + s + 1)/s is not enough: its extra + 1 "
+                "remains (n = 4, k = 3, s = 2 gives 2 instead of 1). Count window starts: "
+                "⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1.",
+                lambda n, k, s, p, d: (n - k + 2 * p + s + 1) // s,
+            ),
+            Mistake(  # after the floored one: 2.0 would also match an int 2
+                PUBLISHED,
+                lambda n, k, s, p, d: (n - k + 2 * p + s + 1) / s,
             ),
             Mistake(
                 "padding=p is added on each side: the input grows by 2p, not p.",
