@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.patches import PathPatch, Rectangle
-from matplotlib.path import Path
-from matplotlib.transforms import Affine2D
+from matplotlib.patches import Rectangle
 
 from .. import (
     avg_pool2d_backward,
@@ -26,22 +24,13 @@ from .. import (
 from ..plot._grid import NumberGrid
 from ..plot._style import ACCENT, INK, SECOND, between, blank_axes, fmt_value, panel_row
 from ..plot._window import Window, conv_window, pool_window
-from ._base import Explorer, slider
+from ._base import UNVISITED, Explorer, _cells_patch, slider
 
 __all__ = ["BackpropExplorer", "backprop_explorer"]
 
-UNVISITED = "#ced4da"  # cells that no window reads
 _LABEL = dict(ha="center", va="center", fontsize=11, color=INK, fontweight="bold")
 _MODES = [("conv2d", "conv"), ("max_pool2d", "max"), ("avg_pool2d", "avg")]
 _GRADS = [("g one-hot at (i, j)", "one-hot"), ("g = 1 everywhere", "ones")]
-
-
-def _cells_patch(cells: np.ndarray, **kw) -> PathPatch:
-    """One compound patch covering the given ``(row, col)`` cells."""
-    squares = [
-        Path.unit_rectangle().transformed(Affine2D().translate(c - 0.5, r - 0.5)) for r, c in cells
-    ] or [Path(np.zeros((1, 2)))]
-    return PathPatch(Path.make_compound_path(*squares), **kw)
 
 
 def _frame(ax, width, height, color, gid) -> Rectangle:
