@@ -163,10 +163,21 @@ def test_dilation_explorer():
     ex.preset.value = "[2, 2, 2]  gridding"
     assert ex.rates.value == "2, 2, 2"
     assert ex.state["hdc"] is False and ex.state["holes"] == 120
-    assert ex.message == str(convlab.hdc_check([2, 2, 2]))
+    assert ex.message == str(convlab.hdc_check([2, 2, 2]))  # no M_2 in it to rewrite
     assert picture(ex) != before
     ex.k.value = 2
     assert ex.state["receptive_field"] == 7
+
+
+def test_dilation_explorer_speaks_the_pictures_notation():
+    ex = widgets.dilation_explorer(dilations="1, 2, 5")
+    assert str(convlab.hdc_check([1, 2, 5])).count("M_2 = 2 <= 3") == 1  # plain text in convlab
+    assert "M₂ = 2 ≤ 3" in ex.message and "<=" not in ex.message and "M_2" not in ex.message
+    title = ex.figure.axes[0].get_title()
+    assert "M₂ = 2 ≤ 3" in title  # the same notation in the picture and the message
+    assert ex.figure.axes[1].get_title().startswith("row 8 of the map (dashed)")
+    labels = [t.get_text() for t in ex.figure.axes[1].get_xticklabels()]
+    assert labels[0] == "0" and labels[-1] == "16"  # the bars are named by column
 
 
 @pytest.mark.parametrize("text", ["1, x", "", "0, 0", "2 3", "20, 20"])

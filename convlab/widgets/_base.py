@@ -43,7 +43,8 @@ def _cells_patch(cells: np.ndarray, **kw) -> PathPatch:
 
 
 def _look() -> dict:
-    return {"style": {"description_width": "110px"}, "layout": widgets.Layout(width="330px")}
+    # wide enough for the longest label ("out channels C_out") at JupyterLab's font size
+    return {"style": {"description_width": "135px"}, "layout": widgets.Layout(width="355px")}
 
 
 def slider(description: str, value: int, lo: int, hi: int, **kw: Any) -> widgets.IntSlider:
