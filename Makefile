@@ -14,7 +14,9 @@ export JUPYTER_PLATFORM_DIRS := 1
 .PHONY: lab test lint notebooks bench bench-torch screenshots assign clean help
 
 help:
-	@echo "make lab          create .venv, install convlab, open JupyterLab on lessons/"
+	@echo "make lab          create .venv, install convlab, copy the course into workspace/"
+	@echo "                  (git-ignored, your work) and open JupyterLab on its START_HERE.ipynb;"
+	@echo "                  jupyter lab options via ARGS, e.g. make lab ARGS=\"--port 8890 --no-browser\""
 	@echo "make test         create .venv, install the test extra, run the whole suite"
 	@echo "make bench        run the side-by-side benchmarks (make bench-torch adds torch)"
 	@echo "make assign       regenerate exercises/ from solutions/"
@@ -35,8 +37,11 @@ $(VENV)/.test-installed: pyproject.toml $(CONSTRAINTS) | $(PY)
 	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
 	touch $@ $(VENV)/.lab-installed
 
+# Your copy of the course lives in workspace/ (git-ignored): see convlab/course.py.
+# ARGS go to jupyter lab, e.g. make lab ARGS="--port 8890 --no-browser"
+WORKSPACE ?= workspace
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab --notebook-dir=. lessons/ $(if $(filter 0,$(shell id -u)),--allow-root,)
+	$(BIN)/convlab start $(WORKSPACE) $(ARGS)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
@@ -77,7 +82,7 @@ notebooks: $(VENV)/.test-installed
 
 # The README pictures (SHOTS in tests/test_browser.py) from a real browser run; never skipped.
 screenshots: $(VENV)/.test-installed
-	CONVLAB_REQUIRE_BROWSER=1 $(PY) -m pytest tests/test_browser.py -m browser --screenshots=docs/img
+	CONVLAB_REQUIRE_BROWSER=1 $(PY) -m pytest tests/test_browser.py tests/test_browser_course.py -m browser --screenshots=docs/img
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .jupyter-test

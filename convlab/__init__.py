@@ -45,6 +45,7 @@ from .grad_transpose import (
 from .gradcheck import gradient_check
 from .im2col import fold, unfold
 from .matrix import conv_matrix
+from .netsummary import Summary, summary
 from .padding import pad
 from .pool import (
     avg_pool1d,
@@ -81,6 +82,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "Summary",
     "adaptive_avg_pool1d",
     "adaptive_avg_pool1d_backward",
     "adaptive_avg_pool2d",
@@ -134,5 +136,6 @@ __all__ = [
     "pool_output_size",
     "receptive_field",
     "same_padding",
+    "summary",
     "unfold",
 ]

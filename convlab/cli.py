@@ -1,4 +1,9 @@
-"""The ``convlab`` command: ``convlab assign``, ``convlab grade`` and ``convlab tidy``.
+"""The ``convlab`` command: ``start``, ``assign``, ``grade``, ``summary`` and ``tidy``.
+
+``convlab start [DIR]`` copies the course into a workspace of the learner's own and opens
+JupyterLab there (other options are passed on to ``jupyter lab``, e.g. ``--no-browser``).
+``convlab summary SPEC.json`` prints a network's shapes, parameters, MACs and receptive
+fields (see :func:`convlab.summary`).
 
 ``convlab assign`` regenerates ``exercises/`` from ``solutions/``; ``convlab grade`` grades
 submitted notebooks into a directory of reports. Exit status 0 means the command ran
@@ -56,6 +61,22 @@ def _parser() -> argparse.ArgumentParser:
         "--lesson", help="grade every submission as this lesson, e.g. 03 (default: detect)"
     )
     grade.add_argument("--seed", type=int, help="random seed for the inputs (default: fresh)")
+
+    _summary_parser(commands)
+
+    start = commands.add_parser(
+        "start",
+        help="copy the course into your own workspace and open JupyterLab there",
+        description="Copy the course notebooks (home, lessons, exercises) into DIR, never "
+        "overwriting a notebook you changed, then open JupyterLab on DIR/START_HERE.ipynb. "
+        "Any other option is passed on to jupyter lab, e.g. --no-browser --port 8890.",
+    )
+    start.add_argument(
+        "dir", nargs="?", type=Path, default=Path("convlab-course"), help="default: convlab-course"
+    )
+    start.add_argument(
+        "--no-launch", action="store_true", help="write the workspace only; do not start JupyterLab"
+    )
 
     tidy = commands.add_parser(
         "tidy", help="make executed notebooks byte-stable (used by make notebooks)"
@@ -118,12 +139,85 @@ def _assign(args: argparse.Namespace) -> int:
     return 0
 
 
+def _summary_parser(commands) -> None:
+    summary = commands.add_parser(
+        "summary",
+        help="print a network's shapes, parameters, MACs and receptive fields",
+        description="SPEC is a JSON (or, with PyYAML installed, YAML) file holding either a "
+        'list of layers, e.g. [{"type": "conv", "out_channels": 64, "kernel_size": 3}], or '
+        '{"input_shape": [1, 3, 224, 224], "layers": [...]}. See help(convlab.summary).',
+    )
+    summary.add_argument("spec", type=Path, help="JSON or YAML file of layers")
+    summary.add_argument(
+        "--input", help="input shape N,C,H,W, e.g. 1,3,224,224 (default: the file's input_shape)"
+    )
+    summary.add_argument("--dtype", default="float32", help="for the memory figures")
+    summary.add_argument("--markdown", action="store_true", help="print a Markdown table")
+
+
+def _load_spec(parser: argparse.ArgumentParser, path: Path):
+    import json
+
+    if not path.is_file():
+        parser.error(f"summary: spec file {path} does not exist")
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        try:
+            import yaml
+        except ImportError:
+            parser.error(f"summary: reading {path} needs PyYAML (pip install pyyaml); or use JSON")
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            parser.error(f"summary: {path} is not valid YAML: {exc}")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        parser.error(f"summary: {path} is not valid JSON: {exc}")
+
+
+def _summary(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from .netsummary import summary
+
+    spec = _load_spec(parser, args.spec)
+    layers, shape = spec, None
+    if isinstance(spec, dict):
+        layers, shape = spec.get("layers"), spec.get("input_shape")
+    if args.input is not None:
+        try:
+            shape = [int(v) for v in args.input.replace("x", ",").split(",")]
+        except ValueError:
+            parser.error(f"summary: --input must be integers such as 1,3,224,224; got {args.input}")
+    if shape is None:
+        parser.error("summary: give the input shape with --input 1,3,224,224 or input_shape")
+    try:
+        table = summary(layers, shape, dtype=args.dtype)
+    except (TypeError, ValueError) as exc:
+        print(f"convlab {exc}", file=sys.stderr)
+        return 2
+    print(table.to_markdown() if args.markdown else table)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``convlab`` console script."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "start":
+        from .course import CourseError, start
+
+        try:
+            start(args.dir, extra, launch=not args.no_launch)
+        except CourseError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        return 0
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "grade":
         return _grade(parser, args)
+    if args.command == "summary":
+        return _summary(parser, args)
     if args.command == "tidy":
         from ._tidy import tidy
 

@@ -91,20 +91,33 @@ def receptive_field(layers: Sequence[Mapping[str, Any]]) -> list[Field]:
         if isinstance(layer, Mapping)
         for v in layer.values()
     )
-    size, jump, start = [1] * dims, [1] * dims, [0] * dims
+    field = Field((1,) * dims, (1,) * dims, (0,) * dims)
     fields = []
     for i, layer in enumerate(layers):
-        k, s, p, d = _layer(func, i, layer, dims)
-        for a in range(dims):
-            size[a] += d[a] * (k[a] - 1) * jump[a]
-            start[a] -= p[a] * jump[a]
-            jump[a] *= s[a]
-        fields.append(
-            Field(tuple(size), tuple(jump), tuple(start))
-            if per_dim
-            else Field(size[0], jump[0], start[0])
-        )
+        field = field_after(field, *_layer(func, i, layer, dims))
+        fields.append(field if per_dim else Field(*(v[0] for v in field)))
     return fields
+
+
+def field_after(
+    field: Field,
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: tuple[int, ...],
+    dilation: tuple[int, ...],
+) -> Field:
+    """The receptive field one more window layer makes of ``field`` (tuples per dim).
+
+    Internal and unchecked (the callers check): :func:`receptive_field` and
+    :func:`convlab.summary` both step with it, so the recursion is written once.
+    ``padding`` is the padding *before* each dim (the side unit 0 sees).
+
+    >>> field_after(Field((3,), (1,), (-1,)), (2,), (2,), (0,), (1,))
+    Field(size=(4,), jump=(2,), start=(-1,))
+    """
+    rows = zip(*field, kernel_size, stride, padding, dilation, strict=True)
+    steps = [(r + d * (k - 1) * j, j * s, t - p * j) for r, j, t, k, s, p, d in rows]
+    return Field(*(tuple(v[i] for v in steps) for i in range(3)))
 
 
 def _layer(func: str, i: int, layer: Any, dims: int) -> tuple[tuple[int, ...], ...]:

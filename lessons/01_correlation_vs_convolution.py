@@ -38,7 +38,8 @@
 
 # %%
 # %matplotlib inline
-# %xmode Minimal  # an error shows as one short line, not a long traceback
+# errors show as one short line (the message), not a long traceback
+# %xmode Minimal
 import timeit
 from functools import partial
 

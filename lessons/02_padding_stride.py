@@ -37,7 +37,8 @@
 
 # %%
 # %matplotlib inline
-# %xmode Minimal  # an error shows as one short line, not a long traceback
+# errors show as one short line (the message), not a long traceback
+# %xmode Minimal
 import numpy as np
 
 import convlab

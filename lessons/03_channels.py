@@ -37,7 +37,8 @@
 # - move between NCHW and NHWC without scrambling an image.
 
 # %%
-# %xmode Minimal  # an error shows as one short line, not a long traceback
+# errors show as one short line (the message), not a long traceback
+# %xmode Minimal
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -376,6 +377,57 @@ plot.feature_maps(bank, photo(gray=False, size=96), ncols=3, panel=1.6);
 # %% tags=["nbval-check-output"]
 maps = conv2d(photo(gray=False, size=96).transpose(2, 0, 1), bank, padding="same")
 print("photo (3, 96, 82) -> feature maps", maps.shape, "with", conv_params(3, 5, 3), "parameters")
+
+# %% [markdown]
+# ## One table for a whole network
+#
+# `convlab.summary` applies this lesson's counts, $O \cdot \frac{I}{g} \cdot K$ parameters
+# and $O \cdot \frac{I}{g} \cdot K$ multiply-adds per output position, to every layer of a
+# network at once, from the shapes alone (it never runs a convolution). Take VGG-16 at
+# $224 \times 224$: 13 convolutions of $3 \times 3$, five max pools, three dense layers.
+# Before the table: guess where its parameters live.
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+from convlab import quiz, summary
+
+quiz.choice(
+    "VGG-16 has 138 million parameters. Which share sits in its 3 dense layers at the end?",
+    ["about 10 %", "about 50 %", "about 90 %"],
+    2,
+    explain="The first dense layer alone maps 512·7·7 = 25,088 inputs to 4,096 outputs: "
+    "102.8 million weights. The 13 convolutions share their weights over every position "
+    "and hold only 14.7 million.",
+    hint="The first dense layer reads the whole 512×7×7 map; a 3×3 conv reads 3×3 windows.",
+)
+
+# %% tags=["nbval-check-output"]
+vgg16 = []
+for width, convs in [(64, 2), (128, 2), (256, 3), (512, 3), (512, 3)]:
+    vgg16 += [{"type": "conv", "out_channels": width, "kernel_size": 3, "padding": 1}] * convs
+    vgg16 += [{"type": "max_pool", "kernel_size": 2}]  # ReLUs left out: 0 params, 0 MACs
+vgg16 += [{"type": "flatten"}] + [{"type": "linear", "out_features": f} for f in (4096, 4096, 1000)]
+table = summary(vgg16, (1, 3, 224, 224))
+print(table)
+
+# %% [markdown]
+# Add up the two kinds of layer:
+
+# %% tags=["nbval-check-output"]
+for kind in ("conv", "linear"):
+    rows = [r for r in table.rows if r["type"].startswith(kind)]
+    params, macs = sum(r["params"] for r in rows), sum(r["macs"] for r in rows)
+    print(
+        f"{kind:>6}: {params:>11,} params ({params / table.total_params:5.1%}),"
+        f" {macs:>14,} MACs ({macs / table.total_macs:5.1%})"
+    )
+
+# %% [markdown]
+# The dense layers hold 89 % of the weights and do under 1 % of the work; the
+# convolutions are the other way round. That is weight sharing read off one table, and why
+# later networks (ResNet, MobileNet) end with global average pooling and a single small
+# dense layer. The `RF`, `Jump` and `Start` columns are the receptive field of
+# [lesson 4](04_dilation_receptive_field.ipynb); `python -m convlab summary net.json`
+# prints the same table from a JSON list of layers, without a notebook.
 
 # %% [markdown]
 # ## Check yourself

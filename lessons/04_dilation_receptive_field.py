@@ -37,7 +37,8 @@
 
 # %%
 # %matplotlib inline
-# %xmode Minimal  # an error shows as one short line, not a long traceback
+# errors show as one short line (the message), not a long traceback
+# %xmode Minimal
 import itertools
 import math
 
@@ -513,6 +514,47 @@ for rates in ([2, 3], [1, 3, 1]):
 
 # %% tags=["nbval-ignore-output"]
 widgets.dilation_explorer()
+
+# %% [markdown]
+# ## One table for a whole network
+#
+# `convlab.summary` runs this recursion for a whole network described layer by layer
+# (channels, batchnorm and ReLU included), next to each layer's output shape,
+# parameters and multiply-adds. Its `Start` column is the **centre** of unit 0's field,
+# $t + (r - 1)/2$, the convention of Araujo et al.'s "Computing Receptive Fields of
+# Convolutional Neural Networks" (Distill, 2019): unit $u$ is centred at
+# $\text{start} + u\,j$. First, predict from the stem above:
+
+# %% tags=["checkpoint", "nbval-ignore-output"]
+from convlab import quiz, summary
+
+quiz.number(
+    "ResNet's stem: conv 7×7 stride 2 padding 3, then max pool 3×3 stride 2 padding 1. "
+    "How many input pixels (per side) does one unit after the pool see?",
+    11,
+    explain="r = 1 + 6·1 = 7 after the conv (jump 2), then 7 + 2·2 = 11 after the pool.",
+    hint="The pool's 3 taps are one jump (2 input pixels) apart.",
+)
+
+# %% tags=["nbval-check-output"]
+resnet_stem = [
+    {"type": "conv", "out_channels": 64, "kernel_size": 7, "stride": 2, "padding": 3},
+    {"type": "batchnorm"},
+    {"type": "relu"},
+    {"type": "max_pool", "kernel_size": 3, "stride": 2, "padding": 1},
+] + [{"type": "conv", "out_channels": 64, "kernel_size": 3, "padding": 1}] * 4
+table = summary(resnet_stem, (1, 3, 224, 224))
+print(table)
+r, centre = table.rows[-1]["receptive_field"][0], table.rows[-1]["start"][0]
+print(f"last layer: {r}×{r} field centred on pixel {centre:g}, from {centre - (r - 1) / 2:g}")
+
+# %% [markdown]
+# Read the `RF` column: 7, then 11 after the pool, then $+8$ per 3×3 convolution (jump
+# 4): 43 after ResNet-18's first stage. `Start` stays 0: with "half" padding every field
+# is centred on its unit, so unit 0's field reaches $(43 - 1)/2 = 21$ pixels into the
+# padding, the recursion's $t = -21$. The same call takes a `torch.nn.Module` when torch
+# is installed, residual additions included (where branches meet, the field is the union
+# of theirs).
 
 # %% [markdown]
 # ## Check yourself

@@ -38,7 +38,8 @@
 # - measure how (approximately) translation-invariant pooling is.
 
 # %%
-# %xmode Minimal  # an error shows as one short line, not a long traceback
+# errors show as one short line (the message), not a long traceback
+# %xmode Minimal
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML
@@ -379,8 +380,6 @@ fig.tight_layout();
 # \lVert f(x) \rVert$ and the share of output values that did not change at all:
 
 # %% tags=["nbval-check-output"]
-
-
 def change(u, s):  # relative change, share of values that stayed the same
     return np.linalg.norm(u - s) / np.linalg.norm(u), np.mean(np.isclose(u, s))
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -84,6 +84,8 @@ class Explorer(widgets.VBox):
     dpi = 80
     figure: Figure | None = None  # made by _setup, or earlier by a subclass's _new_figure
     _moving: Sequence[Any] = ()  # see set_moving
+    goal = ""  # a challenge's text, see set_goal
+    _reached: Callable[[dict], bool] | None = None
 
     def __repr__(self) -> str:
         # the text a saved notebook shows in place of the live widget (whose state is not
@@ -104,6 +106,8 @@ class Explorer(widgets.VBox):
         """The explorer as one PNG: the hint, the formula and the message, then the picture."""
         width = self.figure.get_figwidth()
         lines = [(f"A still picture: {RUN_HINT}", MUTED, "italic", None)]
+        if getattr(self, "goal", None):
+            lines.append((f"Challenge: {self.goal}", INK, "normal", None))
         if self.formula:
             lines.append((self.formula, INK, "normal", "DejaVu Sans Mono"))
         if self.message:
@@ -211,8 +215,42 @@ class Explorer(widgets.VBox):
             self._background = canvas.copy_from_bbox(self.figure.bbox)
         for artist in self._moving:
             self.figure.draw_artist(artist)
+        if self._reached is not None:
+            self._check_goal()
         self.image.value = png_bytes(canvas)
         self.renders += 1
+
+    # ------------------------------------------------------------------ challenges
+    def set_goal(self, text: str, reached: Callable[[dict], bool]) -> Explorer:
+        """Give the explorer a challenge: ``text`` states the goal, ``reached(state)`` tests it.
+
+        The goal is shown above the controls and judged after every change; the verdict is
+        ``state["goal_reached"]`` (and a ✅ in the goal line). A test that raises (e.g. the
+        settings are impossible and a key is missing) counts as not reached. Returns the
+        explorer, so a lesson can write ``conv_explorer(n=32).set_goal(...)``.
+        """
+        if not isinstance(text, str) or not text.strip():
+            raise TypeError(f"set_goal: text must be a non-empty str; got {text!r}")
+        if not callable(reached):
+            raise TypeError(f"set_goal: reached must be a function of the state; got {reached!r}")
+        self.goal, self._reached = text, reached
+        if not hasattr(self, "goal_html"):
+            self.goal_html = widgets.HTML()
+            self.children = (self.goal_html, *self.children)
+        self._check_goal()
+        return self
+
+    def _check_goal(self) -> None:
+        try:
+            done = bool(self._reached(self.state)) and not self.state.get("error")
+        except Exception:  # a goal judged on impossible settings is simply not reached
+            done = False
+        self.state["goal_reached"] = done
+        mark, color = ("✅ reached", "#2b8a3e") if done else ("not yet", MUTED)
+        self.goal_html.value = (
+            f"<div style='font-size:14px;color:{INK};margin:2px 0'><b>Challenge:</b> "
+            f"{html.escape(self.goal)} <span style='color:{color}'>({mark})</span></div>"
+        )
 
     def set_moving(self, artists: list[Any]) -> None:
         """Artists redrawn on every render but left out of the cached background."""
