@@ -163,6 +163,7 @@ def panel_row(
     cols = sum(c for _, c in panels)
     rows = max(r for r, _ in panels)
     gaps = gap * (len(panels) - 1)
+    fixed = fig
     if fig is None:
         size, cell = row_size(
             panels,
@@ -180,9 +181,14 @@ def panel_row(
         cell = min(cell, (width - left - right - gaps) / cols, (height - top - bottom) / rows)
     width, height = fig.get_size_inches()
     x = left + (width - left - right - gaps - cell * cols) / 2
+    # panels share one vertical centre; in a fixed canvas (a widget's) the row hangs from
+    # the top margin, so the spare height is left below the picture, not above it
+    centre = (
+        bottom + (height - top - bottom) / 2 if fixed is None else height - top - rows * cell / 2
+    )
     axes = []
     for idx, (r, c) in enumerate(panels):
-        y = bottom + (height - top - bottom - r * cell) / 2
+        y = centre - r * cell / 2
         rect = (x / width, y / height, c * cell / width, r * cell / height)
         if reuse is not None and idx < len(reuse):
             reuse[idx].set_position(rect)
