@@ -5,8 +5,9 @@ timing metadata), but three things still change from run to run or machine to ma
 and they are removed here (every other output is left as it is):
 
 * a widget's output refers to a random model id, and without the widget state (which is
-  not committed) it cannot be displayed anyway: the widget view is dropped and its text
-  fallback kept (convlab's explorers say "run this cell ...");
+  not committed) it cannot be displayed anyway: the widget view is dropped and the rest of
+  the bundle kept (convlab's explorers carry a still PNG of their first state, with the
+  "run this cell ..." line, and that text as the plain-text fallback);
 * output printed in a loop arrives in a varying number of stream chunks: consecutive
   chunks of the same stream are merged;
 * an error's traceback lists the frames with the absolute paths and line numbers of the

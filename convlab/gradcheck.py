@@ -60,11 +60,36 @@ class GradientCheck:
         return self.passed
 
     def __repr__(self) -> str:
+        # short lines: a notebook shows this without wrapping it mid-word
         array, index = self.where
         return (
-            f"GradientCheck(passed={self.passed}, max_rel_error={self.max_rel_error:.2g} "
-            f"at array {array}, index {index}: analytic {self.analytic:.6g}, numeric "
-            f"{self.numeric:.6g}; {self.checked} entries checked, rtol={self.rtol:g})"
+            f"GradientCheck(passed={self.passed},\n"
+            f"  max_rel_error={self.max_rel_error:.2g} at array {array}, index {index},\n"
+            f"  analytic {self.analytic:.6g}, numeric {self.numeric:.6g},\n"
+            f"  {self.checked} entries checked, rtol={self.rtol:g})"
+        )
+
+    def _repr_html_(self) -> str:
+        """A small table for notebooks: the verdict, then the worst entry."""
+        import html
+
+        array, index = self.where
+        verdict = ("✅ passed", "#2b8a3e") if self.passed else ("❌ failed", "#c92a2a")
+        rows = [
+            ("max relative error", f"{self.max_rel_error:.2g}"),
+            ("max absolute error", f"{self.max_abs_error:.2g}"),
+            ("worst entry", f"array {array}, index {index}"),
+            ("analytic / numeric", f"{self.analytic:.6g} / {self.numeric:.6g}"),
+            ("entries checked", f"{self.checked} (rtol={self.rtol:g}, atol={self.atol:g})"),
+        ]
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:left;font-family:monospace'>{html.escape(v)}</td></tr>"
+            for k, v in rows
+        )
+        return (
+            f"<table><caption style='text-align:left;color:{verdict[1]}'>GradientCheck: "
+            f"{verdict[0]}</caption>{body}</table>"
         )
 
 
@@ -131,7 +156,9 @@ def gradient_check(
     >>> gradient_check(lambda x: (x ** 2).sum(), 2 * x, x).passed
     True
     >>> gradient_check(lambda x: (x ** 2).sum(), x, x)  # forgot the factor 2
-    GradientCheck(passed=False, max_rel_error=0.5 at array 0, index (...): ...)
+    GradientCheck(passed=False,
+      max_rel_error=0.5 at array 0, index (...),
+      ...)
     """
     func = "gradient_check"
     check_callable(func, "f", f)

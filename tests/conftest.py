@@ -67,6 +67,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="browser test: also save the README screenshots (SHOTS in tests/test_browser.py)",
     )
+    parser.addoption(
+        "--review-shots",
+        metavar="DIR",
+        default=None,
+        help="browser test: also save the pictures issue 13 fixed (REVIEW_SHOTS), to look at",
+    )
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:

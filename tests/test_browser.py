@@ -69,6 +69,26 @@ SHOTS = (
         "grading-report.png", "lessons/02_padding_stride.ipynb", "output_size_one_side)", "output"
     ),
 )
+# `--review-shots DIR`: the pictures issue 13 fixed, seen in JupyterLab after Run All (for a
+# reviewer to look at; never committed)
+REVIEW_SHOTS = (
+    Shot("l1-animation.png", "lessons/01_correlation_vs_convolution.ipynb", "plot.animate(", "output"),
+    Shot("l2-conv-explorer-unread.png", "lessons/02_padding_stride.ipynb", "conv_explorer(", "output"),
+    Shot("l2-padding-modes-p3.png", "lessons/02_padding_stride.ipynb", "square(3), padding=3", "output"),
+    Shot("l2-padding-explorer.png", "lessons/02_padding_stride.ipynb", "padding_explorer(", "output"),
+    Shot("l3-channel-groups.png", "lessons/03_channels.ipynb", "groups=2);", "output"),
+    Shot("l3-channels-explorer.png", "lessons/03_channels.ipynb", "channels_explorer(", "output"),
+    Shot("l4-receptive-field-16.png", "lessons/04_dilation_receptive_field.ipynb", "input_size=16", "output"),
+    Shot("l4-receptive-field-33.png", "lessons/04_dilation_receptive_field.ipynb", "input_size=33", "output"),
+    Shot("l4-gridding.png", "lessons/04_dilation_receptive_field.ipynb", "gridding([2, 2, 2]", "output"),
+    Shot("l4-dilation-explorer.png", "lessons/04_dilation_receptive_field.ipynb", "dilation_explorer(", "output"),
+    Shot("l5-transpose-explorer.png", "lessons/05_transposed_convolution.ipynb", "transpose_explorer(", "output"),
+    Shot("l6-animation-max.png", "lessons/06_pooling.ipynb", "plot.animate(", "output"),
+    Shot("l6-pool-explorer.png", "lessons/06_pooling.ipynb", "pool_explorer(", "output"),
+    Shot("l7-gradient-check.png", "lessons/07_backpropagation.ipynb", 'checks["conv2d (stride 2', "output"),
+    Shot("l7-backprop-explorer.png", "lessons/07_backpropagation.ipynb", "backprop_explorer(", "output"),
+    Shot("l1-kernel-playground.png", "lessons/01_correlation_vs_convolution.ipynb", "kernel_playground(", "output"),
+)  # fmt: skip
 # While lessons/ holds no notebook: the same kinds of capture of the stand-in (git-ignored).
 STANDIN_SHOTS = (
     Shot("standin-explorer.png", STANDIN, None, "page"),
@@ -165,6 +185,17 @@ def test_notebook_runs_in_jupyterlab(notebook, chromium, jupyterlab, phase, requ
                 if shot.notebook == notebook:
                     capture(page, path, shot, request.config.invocation_params.dir / directory)
 
+    if notebook == LATENCY_NOTEBOOK:
+        with phase("latency"):
+            latency(page, request)
+
+    review = request.config.getoption("review_shots")
+    if review:
+        with phase("screenshots"):
+            for shot in REVIEW_SHOTS:
+                if shot.notebook == notebook:
+                    capture(page, path, shot, request.config.invocation_params.dir / review)
+
     with phase("explorers"):
         for k, explorer in enumerate(report["explorers"]):
             where = f"{notebook}: explorer in {explorer['at']}"
@@ -180,6 +211,72 @@ def test_notebook_runs_in_jupyterlab(notebook, chromium, jupyterlab, phase, requ
         while kernel in {k["id"] for k in jupyterlab.api("GET", "api/kernels")}:
             assert time.monotonic() < deadline, f"{notebook}: kernel {kernel} still running"
             time.sleep(0.1)
+
+
+# What a learner feels: slider step -> the new picture decoded, on lesson 2's first explorer
+# (conv_explorer(n=6, k=3, stride=2, padding=0)). A loose guard on a shared machine; the
+# goal (DESIGN §7) is median <= 60 ms, p90 <= 100 ms.
+LATENCY_NOTEBOOK = "lessons/02_padding_stride.ipynb"
+LATENCY_SLIDERS = {"position": "output col j", "shape": "input size n"}
+LATENCY_STEPS = 20
+LATENCY_LIMITS = {"median": 150.0, "p90": 300.0}  # ms
+# page side: press an arrow key on the slider, time until the <img> shows the new PNG
+# decoded (a MutationObserver on its src, then img.decode()); bounce between the ends
+STEP_JS = """async ({label, steps}) => {
+  const out = document.querySelector('[data-convlab-explorer="0"]');
+  const slider = [...out.querySelectorAll('.widget-slider')]
+    .find(s => s.querySelector('.widget-label')?.textContent.trim() === label);
+  if (!slider) return {error: `no slider labelled ${label}`};
+  const handle = slider.querySelector('.noUi-handle');
+  const img = out.querySelector('img');
+  const times = [];
+  let direction = 'ArrowRight';
+  for (let n = 0; n < steps; n++) {
+    const now = Number(handle.getAttribute('aria-valuenow'));
+    if (now >= Number(handle.getAttribute('aria-valuemax'))) direction = 'ArrowLeft';
+    if (now <= Number(handle.getAttribute('aria-valuemin'))) direction = 'ArrowRight';
+    const before = img.src;
+    const changed = new Promise((resolve) => {
+      const seen = new MutationObserver(() => {
+        if (img.src !== before) { seen.disconnect(); resolve(true); }
+      });
+      seen.observe(img, {attributes: true, attributeFilter: ['src']});
+      setTimeout(() => { seen.disconnect(); resolve(false); }, 10000);
+    });
+    handle.focus();
+    const t0 = performance.now();
+    handle.dispatchEvent(new KeyboardEvent('keydown', {key: direction, bubbles: true}));
+    if (!(await changed)) return {error: `${label}: no new picture in 10 s`, times};
+    await img.decode();
+    times.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 100));  // the kernel idle again
+  }
+  return {times};
+}"""
+
+
+def latency(page, request) -> dict[str, dict[str, float]]:
+    """Time LATENCY_STEPS slider steps per slider kind; fail above LATENCY_LIMITS."""
+    figures = {}
+    for kind, label in LATENCY_SLIDERS.items():
+        result = page.evaluate(STEP_JS, {"label": label, "steps": LATENCY_STEPS})
+        assert "error" not in result, f"latency: {result['error']}"
+        times = sorted(result["times"])
+        figures[kind] = {
+            "median": times[len(times) // 2],
+            "p90": times[min(len(times) - 1, int(0.9 * len(times)))],
+            "max": times[-1],
+        }
+    request.node.user_properties.append(("latency_ms", figures))
+    summary = ", ".join(
+        f"{kind} ({LATENCY_SLIDERS[kind]}): median {f['median']:.0f} ms, p90 {f['p90']:.0f} ms"
+        for kind, f in figures.items()
+    )
+    print(f"slider step -> decoded picture, {LATENCY_STEPS} steps each: {summary}")
+    for kind, f in figures.items():
+        for stat, limit in LATENCY_LIMITS.items():
+            assert f[stat] <= limit, f"latency {kind}: {stat} {f[stat]:.0f} ms > {limit:.0f} ms"
+    return figures
 
 
 def move_slider(page, path: str, k: int, kernel: str, wait, where: str) -> None:

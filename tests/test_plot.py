@@ -554,7 +554,9 @@ def test_animation_frames_gif_and_html(tmp_path):
     with Image.open(path) as im:
         assert im.n_frames == 4
     html = plot.to_html(anim)
-    assert html.count("data:image/png;base64") == 4
+    # the 4 frames, plus the first one again as the <img>'s own src (shown without JavaScript)
+    assert html.count("data:image/png;base64") == 5
+    assert 'alt="frame 1"' in html
     pool = plot.animate(X5, mode="max", kernel_size=2)
     assert pool.frames == 4 and pool.picture.window.kind == "max"
 

@@ -163,10 +163,21 @@ def test_dilation_explorer():
     ex.preset.value = "[2, 2, 2]  gridding"
     assert ex.rates.value == "2, 2, 2"
     assert ex.state["hdc"] is False and ex.state["holes"] == 120
-    assert ex.message == str(convlab.hdc_check([2, 2, 2]))
+    assert ex.message == str(convlab.hdc_check([2, 2, 2]))  # no M_2 in it to rewrite
     assert picture(ex) != before
     ex.k.value = 2
     assert ex.state["receptive_field"] == 7
+
+
+def test_dilation_explorer_speaks_the_pictures_notation():
+    ex = widgets.dilation_explorer(dilations="1, 2, 5")
+    assert str(convlab.hdc_check([1, 2, 5])).count("M_2 = 2 <= 3") == 1  # plain text in convlab
+    assert "M₂ = 2 ≤ 3" in ex.message and "<=" not in ex.message and "M_2" not in ex.message
+    title = ex.figure.axes[0].get_title()
+    assert "M₂ = 2 ≤ 3" in title  # the same notation in the picture and the message
+    assert ex.figure.axes[1].get_title().startswith("row 8 of the map (dashed)")
+    labels = [t.get_text() for t in ex.figure.axes[1].get_xticklabels()]
+    assert labels[0] == "0" and labels[-1] == "16"  # the bars are named by column
 
 
 @pytest.mark.parametrize("text", ["1, x", "", "0, 0", "2 3", "20, 20"])
@@ -185,21 +196,53 @@ def test_transpose_explorer():
     x = np.array([[[1.0, 2.0], [3.0, 4.0]]])
     ref = convlab.conv_transpose2d(x, np.ones((1, 1, 3, 3)), None, 2)[0]
     np.testing.assert_array_equal(ex.output, ref)
-    assert ex.counts[2, 2] == 4.0 and "checkerboard" in ex.message
+    assert ex.counts[2, 2] == 4.0 and ex.message.startswith("interior: stamps overlap unevenly")
+    assert ex.state["interior_even"] is False
     assert ex.formula.endswith("= 5")
     before, renders = picture(ex), ex.renders
     ex.a.value, ex.b.value = 1, 1
     assert ex.state["cell"] == (1, 1) and ex.renders == renders + 2
     assert [p.get_xy() for p in ex.figure.axes[1].patches if p.get_gid() == "stamp"] == [(1.5, 1.5)]
     assert picture(ex) != before
-    ex.stride.value = 1
-    assert "every cell" in ex.message or "checkerboard" in ex.message
     ex.stride.value = 3
     ex.k.value = 3
-    assert "same number" in ex.message  # k = s: stamps tile without overlap
-    ex.output_padding.value = 2
-    ex.stride.value = 2
-    assert ex.output is None and "output_padding must be smaller" in ex.message
+    assert ex.message == "interior: every cell gets the same 1 stamp, no checkerboard"  # k = s
+
+
+def test_transpose_explorer_judges_the_interior_not_the_border():
+    # lesson 5: k = 4, s = 2 overlaps evenly inside (4 everywhere) though the border gets 1s, 2s
+    ex = widgets.transpose_explorer(n=3, k=4, stride=2)
+    assert ex.counts.min() == 1 and ex.counts[2:6, 2:6].min() == ex.counts[2:6, 2:6].max() == 4
+    assert ex.state["interior_even"] is True
+    assert ex.message == (
+        "interior: every cell gets the same 4 stamps, no checkerboard; "
+        "the border gets fewer (1…): no stamps from beyond it"
+    )
+    frame = [p for p in ex.figure.axes[2].patches if p.get_gid() == "interior"]
+    assert [(f.get_xy(), f.get_width()) for f in frame] == [((1.5, 1.5), 4)]
+    ex.k.value = 1  # stamps apart: holes
+    assert ex.message.startswith("interior: the stamps leave holes")
+    ex.stride.value, ex.k.value = 1, 3  # stride 1: 3 × 3 stamps on the middle cell
+    assert ex.state["interior_even"] is True and "the same 9 stamps" in ex.message
+
+
+def test_transpose_explorer_caps_output_padding_below_the_stride():
+    ex = widgets.transpose_explorer(stride=2)
+    assert ex.output_padding.max == 1
+    ex.output_padding.value = 1
+    assert ex.formula.endswith("= 6") and ex.output.shape == (6, 6)
+    ex.stride.value = 1  # output_padding must go back to 0, never a refusal
+    assert ex.output_padding.max == 0 and ex.output_padding.value == 0
+    assert ex.state["error"] is None and ex.output.shape == (4, 4)
+    ex.stride.value = 3
+    assert ex.output_padding.max == 2
+
+
+def test_transpose_explorer_refusal_is_said_once_without_a_formula():
+    ex = widgets.transpose_explorer(n=1, k=1, padding=2)
+    assert ex.output is None and ex.formula == "" and ex.formula_html.value.count("o =") == 0
+    assert ex.message.startswith("PyTorch refuses these settings.")
+    assert ex.message_html.value == ""  # the picture says it; the message line does not repeat it
 
 
 # ----------------------------------------------------------------------------- playground
@@ -265,8 +308,8 @@ def test_explorer_figure_is_made_once_whoever_asks_first():
 
 def test_impossible_settings_read_the_same_in_every_explorer():
     """One base method words them: ``title. detail``; state['error'] keeps the whole text."""
-    tr = widgets.transpose_explorer(output_padding=2)
-    assert tr.state["error"].startswith("transpose_explorer: output_padding must be smaller")
+    tr = widgets.transpose_explorer(n=1, k=1, padding=2)
+    assert tr.state["error"].startswith("transpose_explorer: output size would be (-3, -3)")
     assert tr.message == "PyTorch refuses these settings. " + tr.state["error"].split(": ", 1)[1]
     dl = widgets.dilation_explorer(dilations="2, x")
     assert dl.message.startswith("Cannot read the dilation rates. Got '2, x'.")
@@ -274,3 +317,40 @@ def test_impossible_settings_read_the_same_in_every_explorer():
     pool = widgets.pool_explorer(k=2, padding=2)
     assert pool.message.startswith("PyTorch refuses these settings. padding must be at most")
     assert pool.state["error"].startswith("pool_explorer: padding")
+
+
+# ----------------------------------------------------------------------------- shared
+
+
+def test_conv_explorer_greys_the_rows_and_columns_no_window_reads():
+    # lesson 2: n = 6, k = 3, s = 2, p = 0 reads rows 0…4 only; row 5 and col 5 are skipped
+    ex = widgets.conv_explorer(n=6, k=3, stride=2, padding=0)
+    assert ex.state["unread"] == ([5], [5])
+    assert "No window reads row 5 and col 5 (grey)" in ex.message
+    (patch,) = [p for p in ex.figure.axes[0].patches if p.get_gid() == "unread"]
+    squares = patch.get_path().to_polygons()
+    covered = {(int(q[:, 1].min() + 0.5), int(q[:, 0].min() + 0.5)) for q in squares}
+    assert covered == {(5, c) for c in range(6)} | {(r, 5) for r in range(6)}  # (row, col)
+    ex.stride.value = 1
+    assert ex.state["unread"] == ([], []) and "No window" not in ex.message
+    ex.stride.value, ex.padding.value = 3, 1  # padded 8: windows at 0 and 3 read 0…5
+    assert ex.state["unread"] == ([5], [5])
+
+
+def test_explorer_output_carries_a_still_png_for_a_notebook_without_kernel():
+    import base64
+    import io
+
+    from IPython.core.formatters import DisplayFormatter
+    from PIL import Image
+
+    ex = widgets.conv_explorer(n=6, k=3, stride=2, padding=0)
+    data, _ = DisplayFormatter().format(ex)
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/plain"] == "ConvExplorer: run this cell in Jupyter to use the explorer"
+    still = Image.open(io.BytesIO(base64.b64decode(data["image/png"])))
+    live = Image.open(io.BytesIO(ex.image.value))
+    assert still.mode == live.mode == "RGB"  # opaque pictures, encoded by Pillow
+    assert still.width == live.width and still.height > live.height  # the hint lines on top
+    below = np.asarray(still)[still.height - live.height :]
+    np.testing.assert_array_equal(below, np.asarray(live))  # the picture as first shown

@@ -114,6 +114,18 @@ class CellTexts(Artist):
         gc.restore()
         self.stale = False
 
+    def label_boxes(self) -> list[tuple[str, float, Bbox]]:
+        """``(string, font size in points, pixel box)`` of every label drawn."""
+        dpi = self.figure.dpi if self.figure is not None else 100.0
+        boxes = []
+        for (x, y), s, c, size, it in self._items(self._points()):
+            stamp = _bitmap(s, size, dpi, c, it, self.ha, self.va, self.props)
+            if stamp is not None:
+                img, dx, dy = stamp
+                x0, y0 = round(x) + dx, round(y) + dy
+                boxes.append((s, size, Bbox.from_bounds(x0, y0, img.shape[1], img.shape[0])))
+        return boxes
+
     def get_window_extent(self, renderer=None) -> Bbox:
         """The pixels the labels cover (the cached bitmaps ``draw`` stamps), so that
         ``bbox_inches="tight"`` (Jupyter's inline backend) keeps labels drawn outside the

@@ -7,7 +7,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
-from matplotlib.transforms import Affine2D
+from matplotlib.transforms import Affine2D, offset_copy
 
 from ._celltext import CellTexts
 from ._style import (
@@ -15,7 +15,6 @@ from ._style import (
     BLANK,
     HATCH,
     INK,
-    MIN_FONT,
     MUTED,
     PAD_TEXT,
     Scale,
@@ -23,6 +22,7 @@ from ._style import (
     fmt_int,
     fmt_value,
     font_for,
+    min_points,
     text_colors,
 )
 
@@ -56,6 +56,7 @@ class NumberGrid:
         wash=0.6,
         blank=None,
         frame=True,
+        say_dropped=True,
     ):
         v = np.asarray(values, float)
         self.ax, self.shape, self.palette = ax, v.shape, palette
@@ -119,18 +120,68 @@ class NumberGrid:
             )
         )
         self.blank = np.zeros(v.shape, bool) if blank is None else np.asarray(blank, bool)
-        self.cells = None
+        self.cells, self.scale_note, self.wanted_text = None, None, text
+        self.legend_height = 0.0
+        self.min_size = min_points(ax.figure)
         strings = [fmt_value(x) for x in v.ravel()]
         self.fontsize = fontsize or font_for(cell_pt, max(len(s) for s in strings))
-        if text and self.fontsize >= MIN_FONT:  # smaller digits are smudges: colours only
+        if text and self.fontsize >= self.min_size:
             rows, cols = np.mgrid[0:h, 0:w]
             xy = np.column_stack([cols.ravel(), rows.ravel()])
             self.cells = CellTexts(xy, strings, INK, self.fontsize, False, zorder=4, gid="cell")
             ax.add_artist(self.cells)
+        ax._convlab_grid = self  # for the legibility test: a grid that drops numbers says so
         self._labels(labels, origin, cell_pt)
         if title:
             ax.set_title(title, fontsize=10.5, color=INK, pad=4 + 1.3 * self.index_size)
         self.set_values(v)
+        if text and self.cells is None and say_dropped:
+            self.scale_note = self.legend()
+
+    def legend(self) -> list:
+        """Say that the numbers do not fit and show the colour scale instead: swatches with
+        their values (every value when there are at most five) just under the grid."""
+        v = self.values[self.real & ~self.blank & np.isfinite(self.values)]
+        if v.size == 0:
+            return []
+        distinct = np.unique(v)
+        picks = distinct if len(distinct) <= 5 else np.linspace(v.min(), v.max(), 5)
+        if np.all(v == np.round(v)):  # whole numbers stay whole on the scale
+            picks = np.unique(np.round(picks))
+        ax, size = self.ax, max(self.min_size, 8.0)
+        side = 1.2 * size  # swatch side, points
+        pos = ax.get_position()
+        width = pos.width * ax.figure.get_figwidth() * 72  # the axes in points
+        height = pos.height * ax.figure.get_figheight() * 72
+        artists, x, y = [], 0.0, -4.0 - side / 2
+
+        def at(dx, dy):
+            return offset_copy(ax.transAxes, ax.figure, x=dx, y=dy, units="points")
+
+        note = ax.text(
+            0, 0, "numbers do not fit; colours:", transform=at(x, y), ha="left",
+            va="center", fontsize=size, color=MUTED, clip_on=False, gid="scale-note",
+        )  # fmt: skip
+        artists.append(note)
+        x += 0.56 * size * len(note.get_text()) + 6
+        if x + len(picks) * (side + 0.6 * size * 4 + 8) > width:  # narrow grid: next line
+            x, y = 0.0, y - 1.6 * side
+        for value in picks:
+            swatch = Rectangle(
+                (0, 0), side / width, side / height, transform=at(x, y - side / 2),
+                facecolor=self.scale.rgba(np.array([value]))[0], edgecolor=MUTED, lw=0.5,
+                clip_on=False, gid="scale",
+            )  # fmt: skip
+            ax.add_artist(swatch)
+            label = fmt_value(value)
+            text = ax.text(
+                0, 0, label, transform=at(x + side + 2, y), ha="left", va="center",
+                fontsize=size, color=INK, clip_on=False, gid="scale-note",
+            )  # fmt: skip
+            artists += [swatch, text]
+            x += side + 2 + 0.6 * size * len(label) + 8
+        self.legend_height = -y + side / 2  # points under the axes, for a label below it
+        return artists
 
     @property
     def strings(self) -> list[str]:
@@ -145,8 +196,10 @@ class NumberGrid:
         self.index_size = 0.0
         if not labels:
             return
-        size = self.index_size = min(7.5, max(5.0, 0.4 * cell_pt))
-        step = 1 if cell_pt >= 9 else int(np.ceil(9 / cell_pt))
+        size = self.index_size = max(self.min_size, min(9.0, 0.4 * cell_pt))
+        longest = max(len(fmt_int(origin[0])), len(fmt_int(origin[1] + w - 1)), 1)
+        need = max(1.25 * size, 0.62 * size * longest + 2)  # points a label takes
+        step = max(1, int(np.ceil(need / cell_pt)))
         gap = 2.0 / cell_pt
         cols, rows = range(0, w, step), range(0, h, step)
         for xy, text, ha, va in (
@@ -186,7 +239,7 @@ class NumberGrid:
             "" if hide else fmt_value(x) for x, hide in zip(v.ravel(), hidden.ravel(), strict=True)
         ]
         colors = np.where(self.real, text_colors(rgba), PAD_TEXT).ravel()
-        sizes = np.where(self.real, self.fontsize, 0.92 * self.fontsize).ravel()
+        sizes = self.fontsize
         self.cells.set_labels(strings, colors, sizes, ~self.real.ravel())
 
     def outline(self, r, c, color=ACCENT, lw=2.6, gid="highlight", **kw) -> Rectangle:

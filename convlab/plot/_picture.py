@@ -14,7 +14,18 @@ from matplotlib.patches import Rectangle
 
 from ._celltext import CellTexts
 from ._grid import NumberGrid
-from ._style import ACCENT, INK, SECOND, Scale, between, cell_points, fmt_value, panel_row, row_size
+from ._style import (
+    ACCENT,
+    INK,
+    SECOND,
+    Scale,
+    between,
+    cell_points,
+    fmt_value,
+    min_points,
+    panel_row,
+    row_size,
+)
 from ._window import Window, check_window_position
 
 __all__ = ["StepPicture", "panel_size"]
@@ -150,9 +161,9 @@ class StepPicture:
             between(self.fig, axes[0], axes[1], "→")
             a, b = axes[0].get_position(), axes[1].get_position()
             label = f"{w.kind}\n{w.kernel_size[0]}×{w.kernel_size[1]}"
-            y = (a.y0 + a.y1) / 2 + 0.22 / self.fig.get_figheight()
-            self.fig.text(
-                (a.x1 + b.x0) / 2, y, label, ha="center", va="bottom", ma="center", fontsize=9.5
+            y = (a.y0 + a.y1) / 2 - 0.22 / self.fig.get_figheight()  # under the arrow: a
+            self.fig.text(  # small output's title may reach over the gap above it
+                (a.x1 + b.x0) / 2, y, label, ha="center", va="top", ma="center", fontsize=9.5
             )
 
     def _footprint(self):
@@ -173,8 +184,8 @@ class StepPicture:
             ax.add_artist(self.extent)
         self.corners = None
         meets = w.meets()
-        if meets is not None and cell_points(ax) >= 18:  # too small to read otherwise
-            size = max(5.0, min(9.0, 0.27 * cell_points(ax)))
+        size = min(9.0, 0.27 * cell_points(ax))
+        if meets is not None and size >= min_points(self.fig):  # too small to read otherwise
             labels = [f"×{fmt_value(v)}" for v in meets.ravel()]
             self.corners = CellTexts(
                 np.zeros((len(labels), 2)),

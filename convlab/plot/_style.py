@@ -23,7 +23,14 @@ PAD_TEXT = "#495057"
 HATCH = "#ced4da"
 EMPTY = "#f1f3f5"
 BLANK = "#f8f9fa"  # zeros left blank in sparse pictures
-MIN_FONT = 5.0  # points; below this a grid shows colours without numbers
+MIN_PX = 9.0  # smallest text on screen, in pixels (DESIGN §8)
+
+
+def min_points(fig) -> float:
+    """The smallest font size (points) that is still ``MIN_PX`` pixels in ``fig``: below it
+    a grid shows colours (and says so) instead of numbers."""
+    return MIN_PX * 72.0 / fig.dpi + 1e-3
+
 
 PALETTES = {"input": "Blues", "kernel": "Purples", "output": "Greens", "count": "YlOrBr"}
 _SPAN = (0.07, 0.62)  # the part of a sequential colormap used: light tiles, readable digits
@@ -112,7 +119,7 @@ def cell_points(ax) -> float:
 
 def font_for(cell_pt: float, longest: int, biggest: float = 13.0) -> float:
     """Largest font so that ``longest`` characters fit in a cell of ``cell_pt`` points."""
-    return float(max(4.0, min(biggest, 0.42 * cell_pt, 1.25 * cell_pt / max(longest, 1.5))))
+    return float(max(4.0, min(biggest, 0.5 * cell_pt, 1.25 * cell_pt / max(longest, 1.5))))
 
 
 def new_figure(figsize, dpi=DPI):
@@ -123,7 +130,7 @@ def new_figure(figsize, dpi=DPI):
 
 
 def row_size(
-    panels, *, cell=0.42, gap=0.62, left=0.45, right=0.3, top=0.75, bottom=0.35, max_width=11.5
+    panels, *, cell=0.42, gap=0.62, left=0.45, right=0.3, top=0.75, bottom=0.35, max_width=9.9
 ):
     """``(figsize, cell)`` of a new figure holding grids of ``(rows, cols)`` side by side."""
     cols = sum(c for _, c in panels)
@@ -143,7 +150,7 @@ def panel_row(
     right=0.3,
     top=0.75,
     bottom=0.35,
-    max_width=11.5,
+    max_width=9.9,
     reuse=None,
 ):
     """Axes for grids of ``(rows, cols)`` side by side, all with the same cell size.
@@ -156,6 +163,7 @@ def panel_row(
     cols = sum(c for _, c in panels)
     rows = max(r for r, _ in panels)
     gaps = gap * (len(panels) - 1)
+    fixed = fig
     if fig is None:
         size, cell = row_size(
             panels,
@@ -173,9 +181,14 @@ def panel_row(
         cell = min(cell, (width - left - right - gaps) / cols, (height - top - bottom) / rows)
     width, height = fig.get_size_inches()
     x = left + (width - left - right - gaps - cell * cols) / 2
+    # panels share one vertical centre; in a fixed canvas (a widget's) the row hangs from
+    # the top margin, so the spare height is left below the picture, not above it
+    centre = (
+        bottom + (height - top - bottom) / 2 if fixed is None else height - top - rows * cell / 2
+    )
     axes = []
     for idx, (r, c) in enumerate(panels):
-        y = bottom + (height - top - bottom - r * cell) / 2
+        y = centre - r * cell / 2
         rect = (x / width, y / height, c * cell / width, r * cell / height)
         if reuse is not None and idx < len(reuse):
             reuse[idx].set_position(rect)
@@ -200,6 +213,7 @@ def blank_axes(fig, n: int) -> list:
         ax.set_title("")
         ax.set_xlabel("")
         ax.set_visible(True)
+        ax.__dict__.pop("_convlab_grid", None)
     return list(fig.axes)
 
 

@@ -101,7 +101,8 @@ class Window:
             per = kw if kw >= 3 else 4
             lines = [", ".join(parts[r : r + per]) for r in range(0, len(parts), per)]
             joiner = "  "
-            if self.kind == "max":
+            if self.kind == "max":  # a comma ends each line but the last: one list
+                lines = [line + "," for line in lines[:-1]] + lines[-1:]
                 open_, close = "max(", ")"
             else:
                 lines = [" + ".join(parts[r : r + per]) for r in range(0, len(parts), per)]

@@ -93,6 +93,16 @@ class SlidingAnimation:
         # matplotlib names the player with a random uuid; a digest of the content and of
         # how many players this process made keeps re-executed notebooks byte-identical
         # and two players of the same animation apart
+        # the first frame is the <img>'s own source, so a page that runs no script (a
+        # notebook on GitHub, a viewer that strips JavaScript) still shows a picture
+        first = re.search(r'frames\[0\] = "(data:image/[a-z]+;base64,[^"]+)"', html)
+        if first is not None:
+            html = re.sub(
+                r'<img id="(_anim_img[0-9a-f]+)">',
+                lambda m: f'<img id="{m.group(1)}" src="{first.group(1)}" alt="frame 1">',
+                html,
+                count=1,
+            )
         (uid,) = set(re.findall(r"anim([0-9a-f]{32})", html))
         seed = f"{next(_PLAYERS)}:{html.replace(uid, '')}"
         return html.replace(uid, hashlib.sha256(seed.encode()).hexdigest()[:32])
@@ -114,7 +124,7 @@ def animate(
     ceil_mode: bool = False,
     count_include_pad: bool = True,
     interval: int = 700,
-    dpi: int = 64,
+    dpi: int = 72,
 ) -> SlidingAnimation:
     """Animate a 2-D convolution (or pooling) over all its output positions, row by row.
 
@@ -131,7 +141,8 @@ def animate(
     interval : int
         Milliseconds per frame in the HTML player.
     dpi : int
-        Resolution of the frames (64 keeps GIFs and notebooks light).
+        Resolution of the frames: 72 keeps GIFs and notebooks light, and is the lowest
+        at which every label of the frame is 9 px or more.
 
     Returns
     -------

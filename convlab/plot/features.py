@@ -138,7 +138,7 @@ def feature_maps(
     for ax, name, y, k in zip(flat[1:], names, maps, arrays, strict=False):
         if layer:  # a filter of a conv layer: inset it when it has one input channel
             k = k[0] if k.shape[0] == 1 else None
-        show_map(ax, y, k, inset=0.3 * panel)
+        show_map(ax, y, k, inset=0.42 * panel)
         ax.set_title(name, fontsize=10.5, color=INK)
     for ax in flat:
         ax.set_xticks([])
@@ -172,13 +172,17 @@ def show_map(ax, y: np.ndarray, kernel: np.ndarray | None = None, inset: float =
     value range below and the kernel inset; returns the image artist."""
     cmap, vmin, vmax = map_style(kernel, y)
     im = ax.imshow(y, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="antialiased")
-    ax.set_xlabel(
-        f"values {fmt_value(y.min())} … {fmt_value(y.max())}", fontsize=8.5, color=MUTED, labelpad=2
-    )
+    label = f"values {fmt_value(y.min())} … {fmt_value(y.max())}"
+    ax.set_xlabel(label, fontsize=8.5, color=MUTED, labelpad=2)
     if kernel is not None and kernel.ndim == 2:
-        box = ax.inset_axes((0.03, 0.03, 0.3, 0.3))
+        side = inset / (ax.get_position().width * ax.figure.get_figwidth())
+        box = ax.inset_axes((0.03, 0.03, side, side))
         longest = max(len(fmt_value(v)) for v in kernel.ravel())
         size = font_for(inset * 72 / max(kernel.shape), longest)
-        show = size >= 5
-        NumberGrid(box, kernel, palette="kernel", labels=False, text=show, fontsize=size)
+        g = NumberGrid(
+            box, kernel, palette="kernel", labels=False, fontsize=size, say_dropped=False
+        )
+        if g.cells is None:  # say so where the values are written: under the map
+            ax.set_xlabel(f"{label}\nkernel inset: colours only", fontsize=8.5, color=MUTED)
+            g.scale_note = ax.xaxis.label
     return im

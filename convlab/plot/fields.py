@@ -162,15 +162,16 @@ def receptive_field(layers: Sequence[dict], input_size: int | None = None, unit:
     n = fields[-1].size + 4 if input_size is None else input_size
     (n,) = int_tuple("receptive_field", "input_size", n, 1, minimum=1)
     levels, unit = path_counts(layers, n, unit)
-    cell = min(0.34, 7.0 / n)
+    cell = min(0.34, 4.4 / n)  # the map at most 4.4 in: a big input gets a colour scale
+    low = 0.55  # room for that scale under the map
     width, tower_h = 0.55 + n * cell + 1.9, 0.5 * len(levels)
-    fig = new_figure((width, 0.5 + tower_h + 0.35 + n * cell + 0.2))
+    fig = new_figure((width, 0.5 + tower_h + 0.35 + n * cell + low))
     h = fig.get_figheight()
-    ax_t = fig.add_axes((0.55 / width, (0.2 + n * cell + 0.35) / h, n * cell / width, tower_h / h))
-    ax_m = fig.add_axes((0.55 / width, 0.2 / h, n * cell / width, n * cell / h))
+    ax_t = fig.add_axes((0.55 / width, (low + n * cell + 0.35) / h, n * cell / width, tower_h / h))
+    ax_m = fig.add_axes((0.55 / width, low / h, n * cell / width, n * cell / h))
     _tower(ax_t, layers, fields, levels)
     counts = np.multiply.outer(levels[0], levels[0])
-    NumberGrid(ax_m, counts, palette="count", hide_zeros=True, text=n <= 24)
+    NumberGrid(ax_m, counts, palette="count", hide_zeros=True)
     for idx, f in enumerate(fields):
         active = np.nonzero(levels[idx + 1])[0]
         mid = active[len(active) // 2]

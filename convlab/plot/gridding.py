@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import dilation_coverage, hdc_check
 from ._grid import NumberGrid
-from ._style import EMPTY, INK, MUTED, cell_points, font_for, panel_row
+from ._style import EMPTY, INK, MUTED, cell_points, font_for, min_points, panel_row
 
 __all__ = ["BAD", "GOOD", "draw_coverage", "gridding"]
 
@@ -49,7 +49,7 @@ def gridding(*dilations: Sequence[int], kernel_size: int = 3, axes=None):
     seqs = [list(d) for d in dilations] or [[2, 2, 2], [1, 2, 5]]
     maps = [dilation_coverage(d, kernel_size) for d in seqs]
     if axes is None:
-        _, axes, _ = panel_row([m.shape for m in maps], top=0.85, bottom=0.45, gap=0.7, cell=0.32)
+        _, axes, _ = panel_row([m.shape for m in maps], top=0.85, bottom=0.75, gap=0.7, cell=0.32)
     for ax, d, cov in zip(axes, seqs, maps, strict=True):
         draw_coverage(ax, d, cov, hdc_check(d, kernel_size))
     return axes[0].figure
@@ -58,7 +58,7 @@ def gridding(*dilations: Sequence[int], kernel_size: int = 3, axes=None):
 def draw_coverage(ax, dilations: list[int], cov: np.ndarray, verdict: Any) -> NumberGrid:
     """One coverage map with its verdict in the title and the holes counted below."""
     seen = cov > 0
-    show = font_for(cell_points(ax), len(str(int(cov.max())))) >= 7
+    show = font_for(cell_points(ax), len(str(int(cov.max())))) >= min_points(ax.figure)
     g = NumberGrid(
         ax,
         cov,
@@ -69,6 +69,7 @@ def draw_coverage(ax, dilations: list[int], cov: np.ndarray, verdict: Any) -> Nu
         wash=0.9,
         blank=~seen,
         frame=False,
+        say_dropped=False,
     )
     holes = int((~seen).sum())
     # The mark comes from the coverage itself: the HDC rule is exact only for 3×3 kernels
@@ -86,5 +87,8 @@ def draw_coverage(ax, dilations: list[int], cov: np.ndarray, verdict: Any) -> Nu
         fontsize=9,
         color=INK if holes else MUTED,
     )
+    if g.cells is None:  # the colour scale goes first, under the map; the count below it
+        g.scale_note = g.legend()
+        ax.xaxis.labelpad = g.legend_height + 3
     ax.set_facecolor(EMPTY)
     return g

@@ -147,7 +147,7 @@ def padding_modes(x: Any = None, padding: int = 2, axes=None):
     (padding,) = int_tuple(func, "padding", padding, 1, minimum=0)
     big = tuple(n + 2 * padding for n in x.shape)
     if axes is None:
-        _, axes, _ = panel_row([big] * 4, top=0.95, bottom=0.2, gap=0.5)
+        _, axes, _ = panel_row([big] * 4, top=0.95, bottom=0.45, gap=0.35, left=0.4, right=0.2)
     draw_padding_modes(axes, x, padding)
     return axes[0].figure
 
@@ -158,6 +158,7 @@ def draw_padding_modes(axes, x: np.ndarray, padding: int) -> dict[str, np.ndarra
     big = tuple(n + 2 * padding for n in x.shape)
     scale = Scale.of(x)
     h, w = x.shape
+    shared = None  # one scale for all four: said once, under the first panel drawn
     for ax, (mode, arr) in zip(axes, modes.items(), strict=True):
         if isinstance(arr, str):
             _refusal(ax, big, mode)
@@ -166,7 +167,12 @@ def draw_padding_modes(axes, x: np.ndarray, padding: int) -> dict[str, np.ndarra
         real[padding : padding + h, padding : padding + w] = True
         origin = (-padding, -padding)
         title = f"{mode}\n{MODE_NOTES[mode]}"
-        NumberGrid(ax, arr, real=real, origin=origin, scale=scale, title=title, wash=0.35)
+        g = NumberGrid(
+            ax, arr, real=real, origin=origin, scale=scale, title=title, wash=0.35,
+            say_dropped=shared is None,
+        )  # fmt: skip
+        shared = shared or g.scale_note
+        g.scale_note = shared
     return modes
 
 

@@ -86,7 +86,6 @@ def channel_groups(
     _blocks(ax_w, i, o, k, g, bias, W, H)
     n = conv_params(i, o, k, groups=g, bias=bias)
     full = conv_params(i, o, k, groups=1, bias=bias)
-    plus = f" + {o} biases" if bias else ""
     text = f"params = {o}·({i}/{g})·{k}² {'+ ' + str(o) + ' ' if bias else ''}= {n}"
     if g > 1:
         text += f"   (groups=1: {full}, {full / n:.3g}× more)"
@@ -94,7 +93,8 @@ def channel_groups(
     fig.text(
         0.2,
         0.055,
-        f"one line = one {k}×{k} kernel slice w[o, c]{plus and ''}",
+        f"one line = one {k}×{k} kernel slice w[o, c]"
+        + ("\ncolour = its group (same colour: stored together)" if g > 1 else ""),
         ha="center",
         va="center",
         fontsize=9.5,
@@ -143,7 +143,7 @@ def _connections(ax, i: int, o: int, g: int) -> None:
                     str(n),
                     ha="center",
                     va="center",
-                    fontsize=8,
+                    fontsize=9,
                     color=MUTED,
                 )
     if g > 1:
@@ -205,9 +205,9 @@ def _blocks(ax, i: int, o: int, k: int, g: int, bias: bool, W: float, H: float) 
     label = 9 if unit * 72 > 12 else 0
     if label:
         for c in range(i):
-            ax.text(c + 0.5, -0.12, str(c), ha="center", va="bottom", fontsize=8, color=MUTED)
+            ax.text(c + 0.5, -0.12, str(c), ha="center", va="bottom", fontsize=9, color=MUTED)
         for f in range(o):
-            ax.text(-0.12, f + 0.5, str(f), ha="right", va="center", fontsize=8, color=MUTED)
+            ax.text(-0.12, f + 0.5, str(f), ha="right", va="center", fontsize=9, color=MUTED)
     note = "   (blank: not connected, not stored)" if g > 1 else ""
     ax.text(
         i / 2,
@@ -218,9 +218,12 @@ def _blocks(ax, i: int, o: int, k: int, g: int, bias: bool, W: float, H: float) 
         fontsize=9.5,
         color=MUTED,
     )
-    ax.text(
-        -0.6, o / 2, "filter o →", rotation=90, ha="center", va="center", fontsize=9.5, color=MUTED
-    )
+    # left of the row numbers (which end 0.12 blocks left of the matrix), never on them
+    ax.annotate(
+        "filter o →", (-0.12, o / 2), xytext=(-(16 if label else 4), 0),
+        textcoords="offset points", rotation=90, ha="right", va="center", fontsize=9.5,
+        color=MUTED, annotation_clip=False,
+    )  # fmt: skip
     ax.set_title(
         f"weight (C_out, C_in/groups, k, k) = ({o}, {i // g}, {k}, {k})",
         fontsize=11,

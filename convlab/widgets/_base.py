@@ -12,6 +12,7 @@ else redraws the figure once.
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 from collections.abc import Callable, Sequence
@@ -22,13 +23,28 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.image import imsave
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
+from matplotlib.transforms import Affine2D
+from PIL import Image
 
 from ..plot._style import INK, MUTED
 
+RUN_HINT = "run this cell in Jupyter to use the explorer"
+UNVISITED = "#ced4da"  # cells that no window reads
+
+
+def _cells_patch(cells: np.ndarray, **kw) -> PathPatch:
+    """One compound patch covering the given ``(row, col)`` cells."""
+    squares = [
+        Path.unit_rectangle().transformed(Affine2D().translate(c - 0.5, r - 0.5)) for r, c in cells
+    ] or [Path(np.zeros((1, 2)))]
+    return PathPatch(Path.make_compound_path(*squares), **kw)
+
 
 def _look() -> dict:
-    return {"style": {"description_width": "110px"}, "layout": widgets.Layout(width="330px")}
+    # wide enough for the longest label ("out channels C_out") at JupyterLab's font size
+    return {"style": {"description_width": "135px"}, "layout": widgets.Layout(width="355px")}
 
 
 def slider(description: str, value: int, lo: int, hi: int, **kw: Any) -> widgets.IntSlider:
@@ -48,6 +64,15 @@ def dropdown(description: str, options, value) -> widgets.Dropdown:
     return widgets.Dropdown(options=options, value=value, description=description, **_look())
 
 
+def png_bytes(canvas: FigureCanvasAgg) -> bytes:
+    """The canvas as an RGB PNG, encoded by Pillow directly (the figure is opaque: RGB is
+    smaller and faster to encode and decode than the RGBA matplotlib's ``imsave`` writes)."""
+    buf = io.BytesIO()
+    rgb = np.asarray(canvas.buffer_rgba())[..., :3]
+    Image.fromarray(rgb, "RGB").save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
 class Explorer(widgets.VBox):
     """Base of the explorers: ``figure`` → PNG → ``image``, with a formula and a message line.
 
@@ -65,7 +90,49 @@ class Explorer(widgets.VBox):
     def __repr__(self) -> str:
         # the text a saved notebook shows in place of the live widget (whose state is not
         # stored): a hint rather than ipywidgets' long children listing
-        return f"{type(self).__name__}: run this cell in Jupyter to use the explorer"
+        return f"{type(self).__name__}: {RUN_HINT}"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        """The live widget view, plus what a notebook shows without a kernel (on GitHub,
+        in a viewer, before Run All): a PNG of the explorer as it was first shown, with
+        its formula, its message and the "run this cell" line drawn above the picture.
+        ``convlab tidy`` drops the widget view from committed notebooks; the PNG stays."""
+        bundle = dict(super()._repr_mimebundle_(**kwargs) or {})
+        bundle["text/plain"] = repr(self)
+        bundle["image/png"] = base64.b64encode(self.snapshot()).decode("ascii")
+        return bundle
+
+    def snapshot(self) -> bytes:
+        """The explorer as one PNG: the hint, the formula and the message, then the picture."""
+        width = self.figure.get_figwidth()
+        lines = [(f"A still picture: {RUN_HINT}", MUTED, "italic", None)]
+        if getattr(self, "goal", None):
+            lines.append((f"Challenge: {self.goal}", INK, "normal", None))
+        if self.formula:
+            lines.append((self.formula, INK, "normal", "DejaVu Sans Mono"))
+        if self.message:
+            lines.append((self.message, MUTED, "normal", None))
+        line = 0.27
+        head = Figure(figsize=(width, line * len(lines) + 0.12), dpi=self.dpi)
+        FigureCanvasAgg(head)
+        for n, (text, color, style, family) in enumerate(lines):
+            head.text(
+                0.12 / width,
+                1 - (0.06 + line * (n + 0.5)) / head.get_figheight(),
+                text,
+                va="center",
+                fontsize=11,
+                color=color,
+                style=style,
+                family=family or "DejaVu Sans",
+                wrap=False,
+            )
+        head.canvas.draw()
+        top = np.asarray(head.canvas.buffer_rgba())[..., :3]
+        picture = np.asarray(Image.open(io.BytesIO(self.image.value)).convert("RGB"))
+        buf = io.BytesIO()
+        Image.fromarray(np.vstack([top, picture]), "RGB").save(buf, format="PNG", compress_level=6)
+        return buf.getvalue()
 
     def _setup(
         self,
@@ -150,10 +217,7 @@ class Explorer(widgets.VBox):
             self.figure.draw_artist(artist)
         if self._reached is not None:
             self._check_goal()
-        buf = io.BytesIO()
-        rgb = np.asarray(canvas.buffer_rgba())[..., :3]  # opaque: RGB is a quarter smaller
-        imsave(buf, rgb, format="png", pil_kwargs={"compress_level": 1})
-        self.image.value = buf.getvalue()
+        self.image.value = png_bytes(canvas)
         self.renders += 1
 
     # ------------------------------------------------------------------ challenges
@@ -221,4 +285,5 @@ class Explorer(widgets.VBox):
             detail = error.split(": ", 1)[-1] if isinstance(problem, Exception) else error
         self.state["error"] = error
         self.set_message(f"{title}. {detail}", False)
+        self.message_html.value = ""  # said once, in place of the picture
         self.show_problem(title, detail)

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.patches import PathPatch, Rectangle
-from matplotlib.path import Path
-from matplotlib.transforms import Affine2D
+from matplotlib.patches import Rectangle
 
 from .. import (
     avg_pool2d_backward,
@@ -24,24 +22,15 @@ from .. import (
     max_pool2d_backward,
 )
 from ..plot._grid import NumberGrid
-from ..plot._style import ACCENT, INK, SECOND, between, blank_axes, fmt_value, panel_row
+from ..plot._style import ACCENT, INK, MUTED, SECOND, between, blank_axes, fmt_value, panel_row
 from ..plot._window import Window, conv_window, pool_window
-from ._base import Explorer, slider
+from ._base import UNVISITED, Explorer, _cells_patch, slider
 
 __all__ = ["BackpropExplorer", "backprop_explorer"]
 
-UNVISITED = "#ced4da"  # cells that no window reads
 _LABEL = dict(ha="center", va="center", fontsize=11, color=INK, fontweight="bold")
 _MODES = [("conv2d", "conv"), ("max_pool2d", "max"), ("avg_pool2d", "avg")]
 _GRADS = [("g one-hot at (i, j)", "one-hot"), ("g = 1 everywhere", "ones")]
-
-
-def _cells_patch(cells: np.ndarray, **kw) -> PathPatch:
-    """One compound patch covering the given ``(row, col)`` cells."""
-    squares = [
-        Path.unit_rectangle().transformed(Affine2D().translate(c - 0.5, r - 0.5)) for r, c in cells
-    ] or [Path(np.zeros((1, 2)))]
-    return PathPatch(Path.make_compound_path(*squares), **kw)
 
 
 def _frame(ax, width, height, color, gid) -> Rectangle:
@@ -177,10 +166,17 @@ class BackpropExplorer(Explorer):
         self.axes.update(zip(("dx", "dw", "g") if conv else ("dx", "g"), bottom, strict=True))
         (ph, _), (pw, _) = win.pads
         origin = (-ph, -pw)
+        quiet = {"say_dropped": False}  # six small grids: one note for all, below
         x_title = f"x: input {win.x.shape[0]}×{win.x.shape[1]}" + (f", padding {ph}" if ph else "")
-        NumberGrid(top[0], win.padded, real=win.real, origin=origin, title=x_title)
+        grids = [
+            NumberGrid(top[0], win.padded, real=win.real, origin=origin, title=x_title, **quiet)
+        ]
         kind = {"correlation": "x ⋆ w", "max": "max_pool2d(x)", "avg": "avg_pool2d(x)"}
-        NumberGrid(top[-1], win.output, palette="output", title=f"y = {kind[win.kind]}")
+        grids.append(
+            NumberGrid(
+                top[-1], win.output, palette="output", title=f"y = {kind[win.kind]}", **quiet
+            )
+        )
         dropped = " (on the padding: dropped)" if ph and win.kind != "max" else ""
         self.grad_x = NumberGrid(
             bottom[0],
@@ -190,14 +186,26 @@ class BackpropExplorer(Explorer):
             palette="Reds",
             hide_zeros=True,
             title="dL/dx" + dropped,
+            **quiet,
         )
         self.grad_y = NumberGrid(
-            bottom[-1], self.grad_output, palette="Reds", hide_zeros=True, title="g = dL/dy"
+            bottom[-1],
+            self.grad_output,
+            palette="Reds",
+            hide_zeros=True,
+            title="g = dL/dy",
+            **quiet,
         )
+        grids += [self.grad_x, self.grad_y]
         self.grad_w = None
         if conv:
-            NumberGrid(top[1], win.kernel, palette="kernel", title="w: kernel")
-            self.grad_w = NumberGrid(bottom[1], self.grad_weight, palette="Reds", title="dL/dw")
+            grids.append(
+                NumberGrid(top[1], win.kernel, palette="kernel", title="w: kernel", **quiet)
+            )
+            self.grad_w = NumberGrid(
+                bottom[1], self.grad_weight, palette="Reds", title="dL/dw", **quiet
+            )
+            grids.append(self.grad_w)
             between(self.figure, top[0], top[1], "⋆", 36)
             between(self.figure, top[1], top[2], "=")
             between(self.figure, bottom[1], bottom[2], "←")
@@ -212,6 +220,14 @@ class BackpropExplorer(Explorer):
             ax.add_artist(
                 _cells_patch(never, facecolor=UNVISITED, lw=0, zorder=0.5, gid="unvisited")
             )
+        if any(g.cells is None for g in grids):
+            note = self.figure.text(
+                0.5, 0.01, "numbers too small to print at this size: darker = larger, "
+                "white = 0 (make n or p smaller to read them)", ha="center", va="bottom",
+                fontsize=9.5, color=MUTED, gid="scale-note",
+            )  # fmt: skip
+            for g in grids:
+                g.scale_note = note
         kh, kwd = win.kernel_size
         self.footprints = [_frame(ax, kwd, kh, ACCENT, "window") for ax in (top[0], bottom[0])]
         self.marks = [_frame(ax, 1, 1, ACCENT, "cell") for ax in (top[-1], bottom[-1])]

@@ -11,7 +11,7 @@ from .. import conv_output_size, pool_output_size
 from ..plot._picture import StepPicture
 from ..plot._style import blank_axes, fmt_int
 from ..plot._window import Window, conv_window, pool_window
-from ._base import Explorer, dropdown, slider
+from ._base import UNVISITED, Explorer, _cells_patch, dropdown, slider
 
 __all__ = [
     "ConvExplorer",
@@ -93,12 +93,48 @@ class WindowExplorer(Explorer):
         )
         self.set_moving(self.picture.moving)
         self._record()
-        self.set_message(f"output {oh}×{ow}; {note}", None)
+        lost = self._unread(window)
+        self.set_message(f"output {oh}×{ow}; {note}{lost}", None)
         self.render()
+
+    def _unread(self, window: Window) -> str:
+        """Grey out the input rows and columns that no window reads (the stride steps over
+        them, or the last window stops short); returns the message's sentence about them."""
+        rows, cols = (
+            np.setdiff1d(np.arange(size), (np.arange(o)[:, None] * s + d * np.arange(k)).ravel())
+            for size, o, s, d, k in zip(
+                window.padded.shape,
+                window.out,
+                window.stride,
+                window.dilation,
+                window.kernel_size,
+                strict=True,
+            )
+        )
+        never = np.zeros(window.padded.shape, bool)
+        never[rows, :] = never[:, cols] = True
+        (pt, _), (pl, _) = window.pads
+        real_rows = [int(r - pt) for r in rows if window.real[r].any()]
+        real_cols = [int(c - pl) for c in cols if window.real[:, c].any()]
+        self.state["unread"] = (real_rows, real_cols)
+        if not never.any():
+            return ""
+        self.picture.axes[0].add_artist(
+            _cells_patch(np.argwhere(never), facecolor=UNVISITED, lw=0, zorder=0.5, gid="unread")
+        )
+        lost = [f"row{'s' * (len(real_rows) > 1)} {', '.join(map(str, real_rows))}"]
+        lost = lost if real_rows else []
+        lost += [f"col{'s' * (len(real_cols) > 1)} {', '.join(map(str, real_cols))}"] * bool(
+            real_cols
+        )
+        if not lost:
+            return ""
+        return f". No window reads {' and '.join(lost)} (grey): the stride steps over them"
 
     def _impossible(self, title: str, exc: ValueError, detail: str | None = None) -> None:
         self.output, self.picture, self.arithmetic = None, None, ""
         self.arithmetic_html.value = ""
+        self.state["unread"] = ([], [])
         self._show_error(title, exc, detail)
 
 

@@ -7,10 +7,11 @@ import re
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import PolyCollection
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from .. import dilation_coverage, hdc_check, receptive_field
-from ..plot._style import MUTED, blank_axes, panel_row
+from ..plot._style import INK, MUTED, blank_axes, fmt_int, panel_row
 from ..plot.gridding import BAD, draw_coverage
 from ._base import Explorer, dropdown, slider
 
@@ -97,13 +98,19 @@ class DilationExplorer(Explorer):
             fig=self.figure,
             reuse=reuse,
             top=0.75,
-            bottom=0.5,
-            gap=0.9,
+            bottom=0.85,
+            gap=1.3,
         )
         draw_coverage(ax_map, rates, cov, verdict)
-        row = dilation_coverage(rates, k, ndim=1)
-        _profile(ax_bar, row)
-        self.set_message(str(verdict), bool(verdict))
+        mid = size // 2
+        ax_map.add_patch(
+            Rectangle(
+                (-0.5, mid - 0.5), size, 1, fill=False, edgecolor=INK, lw=1.4, ls=(0, (3, 2)),
+                zorder=6, clip_on=False, gid="row",
+            )
+        )  # fmt: skip
+        _profile(ax_bar, cov[mid], mid)
+        self.set_message(notation(str(verdict)), bool(verdict))
         self.render()
 
     def _problem(self, title: str, problem: ValueError | str) -> None:
@@ -111,8 +118,13 @@ class DilationExplorer(Explorer):
         self._show_error(title, problem)
 
 
-def _profile(ax, row):
-    """One row of the coverage as bars; the holes marked in red."""
+def notation(text: str) -> str:
+    """hdc_check's plain-text verdict in the notation of the picture (M₂ ≤ 3)."""
+    return text.replace("M_2", "M₂").replace("<=", "≤").replace(">=", "≥")
+
+
+def _profile(ax, row, mid):
+    """The middle row of the coverage map (dashed there) as bars; the holes marked ✗."""
     ax.set_aspect("auto")
     xs = np.arange(len(row))
     bars = [[(x - 0.4, 0), (x - 0.4, v), (x + 0.4, v), (x + 0.4, 0)] for x, v in enumerate(row)]
@@ -121,10 +133,15 @@ def _profile(ax, row):
     ax.plot(holes, np.zeros(len(holes)), "x", color=BAD, ms=6, mew=1.6, clip_on=False)
     ax.set_xlim(-0.6, len(row) - 0.4)
     ax.set_ylim(0, max(row.max(), 1) * 1.1)
-    ax.set_title("one row: paths per pixel (✗ = never seen)", fontsize=10, pad=6)
-    ax.set_xticks([])
+    ax.set_title(
+        f"row {mid} of the map (dashed)\npaths per pixel, ✗ = never seen", fontsize=10, pad=6
+    )
+    step = next(s for s in (1, 2, 4, 5, 10) if len(row) / s <= 9)
+    ticks = np.arange(mid % step, len(row), step)
+    ax.set_xticks(ticks, [fmt_int(int(t)) for t in ticks])
+    ax.set_xlabel("column of the map", fontsize=9, color=MUTED, labelpad=2)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.tick_params(labelsize=8, colors=MUTED)
+    ax.tick_params(labelsize=9, colors=MUTED)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):

@@ -36,8 +36,10 @@ class PaddingExplorer(Explorer):
             fig=self.figure,
             reuse=blank_axes(self.figure, 4),
             top=0.8,
-            bottom=0.15,
-            gap=0.5,
+            bottom=0.4,
+            gap=0.35,
+            left=0.4,
+            right=0.2,
         )
         modes = draw_padding_modes(axes, x, p)
         refused = {m: r for m, r in modes.items() if isinstance(r, str)}

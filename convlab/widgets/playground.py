@@ -127,7 +127,7 @@ class KernelPlayground(Explorer):
             "range": (float(y.min()), float(y.max())),
         }
         self.set_formula(
-            "y[i, j] = Σₐ Σ_b x[i+a−1, j+b−1] · w[a, b]   (cross-correlation, zero padding 1)"
+            "y[i, j] = Σₘ Σₙ x[i+m−1, j+n−1] · w[m, n]   (cross-correlation, zero padding 1)"
         )
         self.set_message(how, None)
         self.render(moved_only=True)  # only the output, the kernel and its range change

@@ -8,7 +8,7 @@ from matplotlib.patches import Rectangle
 
 from .. import conv_transpose_output_size
 from ..plot._grid import NumberGrid
-from ..plot._style import ACCENT, Scale, blank_axes, fmt_int, panel_row
+from ..plot._style import ACCENT, INK, Scale, blank_axes, fmt_int, panel_row
 from ..plot.transposed import Stamps
 from ._base import Explorer, slider
 
@@ -43,6 +43,11 @@ class TransposeExplorer(Explorer):
         self._setup([widgets.HBox([left, right]), cells], settings)
 
     def update(self):
+        # output_padding only picks one of the stride's possible sizes: PyTorch refuses
+        # output_padding >= max(stride, dilation) (dilation is 1 here), so the slider stops
+        # at stride - 1 instead of offering a value that can only fail
+        with self.hold():
+            self.output_padding.max = max(self.stride.value, 1) - 1
         n, k, s, p, op = (
             w.value for w in (self.n, self.k, self.stride, self.padding, self.output_padding)
         )
@@ -57,6 +62,7 @@ class TransposeExplorer(Explorer):
             st = Stamps("transpose_explorer", x, np.ones((k, k)), s, p, op)
         except ValueError as exc:
             self.output = self.counts = self.stamps = None
+            self.set_formula("")  # no formula for settings PyTorch refuses: one refusal
             self._show_error("PyTorch refuses these settings", exc)
             return
         self.stamps, self.output, self.counts = st, st.output, st.counts
@@ -88,8 +94,24 @@ class TransposeExplorer(Explorer):
             st.counts,
             real=st.kept,
             scale=Scale(0.0, max(2.0, float(st.counts.max())), False, "YlOrBr"),
-            title="overlap count\n(uneven = checkerboard)",
+            title="overlap count\n(interior dashed)",
         )
+        inner = interior(n, k, s)
+        if inner is not None:
+            (r0, r1) = (c0, c1) = inner
+            axes[2].add_artist(
+                Rectangle(
+                    (c0 - 0.5, r0 - 0.5),
+                    c1 - c0,
+                    r1 - r0,
+                    fill=False,
+                    edgecolor=INK,
+                    lw=1.6,
+                    ls=(0, (4, 3)),
+                    zorder=6,
+                    gid="interior",
+                )
+            )
         self._cell = g.outline(0, 0)
         self._stamp = Rectangle(
             (0, 0), k, k, fill=False, edgecolor=ACCENT, lw=2.6, zorder=6, gid="stamp"
@@ -97,13 +119,8 @@ class TransposeExplorer(Explorer):
         axes[1].add_artist(self._stamp)
         self.set_moving([self._cell, self._stamp])
         self._place()
-        uneven = st.counts[st.kept].min() != st.counts[st.kept].max()
-        self.set_message(
-            "stamps overlap unevenly: a checkerboard pattern"
-            if uneven
-            else "every cell gets the same number of stamps",
-            None,
-        )
+        verdict, self.state["interior_even"] = overlap_verdict(st.counts, st.kept, inner)
+        self.set_message(verdict, None)
         self.render()
 
     def _place(self):
@@ -118,6 +135,50 @@ class TransposeExplorer(Explorer):
             return
         self._place()
         self.render(moved_only=True)
+
+
+def interior(n: int, k: int, s: int) -> tuple[int, int] | None:
+    """``[start, stop)`` (per dim, on the full canvas) of the cells that get every stamp an
+    endless input would give them: ``k − s`` cells at the start and the last ones lack
+    the stamps of input cells that do not exist. ``None`` when that leaves less than one
+    period ``s``: too little to tell an even overlap from a checkerboard."""
+    start, stop = max(0, k - s), min(n * s, (n - 1) * s + k)
+    return (start, stop) if stop - start >= s else None
+
+
+def overlap_verdict(counts: np.ndarray, kept: np.ndarray, inner) -> tuple[str, bool | None]:
+    """The explorer's sentence about the overlap counts, judged on the interior (what a
+    bigger input repeats: a checkerboard or not), the border described separately."""
+    shown = counts[kept]
+    if inner is None:
+        if shown.min() == shown.max():
+            lo = int(shown.min())
+            return f"every cell gets {lo} stamp{'s' * (lo != 1)}", None
+        return (
+            "no interior yet: every cell is near the border, where fewer stamps reach; "
+            "make n bigger to see whether the interior overlaps evenly",
+            None,
+        )
+    (a, b) = inner
+    core = np.zeros(counts.shape, bool)
+    core[a:b, a:b] = True
+    inside = counts[core & kept]
+    if inside.size == 0:
+        return "the padding crops the interior away: make n bigger or p smaller", None
+    lo, hi = int(inside.min()), int(inside.max())
+    border = counts[kept & ~core]
+    edge = ""
+    if border.size and border.min() < lo:
+        edge = f"; the border gets fewer ({fmt_int(int(border.min()))}…): no stamps from beyond it"
+    if lo == hi:
+        many = f"{lo} stamp{'s' * (lo != 1)}"
+        return f"interior: every cell gets the same {many}, no checkerboard{edge}", True
+    if lo == 0:
+        return f"interior: the stamps leave holes (count 0) between them{edge}", False
+    return (
+        f"interior: stamps overlap unevenly ({lo} to {hi} per cell): a checkerboard{edge}",
+        False,
+    )
 
 
 def transpose_explorer(**settings) -> TransposeExplorer:
