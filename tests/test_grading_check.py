@@ -61,7 +61,8 @@ def test_smallest_failing_case_with_inputs_expected_got_and_the_mistakes_hint():
         (lambda n, k, s=1, p=0, d=1: (n + p - d * (k - 1) - 1) // s + 1, "added on each side"),
         (lambda n, k, s=1, p=0, d=1: (n + 2 * p - d * (k - 1) - 1) / s + 1, "true division"),
         (lambda n, k, s=1, p=0, d=1: (n + 2 * p - k) // s + 1, "dilated kernel spans"),
-        (lambda n, k, s=1, p=0, d=1: (n - k + 2 * p + s + 1) // s, "extra + 1 and no floor"),
+        (lambda n, k, s=1, p=0, d=1: (n - k + 2 * p + s + 1) / s, "extra + 1 and no floor"),
+        (lambda n, k, s=1, p=0, d=1: (n - k + 2 * p + s + 1) // s, "its extra + 1 remains"),
     ],
 )
 def test_hints_name_the_usual_mistake(func, hint):

@@ -93,12 +93,6 @@ EXERCISES = (
                 "Count the first window too: the formula ends with + 1.",
                 lambda n, k, s, p, d: (n + 2 * p - d * (k - 1) - 1) // s,
             ),
-            Mistake(
-                "(n − k + 2p + s + 1)/s, as some notes write it, has an extra + 1 and no floor: "
-                "n = 4, k = 3, s = 2 gives 2, but only one window fits. Count the windows: "
-                "⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1.",
-                lambda n, k, s, p, d: (n + 2 * p - d * (k - 1) - 1 + s + 1) / s,
-            ),
         ),
     ),
     Exercise(
