@@ -537,6 +537,8 @@ for kind in ("conv", "linear"):
 # - `conv1x1(x, w, b)`: the $1 \times 1$ convolution as one `einsum`, `check("03.conv1x1")`;
 # - `conv2d_multi(x, w, b, stride, padding, dilation)`: a vectorised multi-channel
 #   `conv2d`, one strided slice per kernel tap, `check("03.conv2d_multi")`.
+#
+# Its second part, **Design and debug** (4 points), asks you to *use* the ideas: `count_params_macs` (2 points), `separable_budget` (2 points).
 
 # %% [markdown] tags=["going-further"]
 # ### Going further: reading

@@ -660,6 +660,8 @@ for c_in, c_out, k, s, p in layers:
 #
 # Each `check(...)` cell tests your function on small cases and shows the smallest one
 # that fails, with a hint.
+#
+# Its second part, **Design and debug** (4 points), asks you to *use* the ideas: `uniform_overlap` (1 point), `transposed_by_zero_insertion` (3 points).
 
 # %% [markdown] tags=["going-further"]
 # ### Going further: reading

@@ -160,3 +160,52 @@ def test_tidy_merges_streams_drops_widget_views_and_shortens_tracebacks(tmp_path
     assert set(outputs[1].data) == {"text/plain"}
     (shown,) = nbformat.read(path, as_version=4).cells[1].outputs
     assert shown.traceback == ["ValueError: conv2d: ..."] and shown.ename == "ValueError"
+
+
+# ------------------------------------------------------------------ the lesson's form (DESIGN §4)
+CORE_WORDS = 1_800  # the core path: markdown outside `going-further` cells
+MIN_CHECKPOINTS = 6
+
+
+def core_words(path: Path) -> int:
+    """Words a learner reads on the core path (markdown cells not tagged going-further)."""
+    cells = jupytext.read(path).cells
+    text = " ".join(
+        c.source
+        for c in cells
+        if c.cell_type == "markdown" and "going-further" not in c.metadata.get("tags", [])
+    )
+    text = re.sub(r"\$[^$]*\$", " x ", text)  # a formula reads as one word
+    text = re.sub(r"\]\([^)]*\)", "]", text)  # a link's target is not read
+    return len(re.findall(r"[\w'’]+", text))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=_id)
+def test_lesson_core_path_is_short_and_active(path):
+    nb = jupytext.read(path)
+    tags = [c.metadata.get("tags", []) for c in nb.cells]
+    checkpoints = [c for c, t in zip(nb.cells, tags, strict=True) if "checkpoint" in t]
+    asides = [c for c, t in zip(nb.cells, tags, strict=True) if "going-further" in t]
+    assert core_words(path) <= CORE_WORDS, f"core path {core_words(path)} words > {CORE_WORDS}"
+    assert len(checkpoints) >= MIN_CHECKPOINTS, f"{len(checkpoints)} checkpoints"
+    for cell in checkpoints:
+        assert cell.cell_type == "code" and "quiz." in cell.source, cell.source[:80]
+        assert "nbval-ignore-output" in cell.metadata["tags"], "a checkpoint's widget output"
+    assert asides, "asides go into markdown cells tagged going-further"
+    for cell in asides:
+        assert cell.cell_type == "markdown"
+        assert cell.source.lstrip().startswith("### Going further"), cell.source[:80]
+    markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert any(re.match(r"#+ Common mistakes", s.lstrip()) for s in markdown)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    if re.search(r"\b\w+_explorer\(", code):
+        assert ".set_goal(" in code, "an explorer challenge: explorer.set_goal(text, reached)"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=_id)
+def test_each_checkpoint_comes_before_what_it_tests(path):
+    """A checkpoint is never the last cell of its section: the reveal follows it."""
+    cells = jupytext.read(path).cells
+    for i, cell in enumerate(cells):
+        if "checkpoint" in cell.metadata.get("tags", []):
+            assert i + 1 < len(cells), "a checkpoint at the very end reveals nothing"
