@@ -36,15 +36,15 @@
 # %% [markdown]
 # ## The lessons
 #
-# | # | lesson | exercise | after it you can |
-# | --- | --- | --- | --- |
-# | 1 | [Cross-correlation vs convolution](lessons/01_correlation_vs_convolution.ipynb) | [exercise 1](exercises/01_correlation_vs_convolution.ipynb) | slide a kernel by hand, flip it for a true convolution, filter a photo, use the convolution theorem |
-# | 2 | [Padding, stride and output size](lessons/02_padding_stride.ipynb) | [exercise 2](exercises/02_padding_stride.ipynb) | predict any output size, pad four ways, place "same" padding, find the rows a stride drops |
-# | 3 | [Channels](lessons/03_channels.ipynb) | [exercise 3](exercises/03_channels.ipynb) | shape multi-channel weights, count parameters and MACs, use 1×1, grouped and depthwise convolutions |
-# | 4 | [Dilation and receptive field](lessons/04_dilation_receptive_field.ipynb) | [exercise 4](exercises/04_dilation_receptive_field.ipynb) | compute a stack's receptive field, spot gridding, choose dilation rates with no holes |
-# | 5 | [Transposed convolution](lessons/05_transposed_convolution.ipynb) | [exercise 5](exercises/05_transposed_convolution.ipynb) | write a convolution as a matrix C, compute Cᵀ three ways, size it, avoid checkerboards |
-# | 6 | [Pooling](lessons/06_pooling.ipynb) | [exercise 6](exercises/06_pooling.ipynb) | pool exactly as PyTorch does (padding, ceil_mode, adaptive), and measure invariance |
-# | 7 | [Backpropagation through convolution](lessons/07_backpropagation.ipynb) | [exercise 7](exercises/07_backpropagation.ipynb) | derive both gradients, check them numerically, train a CNN in NumPy |
+# | # | lesson | exercise | reading | after it you can |
+# | --- | --- | --- | --- | --- |
+# | 1 | [Cross-correlation vs convolution](lessons/01_correlation_vs_convolution.ipynb) | [exercise 1](exercises/01_correlation_vs_convolution.ipynb) | 9 min | slide a kernel by hand, flip it for a true convolution, filter a photo, use the convolution theorem |
+# | 2 | [Padding, stride and output size](lessons/02_padding_stride.ipynb) | [exercise 2](exercises/02_padding_stride.ipynb) | 8 min | predict any output size, pad four ways, place "same" padding, find the rows a stride drops |
+# | 3 | [Channels](lessons/03_channels.ipynb) | [exercise 3](exercises/03_channels.ipynb) | 8 min | shape multi-channel weights, count parameters and MACs, use 1×1, grouped and depthwise convolutions |
+# | 4 | [Dilation and receptive field](lessons/04_dilation_receptive_field.ipynb) | [exercise 4](exercises/04_dilation_receptive_field.ipynb) | 9 min | compute a stack's receptive field, spot gridding, choose dilation rates with no holes |
+# | 5 | [Transposed convolution](lessons/05_transposed_convolution.ipynb) | [exercise 5](exercises/05_transposed_convolution.ipynb) | 8 min | write a convolution as a matrix C, compute Cᵀ three ways, size it, avoid checkerboards |
+# | 6 | [Pooling](lessons/06_pooling.ipynb) | [exercise 6](exercises/06_pooling.ipynb) | 7 min | pool exactly as PyTorch does (padding, ceil_mode, adaptive), and measure invariance |
+# | 7 | [Backpropagation through convolution](lessons/07_backpropagation.ipynb) | [exercise 7](exercises/07_backpropagation.ipynb) | 8 min | derive both gradients, check them numerically, train a CNN in NumPy |
 #
 # Start with [lesson 1](lessons/01_correlation_vs_convolution.ipynb). Each lesson ends with
 # links to its exercise and to the next lesson.

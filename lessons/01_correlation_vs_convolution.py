@@ -592,7 +592,7 @@ for k in (3, 5, 9, 15, 31):
 # - `conv2d_full(x, k)`: full convolution, the commutative one, `check("01.conv2d_full")`
 #   (3 points).
 #
-# Its second part, **Design and debug** (5 points), asks you to *use* the ideas: `fft_conv2d` (2 points), `conv2d_im2col` (3 points).
+# Then **Design and debug** (5 points): `fft_conv2d`, `conv2d_im2col`.
 
 # %% [markdown] tags=["going-further"]
 # ### Going further: reading

@@ -523,7 +523,7 @@ print(
 # - `conv2d_single(x, k, stride, padding)`, a strided, zero-padded single-channel
 #   convolution, checked by `check("02.conv2d_single")`.
 #
-# Its second part, **Design and debug** (3 points), asks you to *use* the ideas: `output_size_fixed` (1 point), `choose_padding_stride` (2 points).
+# Then **Design and debug** (3 points): `output_size_fixed`, `choose_padding_stride`.
 #
 # Each `check` runs small public cases and, at the first that fails, shows what went in,
 # what was expected, what came back and a hint. This is what it says to the slip of

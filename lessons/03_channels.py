@@ -538,7 +538,7 @@ for kind in ("conv", "linear"):
 # - `conv2d_multi(x, w, b, stride, padding, dilation)`: a vectorised multi-channel
 #   `conv2d`, one strided slice per kernel tap, `check("03.conv2d_multi")`.
 #
-# Its second part, **Design and debug** (4 points), asks you to *use* the ideas: `count_params_macs` (2 points), `separable_budget` (2 points).
+# Then **Design and debug** (4 points): `count_params_macs`, `separable_budget`.
 
 # %% [markdown] tags=["going-further"]
 # ### Going further: reading

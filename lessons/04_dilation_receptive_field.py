@@ -666,7 +666,7 @@ print(f"last layer: {r}×{r} field centred on pixel {centre:g}, from {centre - (
 #   layers, `check("04.receptive_field")`;
 # - `hdc_ok(dilations, kernel_size)`: the HDC rule, `check("04.hdc_ok")`.
 #
-# Its second part, **Design and debug** (5 points), asks you to *use* the ideas: `hole_count` (1 point), `rf_start_jump` (2 points), `dilation_schedule` (2 points).
+# Then **Design and debug** (5 points): `hole_count`, `rf_start_jump`, `dilation_schedule`.
 
 # %% [markdown] tags=["going-further"]
 # ### Going further: reading

@@ -661,7 +661,7 @@ for c_in, c_out, k, s, p in layers:
 # Each `check(...)` cell tests your function on small cases and shows the smallest one
 # that fails, with a hint.
 #
-# Its second part, **Design and debug** (4 points), asks you to *use* the ideas: `uniform_overlap` (1 point), `transposed_by_zero_insertion` (3 points).
+# Then **Design and debug** (4 points): `uniform_overlap`, `transposed_by_zero_insertion`.
 
 # %% [markdown] tags=["going-further"]
 # ### Going further: reading

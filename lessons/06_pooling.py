@@ -569,7 +569,7 @@ print(
 # - `max_pool2d_indices(x, kernel_size, stride=None, padding=0)` — values and PyTorch's
 #   flat indices, with $-\infty$ padding: `check("06.max_pool2d_indices")`.
 #
-# Its second part, **Design and debug** (4 points), asks you to *use* the ideas: `adaptive_windows` (1 point), `avg_pool_backward` (3 points).
+# Then **Design and debug** (4 points): `adaptive_windows`, `avg_pool_backward`.
 
 # %% [markdown] tags=["going-further"]
 # ### Going further: reading

@@ -792,7 +792,7 @@ print(f"lesson ran in {time.perf_counter() - lesson_start:.1f} s (training: {tra
 # Each `check(...)` cell tests your function on small cases and shows the smallest one
 # that fails, with a hint. `convlab.gradient_check` is a good friend while you work.
 #
-# Its second part, **Design and debug** (5 points), asks you to *use* the ideas: `gradient_check` (2 points), `train_digits` (3 points).
+# Then **Design and debug** (5 points): `gradient_check`, `train_digits`.
 
 # %% [markdown] tags=["going-further"]
 # ### Going further: reading
