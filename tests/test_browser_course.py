@@ -3,7 +3,7 @@
 The course is started exactly as ``make lab`` starts it — ``convlab start DIR`` with extra
 ``jupyter lab`` options (``make lab ARGS=...``) — into a git-ignored workspace inside this
 checkout. Chromium opens the home notebook, follows its link to lesson 2, follows lesson
-2's link to its exercise notebook, runs all of it (every ``check()`` shows its ❌ "not
+2's link to its exercise notebook (answering one of lesson 2's checkpoints on the way), runs all of it (every ``check()`` shows its ❌ "not
 implemented yet" without raising), saves both notebooks with Ctrl+S, and then the checkout
 must be exactly as it was: no tracked file modified, nothing new outside the workspace.
 """
@@ -19,6 +19,11 @@ import time
 from pathlib import Path
 
 import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the chromium fixture skips (fails under CI) with the install hint
+    expect = None
 
 from .conftest import LAB_SETTINGS, JupyterLab, _server_env, stop_jupyterlab
 
@@ -139,6 +144,20 @@ def test_home_lesson_exercise_run_save_leaves_the_checkout_clean(course_lab, chr
     page.get_by_role("link", name="Padding, stride and output size").first.click()
     kernel = _wait(page, "a => window.convlabProbe.ready(a)", {"path": LESSON}, 120, "lesson 2")
     assert kernel["kernel"]
+    # the learner runs the lesson and answers its first checkpoint (a 5×5 input, p = 1,
+    # k = 3, s = 2: 3 output rows), first wrong, then right
+    assert page.evaluate("a => window.convlabProbe.runAll(a)", {"path": LESSON}) is None
+    _wait(page, "a => window.convlabProbe.done(a)", {"path": LESSON, **kernel}, 300, "lesson run")
+    lesson = page.locator(".jp-NotebookPanel:visible")
+    answer = lesson.get_by_placeholder("your answer").first
+    answer.scroll_into_view_if_needed()
+    checkpoint = answer.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+    answer.fill("4")
+    checkpoint.get_by_role("button", name="Check").click()
+    expect(checkpoint).to_contain_text("❌ Not quite: try again.")
+    answer.fill("3")
+    checkpoint.get_by_role("button", name="Check").click()
+    expect(checkpoint).to_contain_text("✅ Right.")
     link = page.locator(".jp-NotebookPanel:visible").get_by_role("link", name=EXERCISE)
     link.first.scroll_into_view_if_needed()
     link.first.click()
