@@ -69,6 +69,9 @@ def command(python: list[str], worker: str, job_dir: str, tail: list[str], tmpfs
     args += ["--hostname", "convlab-grader", "--die-with-parent", "--new-session", "--clearenv"]
     for key, value in _ENV.items():
         args += ["--setenv", key, value]
+    # the private tmpfs first: a Python installation that lives under /tmp (a CI clone in
+    # /tmp/...) is then bound on top of it rather than hidden by it
+    args += ["--size", str(tmpfs_mb * 2**20), "--tmpfs", WORK]
     for path in _roots():
         args += ["--ro-bind", path, path]
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
@@ -79,7 +82,7 @@ def command(python: list[str], worker: str, job_dir: str, tail: list[str], tmpfs
     for name in ("worker.py", "protocol.py"):
         args += ["--ro-bind", str(_HERE / name), f"{INSIDE}/{name}"]
     args += ["--ro-bind", job_dir, JOB, "--proc", "/proc", "--dev", "/dev"]
-    args += ["--size", str(tmpfs_mb * 2**20), "--tmpfs", WORK, "--chdir", WORK]
+    args += ["--chdir", WORK]
     args += ["--remount-ro", "/", "--", *python, f"{INSIDE}/{Path(worker).name}", *tail]
     return args
 

@@ -312,7 +312,10 @@ def assert_exercise(
     result = _run(ex, func, seed, hidden=not public_only, speed=False)
     if not result.ok:
         raise AssertionError(str(result))
-    if speed:
-        fast, line = _speed_note(ex, func, seed)
+    if speed:  # best of three timed runs, as convlab grade's rounds: a busy host is not slow code
+        for _ in range(3):
+            fast, line = _speed_note(ex, func, seed)
+            if fast or "the vectorised baseline on" not in line:
+                break
         if not fast:
             raise AssertionError(f"❌ {ex.id} (speed, {ex.budget.points:g} point): {line}")
