@@ -36,8 +36,8 @@ from ._validation import (
     split_batch,
 )
 from .padding import pad_spatial
-from .strategies import cols_budget, correlate_taps
-from .windows import compact, flat_taps
+from .strategies import cols_budget, convolve
+from .windows import compact
 
 __all__ = ["conv1d", "conv2d", "conv3d"]
 
@@ -157,10 +157,10 @@ def conv_forward(spec: ConvSpec) -> np.ndarray:
         part, part_pads, stride = compact(
             part, part_pads, spec.kernel_size, spec.stride, spec.dilation, spec.out
         )
-        layout = flat_taps(part, part_pads, spec.kernel_size, stride, spec.dilation, spec.out)
-        correlate_taps(
-            layout, w, spec.groups, spec.bias, out=y[i : i + step], cols_bytes=cols_bytes
-        )
+        convolve(
+            part, part_pads, spec.kernel_size, stride, spec.dilation, w, spec.groups,
+            spec.bias, out=y[i : i + step], cols_bytes=cols_bytes,
+        )  # fmt: skip
     return y
 
 
