@@ -1,15 +1,18 @@
-"""The benchmark cases: one line each, with the speed targets of issue 7.
+"""The benchmark cases: one line each, with the speed targets of issue 19.
 
 A case knows its shapes and settings; ``case.build(dtype, rng)`` makes the arrays and
 returns the implementations to time (all computing the same thing). Adding a case is one
 line in :data:`CASES`. Targets are the claims the README makes: ``torch32``/``torch64``
 bound the convlab/torch time ratio, ``ceiling32`` is a lower bound on float32 GFLOP/s as
 a fraction of the same run's 2048² ``np.matmul``, ``memory`` bounds convlab's peak
-allocation as a multiple of the output's size.
+allocation as a multiple of the output's size, ``peers`` is how many times faster than
+the fastest NumPy peer (``--peers``: einsum over ``sliding_window_view``, CS231n's
+strides trick) convlab must be.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +21,7 @@ from typing import Any
 import numpy as np
 
 import convlab
+from convlab import strategies
 from convlab.reference import conv_reference
 
 from . import baselines
@@ -52,7 +56,8 @@ class Case:
     torch32: float | None = None
     torch64: float | None = None
     ceiling32: float | None = None
-    memory: float | None = 5.0
+    memory: float | None = 4.0
+    peers: float | None = None
     needs: str | None = None  # a convlab attribute the case waits for
 
     def available(self) -> bool:
@@ -82,11 +87,30 @@ def conv(name, label, x, w, *, stride=1, padding=0, dilation=1, groups=1, loops=
             impls["scipy"] = lambda: baselines.conv2d_scipy(xa, wa, ba, *args)
         if loops:  # the course's readable definition, one output value at a time
             impls["loops"] = lambda: conv_reference(xa, wa, ba, *args)
+        impls["previous"] = functools.partial(_previous, xa, wa, ba, *args)
+        for peer in PEERS:
+            impls[peer] = functools.partial(PEERS[peer], xa, wa, ba, *args)
         out = convlab.conv_output_size(x[2:], w[2:], stride, padding, dilation)
         n_out = x[0] * w[0] * math.prod(out)
         return Built(impls, 2.0 * n_out * math.prod(w[1:]), n_out * np.dtype(dtype).itemsize)
 
-    return Case(name, label, make, **targets)
+    return Case(name, label, make, peers=PEER_TARGET, **targets)
+
+
+def _previous(*args):
+    """convlab.conv2d with the strategies of the first speed pass only (chunked im2col,
+    depthwise): what the row-shift and small-input paths were measured against."""
+    saved = strategies._SMALL_BYTES, strategies._ROW_SHIFT_K
+    strategies._SMALL_BYTES, strategies._ROW_SHIFT_K = 0, math.inf
+    try:
+        return convlab.conv2d(*args)
+    finally:
+        strategies._SMALL_BYTES, strategies._ROW_SHIFT_K = saved
+
+
+# the NumPy peers (``--peers``): column name -> function(x, w, b, stride, padding, ...)
+PEERS = {"einsum": baselines.conv2d_einsum, "strides": baselines.conv2d_strides}
+PEER_TARGET = 1.5  # convlab at least this many times faster than the fastest peer
 
 
 def conv_transpose(name, label, x, w, *, stride=1, padding=0, output_padding=0, **targets):
@@ -155,122 +179,35 @@ def matmul(name, label, n):
 
 MEDIUM_X, MEDIUM_W = (8, 64, 56, 56), (64, 64, 3, 3)
 POOL_X = (8, 64, 112, 112)
+# issue 19: float32 within these multiples of torch, float64 never slower than torch
+F64 = {"torch64": 1.0}
+POOL = {"torch32": 1.0, "torch64": 1.0}
 
+# fmt: off
 CASES = [
     matmul("matmul", "np.matmul 2048×2048 (ceiling)", 2048),
-    conv(
-        "teaching",
-        "1×3×32×32→8 3×3 p1",
-        (1, 3, 32, 32),
-        (8, 3, 3, 3),
-        padding=1,
-        loops=True,
-        torch32=2.5,
-        torch64=1.0,
-    ),
-    conv(
-        "conv3x3",
-        "8×64×56×56→64 3×3 p1",
-        MEDIUM_X,
-        MEDIUM_W,
-        padding=1,
-        torch32=3.0,
-        torch64=1.0,
-        ceiling32=0.6,
-    ),
-    conv(
-        "conv3x3_s2",
-        "8×64×56×56→64 3×3 p1 s2",
-        MEDIUM_X,
-        MEDIUM_W,
-        padding=1,
-        stride=2,
-        torch32=3.0,
-        torch64=1.0,
-        ceiling32=0.6,
-    ),
-    conv(
-        "conv3x3_d2",
-        "8×64×56×56→64 3×3 p1 d2",
-        MEDIUM_X,
-        MEDIUM_W,
-        padding=1,
-        dilation=2,
-        torch32=3.0,
-        torch64=1.0,
-        ceiling32=0.6,
-    ),
-    conv(
-        "conv7x7",
-        "4×16×64×64→16 7×7 p3",
-        (4, 16, 64, 64),
-        (16, 16, 7, 7),
-        padding=3,
-        torch32=4.0,
-        torch64=1.0,
-    ),
-    conv(
-        "depthwise",
-        "8×64×56×56 g64 3×3 p1",
-        MEDIUM_X,
-        (64, 1, 3, 3),
-        padding=1,
-        groups=64,
-        torch32=6.0,
-        torch64=1.0,
-    ),
-    conv_transpose(
-        "conv_transpose",
-        "8×64×28×28→32 3×3 s2 p1 op1",
-        (8, 64, 28, 28),
-        (64, 32, 3, 3),
-        stride=2,
-        padding=1,
-        output_padding=1,
-        torch32=3.0,
-        torch64=1.0,
-    ),
-    pool(
-        "max_pool_2",
-        "8×64×112×112 2×2 s2",
-        "max_pool2d",
-        POOL_X,
-        2,
-        stride=2,
-        torch32=1.0,
-        torch64=1.0,
-    ),
-    pool(
-        "max_pool_3",
-        "8×64×112×112 3×3 s2 p1",
-        "max_pool2d",
-        POOL_X,
-        3,
-        stride=2,
-        padding=1,
-        torch32=1.0,
-        torch64=1.0,
-    ),
-    pool(
-        "avg_pool_2",
-        "8×64×112×112 2×2 s2",
-        "avg_pool2d",
-        POOL_X,
-        2,
-        stride=2,
-        torch32=2.0,
-        torch64=2.0,
-    ),
-    pool(
-        "avg_pool_3",
-        "8×64×112×112 3×3 s2 p1",
-        "avg_pool2d",
-        POOL_X,
-        3,
-        stride=2,
-        padding=1,
-        torch32=2.0,
-        torch64=2.0,
-    ),
-    conv_backward("conv3x3_backward", "conv3x3 grads ∂x ∂w ∂b", MEDIUM_X, MEDIUM_W, padding=1),
+    conv("teaching", "1×3×32×32→8 3×3 p1", (1, 3, 32, 32), (8, 3, 3, 3), padding=1,
+         loops=True, torch32=2.0, **F64),
+    conv("conv3x3", "8×64×56×56→64 3×3 p1", MEDIUM_X, MEDIUM_W, padding=1, torch32=2.0, **F64),
+    conv("conv3x3_s2", "8×64×56×56→64 3×3 p1 s2", MEDIUM_X, MEDIUM_W, padding=1, stride=2,
+         torch32=2.5, **F64),
+    conv("conv3x3_d2", "8×64×56×56→64 3×3 p1 d2", MEDIUM_X, MEDIUM_W, padding=1, dilation=2,
+         torch32=2.0, **F64),
+    conv("conv7x7", "4×16×64×64→16 7×7 p3", (4, 16, 64, 64), (16, 16, 7, 7), padding=3,
+         torch32=3.0, **F64),
+    conv("depthwise", "8×64×56×56 g64 3×3 p1", MEDIUM_X, (64, 1, 3, 3), padding=1, groups=64,
+         torch32=4.5, **F64),
+    conv_transpose("conv_transpose", "8×64×28×28→32 3×3 s2 p1 op1", (8, 64, 28, 28),
+                   (64, 32, 3, 3), stride=2, padding=1, output_padding=1, torch32=2.0, **F64),
+    pool("max_pool_2", "8×64×112×112 2×2 s2", "max_pool2d", POOL_X, 2, stride=2, **POOL),
+    pool("max_pool_3", "8×64×112×112 3×3 s2 p1", "max_pool2d", POOL_X, 3, stride=2, padding=1,
+         **POOL),
+    pool("avg_pool_2", "8×64×112×112 2×2 s2", "avg_pool2d", POOL_X, 2, stride=2, **POOL),
+    pool("avg_pool_3", "8×64×112×112 3×3 s2 p1", "avg_pool2d", POOL_X, 3, stride=2, padding=1,
+         **POOL),
+    conv_backward("conv3x3_backward", "conv3x3 grads ∂x ∂w ∂b", MEDIUM_X, MEDIUM_W, padding=1,
+                  torch32=2.0, **F64),
+    conv_backward("conv3x3_s2_backward", "conv3x3 s2 grads ∂x ∂w ∂b", MEDIUM_X, MEDIUM_W,
+                  padding=1, stride=2, torch32=2.0, **F64),
 ]
+# fmt: on

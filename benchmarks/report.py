@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .cases import Case
+from .cases import PEERS, Case
 from .harness import TOLERANCE, summarise
 
 IMPLS = ("convlab", "torch", "scipy", "loops")
@@ -39,6 +39,11 @@ def summarise_entry(case: Case, dtype: str, entry: dict[str, Any], ceiling: floa
         checks[f"≤{bound:g}× torch"] = bool(row["ratio_torch"] <= bound)
     if dtype == "float32" and case.ceiling32 and row["ceiling_frac"] is not None:
         checks[f"≥{case.ceiling32:.0%} matmul"] = bool(row["ceiling_frac"] >= case.ceiling32)
+    peers = {k: times[k]["median_ms"] for k in PEERS if k in times}
+    row["best_peer"] = min(peers, key=peers.get) if peers else None
+    row["ratio_peer"] = peers[row["best_peer"]] / ours if peers and ours else None
+    if case.peers and row["ratio_peer"] is not None:
+        checks[f"≥{case.peers:g}× faster than NumPy peers"] = bool(row["ratio_peer"] >= case.peers)
     if case.memory and row["memory_ratio"] is not None:
         checks[f"mem ≤{case.memory:g}× out"] = bool(row["memory_ratio"] <= case.memory)
     for name, err in entry["error"].items():
@@ -71,6 +76,9 @@ HEADER = [
     "×torch",
     "scipy ms",
     "loops ms",
+    "previous ms",
+    "best peer ms",
+    "peer/convlab",
     "GFLOP/s",
     "% matmul",
     "mem ×out",
@@ -82,7 +90,8 @@ def table_rows(rows: list[dict[str, Any]]) -> list[list[str]]:
     out = []
     for r in rows:
         t = r["times"]
-        checks = "  ".join(f"{k} {'✓' if ok else '✗'}" for k, ok in r["checks"].items())
+        checks = "  ".join(f"{k} {'met' if ok else 'MISSED'}" for k, ok in r["checks"].items())
+        peer = r.get("best_peer")
         out.append(
             [
                 r["case"],
@@ -93,6 +102,9 @@ def table_rows(rows: list[dict[str, Any]]) -> list[list[str]]:
                 _num(r["ratio_torch"], ".2f"),
                 _ms(t.get("scipy")),
                 _ms(t.get("loops")),
+                _ms(t.get("previous")),
+                _ms(t.get(peer)) + (f" ({peer})" if peer else ""),
+                _num(r.get("ratio_peer"), ".2f"),
                 _num(r["gflops"], ".1f"),
                 _num(None if r["ceiling_frac"] is None else 100 * r["ceiling_frac"], ".0f"),
                 _num(r["memory_ratio"], ".1f"),
@@ -109,7 +121,9 @@ def render(rows: list[dict[str, Any]], markdown: bool) -> str:
         lines += ["| " + " | ".join(cells) + " |" for cells in body]
         return "\n".join(lines)
     widths = [max(len(h), *(len(c[i]) for c in body)) for i, h in enumerate(HEADER)]
-    fmt = "  ".join(f"{{:{'<' if i < 3 or i == 11 else '>'}{w}}}" for i, w in enumerate(widths))
+    fmt = "  ".join(
+        f"{{:{'<' if i < 3 or i == len(HEADER) - 1 else '>'}{w}}}" for i, w in enumerate(widths)
+    )
     lines = [fmt.format(*HEADER), fmt.format(*("-" * w for w in widths))]
     return "\n".join(lines + [fmt.format(*cells) for cells in body])
 

@@ -1,0 +1,87 @@
+"""Each convolution strategy, forced on cases the dispatch rule would give another one.
+
+``convlab.strategies.convolve`` picks a strategy from the shapes; here the thresholds
+are moved so that every strategy (small-input im2col, row shift in images or in bands of
+rows, chunked im2col on the flat-tap layout) runs on every case, and each must agree
+with the independent ``sliding_window_view`` + ``einsum`` oracle of test_fast_paths.
+"""
+
+import numpy as np
+import pytest
+
+import convlab
+from convlab import strategies
+
+from .test_fast_paths import CONV_CASES, conv_oracle
+
+MORE_CASES = [
+    # (N, C_in, C_out, size, kernel, stride, padding, dilation, groups)
+    (2, 16, 8, (17, 15), (5, 3), (3, 2), (2, 1), (2, 1), 2),  # row stride 3, 3 phases
+    (1, 6, 4, (9, 11), (2, 4), (1, 2), (0, 3), (3, 1), 1),  # padding wider than input
+    (2, 8, 4, (5, 6), (3, 3), (2, 2), (4, 4), (1, 1), 1),  # bands all padding
+    (3, 12, 6, (40,), (5,), (2,), (2,), (1,), 3),  # 1-D
+]
+
+FORCE = {
+    "small": {"_SMALL_BYTES": 1 << 40},
+    "row_shift": {"_SMALL_BYTES": 0, "_ROW_SHIFT_K": 0},
+    "row_shift_bands": {"_SMALL_BYTES": 0, "_ROW_SHIFT_K": 0, "_CHUNK_BYTES": 512},
+    "flat_taps": {"_SMALL_BYTES": 0, "_ROW_SHIFT_K": 1 << 40},
+}
+
+
+@pytest.mark.parametrize("strategy", FORCE)
+@pytest.mark.parametrize("with_bias", [True, False])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", CONV_CASES + MORE_CASES)
+def test_forced_strategy_matches_oracle(case, dtype, with_bias, strategy, monkeypatch):
+    for name, value in FORCE[strategy].items():
+        monkeypatch.setattr(strategies, name, value)
+    n, c_in, c_out, size, kernel, stride, padding, dilation, groups = case
+    rng = np.random.default_rng(sum(size))
+    x = rng.standard_normal((n, c_in, *size)).astype(dtype)
+    w = rng.standard_normal((c_out, c_in // groups, *kernel)).astype(dtype)
+    b = rng.standard_normal(c_out).astype(dtype)
+    conv = getattr(convlab, f"conv{len(size)}d")
+    y = conv(x, w, b if with_bias else None, stride, padding, dilation, groups)
+    want = conv_oracle(
+        x, w, b if with_bias else np.zeros_like(b), stride, padding, dilation, groups
+    )
+    assert y.dtype == dtype and y.flags.c_contiguous and y.shape == want.shape
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(y, want, rtol=tol, atol=tol * np.abs(want).max())
+
+
+def test_dispatch_rule():
+    """What the rule picks for the benchmark cases (the README's 'which strategy wins')."""
+    picked = []
+
+    def spy(name, fn):
+        def wrapped(*args, **kwargs):
+            picked.append(name)
+            return fn(*args, **kwargs)
+
+        return wrapped
+
+    rng = np.random.default_rng(0)
+    cases = {
+        "teaching": ((1, 3, 32, 32), (8, 3, 3, 3), 1),
+        "dense": ((2, 64, 20, 20), (64, 64, 3, 3), 1),
+        "rgb_stem": ((2, 3, 64, 64), (16, 3, 7, 7), 1),
+        "depthwise": ((2, 64, 20, 20), (64, 1, 3, 3), 64),
+    }
+    got = {}
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ("_small_im2col", "_row_shift_matmul", "_cols_matmul", "_depthwise"):
+            mp.setattr(strategies, name, spy(name, getattr(strategies, name)))
+        for case, (xs, ws, groups) in cases.items():
+            picked.clear()
+            x, w = rng.standard_normal(xs), rng.standard_normal(ws)
+            convlab.conv2d(x, w, padding=1, groups=groups)
+            got[case] = picked[0]
+    assert got == {
+        "teaching": "_small_im2col",
+        "dense": "_row_shift_matmul",
+        "rgb_stem": "_cols_matmul",
+        "depthwise": "_depthwise",
+    }
