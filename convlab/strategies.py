@@ -162,6 +162,7 @@ def _row_shift_matmul(x, pads, kernel_size, stride, dilation, w, groups, bias, o
                 part = tmp[: len(dst), :, :, : layout.length]
                 np.matmul(rows_w[r], layout.row(r), out=part)
                 dst += part
+            del layout  # free it before the next one is built (peak memory)
 
 
 def _band(x, pads, a, b):
