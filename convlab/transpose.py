@@ -33,6 +33,7 @@ from ._validation import (
     int_tuple,
     split_batch,
 )
+from .phaseconv import conv_transpose_by_phases
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
 
@@ -127,6 +128,10 @@ def conv_transpose_forward(spec: TransposeSpec) -> np.ndarray:
     y = np.empty((n, c_out, *spec.out), x.dtype)
     if y.size == 0:
         return y
+    if c_in // g > _STAMP_MAX_CHANNELS and pixels:
+        return conv_transpose_by_phases(
+            x, w, spec.bias, spec.stride, spec.padding, spec.dilation, g, out=y
+        )
     plan = _phase_plan(size, kernel, spec.stride, spec.padding, spec.dilation, spec.out)
     bias = None if spec.bias is None else spec.bias.reshape(-1, *([1] * len(size)))
     if not plan.complete or pixels == 0:  # outputs no stamp reaches: zero plus the bias
@@ -175,6 +180,11 @@ def _stamps(wg: np.ndarray, xg: np.ndarray) -> np.ndarray:
         out += wg[None, :, :, c, None] * xg[:, :, None, c, :]
     return out
 
+
+# Up to this many input channels per group, stamps (outer products) win; above it, one
+# convolution per output phase (:mod:`convlab.phaseconv`), whose GEMMs have the
+# ``C_in/g * k_phase`` inner dimension the stamps' ``C_in/g`` lacks.
+_STAMP_MAX_CHANNELS = 3
 
 # Stamps computed per batch of images: about this many bytes.
 _CHUNK_BYTES = 1 << 20
