@@ -116,10 +116,16 @@ def conv_transpose_forward(spec: TransposeSpec) -> np.ndarray:
 
     One matmul gives every stamp at once (``C_out * k`` values per input pixel). The
     stamps are then summed per *output phase*: output pixels ``o`` with the same
-    ``o mod stride`` receive whole, unstrided copies of the input grid, shifted, so the
-    sums are contiguous adds; a last pass interleaves the phases into the output, crops
-    ``padding`` and adds the bias. Images (and if need be output channels) are taken a
-    few at a time so the stamps stay a cache-sized buffer.
+    ``o mod stride`` receive whole, unstrided copies of the input grid, shifted. The
+    input's inner dims are zero-padded to the phase buffer's, so a shifted copy is one
+    contiguous run of the flat buffer and each sum is one long add (the zeros that wrap
+    round a row land on zeros' places). A last pass interleaves the phases into the
+    output, crops ``padding`` and adds the bias. Images (and if need be output
+    channels) are taken a few at a time so the stamps stay a cache-sized buffer.
+
+    When a phase gathers many taps (a stride of 1, or a kernel much larger than the
+    stride), each phase is instead one ordinary convolution
+    (:func:`~convlab.phaseconv.conv_transpose_by_phases`): no stamps to add up.
     """
     x, w, g = spec.x, spec.weight, spec.groups
     n, c_in, *size = x.shape
@@ -128,23 +134,41 @@ def conv_transpose_forward(spec: TransposeSpec) -> np.ndarray:
     y = np.empty((n, c_out, *spec.out), x.dtype)
     if y.size == 0:
         return y
-    if c_in // g > _STAMP_MAX_CHANNELS and pixels:
+    plan = _phase_plan(size, kernel, spec.stride, spec.padding, spec.dilation, spec.out)
+    if c_in // g > _STAMP_MAX_CHANNELS and pixels and k > _PHASE_TAPS * len(plan.phases):
         return conv_transpose_by_phases(
             x, w, spec.bias, spec.stride, spec.padding, spec.dilation, g, out=y
         )
-    plan = _phase_plan(size, kernel, spec.stride, spec.padding, spec.dilation, spec.out)
     bias = None if spec.bias is None else spec.bias.reshape(-1, *([1] * len(size)))
     if not plan.complete or pixels == 0:  # outputs no stamp reaches: zero plus the bias
         y[...] = 0 if bias is None else bias
         if pixels == 0:
             return y
-    # per group: (C_out/g * k, C_in/g) weights times (C_in/g, pixels) inputs
+    # the input with its inner dims zero-padded to the phase buffer's (flat adds)
+    grid = (size[0], *plan.phase_size[1:])
+    if grid != tuple(size):
+        x = np.pad(
+            x,
+            (
+                (0, 0),
+                (0, 0),
+                (0, 0),
+                *((0, b - m) for m, b in zip(size[1:], grid[1:], strict=True)),
+            ),
+        )
+    cells = math.prod(grid)
+    # per group: (C_out/g * k, C_in/g) weights times (C_in/g, cells) inputs
     wg = w.reshape(g, c_in // g, og * k).transpose(0, 2, 1)
-    xg = x.reshape(n, g, c_in // g, pixels)
-    per_image = c_out * k * pixels * x.itemsize  # stamp bytes of one image
+    xg = x.reshape(n, g, c_in // g, cells)
+    per_image = c_out * k * cells * x.itemsize  # stamp bytes of one image
     step = max(1, _CHUNK_BYTES // per_image)  # images per chunk
     block = max(1, min(og, og * _CHUNK_BYTES // per_image))  # output channels per group
-    phases = np.empty((len(plan.phases), min(step, n), g, og, *plan.phase_size), x.dtype)
+    # flat phase buffers, one row of the first dim longer: the last runs overhang it
+    flat = (plan.phase_size[0] + 1) * math.prod(plan.phase_size[1:])
+    phases = np.empty((len(plan.phases), min(step, n), g, og, flat), x.dtype)
+    inner = [math.prod(plan.phase_size[i + 1 :]) for i in range(len(size))]
+    runs = [(phase, sum(sl.start * r for sl, r in zip(at, inner, strict=True)))
+            for phase, at in plan.taps]  # fmt: skip
     for i in range(0, n, step):
         nb = len(range(i, min(i + step, n)))
         acc = phases[:, :nb]
@@ -152,13 +176,13 @@ def conv_transpose_forward(spec: TransposeSpec) -> np.ndarray:
         for o in range(0, og, block):
             channels = slice(o, o + block)
             z = _stamps(wg[:, o * k : (o + block) * k], xg[i : i + nb])
-            z = z.reshape(nb, g, -1, k, *size)
-            for t, (phase, at) in enumerate(plan.taps):
-                dst = acc[(phase, slice(None), slice(None), channels, *at)]
-                dst += z[:, :, :, t]
+            z = z.reshape(nb, g, -1, k, cells)
+            for t, (phase, start) in enumerate(runs):
+                acc[phase, :, :, channels, start : start + cells] += z[:, :, :, t]
         out = y[i : i + nb]
         for phase, (dst, src) in enumerate(plan.phases):
-            part = acc[phase].reshape(nb, c_out, *plan.phase_size)[(..., *src)]
+            part = acc[phase, :, :, :, : math.prod(plan.phase_size)]
+            part = part.reshape(nb, c_out, *plan.phase_size)[(..., *src)]
             if bias is None:
                 np.copyto(out[(..., *dst)], part)
             else:
@@ -185,6 +209,10 @@ def _stamps(wg: np.ndarray, xg: np.ndarray) -> np.ndarray:
 # convolution per output phase (:mod:`convlab.phaseconv`), whose GEMMs have the
 # ``C_in/g * k_phase`` inner dimension the stamps' ``C_in/g`` lacks.
 _STAMP_MAX_CHANNELS = 3
+# ... and only when the phases gather more than this many taps each on average. Measured
+# (1 thread, CPU time, float32) phases against stamps: 3×3 stride 1 0.69x, 4×4 stride 2
+# 0.97x, 3×3 stride 2 1.05x, 2×2 stride 2 1.8x.
+_PHASE_TAPS = 4
 
 # Stamps computed per batch of images: about this many bytes.
 _CHUNK_BYTES = 1 << 20
