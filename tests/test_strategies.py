@@ -11,8 +11,9 @@ import pytest
 
 import convlab
 from convlab import _threads, strategies
+from convlab import transpose as transpose_module
 
-from .test_fast_paths import CONV_CASES, conv_oracle
+from .test_fast_paths import CONV_CASES, TRANSPOSE_CASES, conv_oracle, conv_transpose_oracle
 
 MORE_CASES = [
     # (N, C_in, C_out, size, kernel, stride, padding, dilation, groups)
@@ -120,3 +121,32 @@ def test_run_split_covers_the_range_once_and_raises_a_part_error(monkeypatch):
 
     with pytest.raises(MemoryError, match="part 3:6"):
         _threads.run_split(work, 10, worth=True)
+
+
+TRANSPOSE_MORE = [
+    # (N, C_in, C_out/groups, size, kernel, stride, padding, output_padding, groups, dilation)
+    (2, 8, 4, (6, 7), (3, 3), (1, 1), (1, 1), (0, 0), 1, (1, 1)),  # one phase of 9 taps
+    (2, 8, 3, (5, 5), (2, 2), (4, 3), (1, 0), (2, 1), 2, (1, 1)),  # cells no tap reaches
+    (1, 6, 2, (4, 6), (4, 3), (2, 2), (3, 2), (1, 0), 1, (3, 2)),  # taps 1 phase apart
+    (2, 4, 2, (3,), (5,), (3,), (6,), (2,), 1, (2,)),  # padding crops past the input
+]
+TRANSPOSE_FORCE = {"stamps": (1 << 30, 1 << 30), "phases": (0, 0)}
+
+
+@pytest.mark.parametrize("strategy", TRANSPOSE_FORCE)
+@pytest.mark.parametrize("case", TRANSPOSE_CASES + TRANSPOSE_MORE)
+def test_forced_transpose_strategy_matches_oracle(case, strategy, monkeypatch):
+    """Stamps summed per phase, and one ordinary convolution per phase (phaseconv)."""
+    channels, taps = TRANSPOSE_FORCE[strategy]
+    monkeypatch.setattr(transpose_module, "_STAMP_MAX_CHANNELS", channels)
+    monkeypatch.setattr(transpose_module, "_PHASE_TAPS", taps)
+    n, c_in, og, size, kernel, stride, padding, output_padding, groups, dilation = case
+    rng = np.random.default_rng(sum(size))
+    x = rng.standard_normal((n, c_in, *size))
+    w = rng.standard_normal((c_in, og, *kernel))
+    b = rng.standard_normal(og * groups)
+    conv_t = getattr(convlab, f"conv_transpose{len(size)}d")
+    y = conv_t(x, w, b, stride, padding, output_padding, groups, dilation)
+    want = conv_transpose_oracle(x, w, b, stride, padding, output_padding, groups, dilation)
+    assert y.flags.c_contiguous and y.shape == want.shape
+    np.testing.assert_allclose(y, want, rtol=1e-12, atol=1e-12 * np.abs(want).max())
