@@ -28,6 +28,7 @@ from . import shapes
 from ._validation import as_float_array, check_grad_output, check_same_dtype
 from .conv import ConvSpec, parse_conv
 from .padding import PAD_MODE_OF, pad_spatial, pad_spatial_adjoint
+from .strategies import weight_grad_by_rows
 from .transpose import TransposeSpec, conv_transpose_forward
 from .windows import compact, flat_taps
 
@@ -78,6 +79,9 @@ def correlate_grad(
     n, c_in = x.shape[:2]
     c_out = gy.shape[1]
     x, pads, stride = compact(x, pads, kernel, stride, dilation, gy.shape[2:])
+    by_rows = weight_grad_by_rows(x, pads, gy, kernel, stride, dilation, groups)
+    if by_rows is not None:  # the forward's row-shift layout, where it applies
+        return by_rows
     layout = flat_taps(x, pads, kernel, stride, dilation, gy.shape[2:])
     length = layout.length
     gys = layout.spread(gy).reshape(n, groups, c_out // groups, length)

@@ -179,6 +179,50 @@ def _row_shift_matmul(x, pads, kernel_size, stride, dilation, w, groups, bias, o
             del layout  # free it before the next one is built (peak memory)
 
 
+def weight_grad_by_rows(
+    x: np.ndarray,
+    pads: tuple[tuple[int, int], ...],
+    gy: np.ndarray,
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...],
+    dilation: tuple[int, ...],
+    groups: int,
+) -> np.ndarray | None:
+    """The weight gradient on the forward's row-shift layout, or None where it does not
+    apply (the forward would not use it either: see :func:`convolve`).
+
+    ``dW[:, :, i, :] = sum_n gy[n] @ rows(i)[n]ᵀ``: the forward's ``kh`` products
+    turned round, each ``(C_out/g × H_out·W_out) @ (H_out·W_out × kw·C_g)`` read in
+    place, with ``gy`` as it is (the layout's output grid is the output). Measured (1
+    thread, CPU time, interleaved) against the flat-tap products: 0.6-0.9x on 3×3 and
+    7×7 convs.
+    """
+    n, c = x.shape[:2]
+    cg, c_out, nd = c // groups, gy.shape[1], len(kernel_size)
+    og, kw, kh = c_out // groups, kernel_size[-1], kernel_size[0] if nd == 2 else 1
+    if nd > 2 or cg < 2 or kw * cg < _ROW_SHIFT_K:
+        return None
+    out = gy.shape[2:]
+    length = math.prod(out)
+    # the layout of one image: every row phase of the padded rows, kw*C_g + 1 planes
+    rows = stride[0] * -(-(x.shape[2] + sum(pads[0])) // stride[0]) if nd == 2 else 1
+    image = groups * (kw * cg + 1) * rows * out[-1] * x.itemsize
+    step = max(1, cols_budget(gy.nbytes) // image)  # images per layout
+    dw = np.zeros((kh, groups, og, kw * cg), gy.dtype)
+    part = np.empty((min(step, n), groups, og, kw * cg), gy.dtype)
+    for i in range(0, n, step):
+        layout = row_shift(x[i : i + step], pads, kernel_size, stride, dilation, out, groups)
+        g = gy[i : i + step].reshape(-1, groups, og, length)
+        for r in range(kh):
+            # n g o L @ n g L (j c) -> n g o (j c), summed over n
+            np.matmul(g, layout.row(r).swapaxes(-1, -2), out=part[: len(g)])
+            dw[r] += part[: len(g)].sum(axis=0)
+        del layout
+    # r g o (j c) -> (g o) c r j
+    dw = dw.reshape(kh, groups, og, kw, cg).transpose(1, 2, 4, 0, 3)
+    return dw.reshape(c_out, cg, *kernel_size)
+
+
 def _band(x, pads, a, b):
     """Rows ``[a, b)`` of the zero-padded ``x`` as (rows of ``x``, their pads)."""
     h, top = x.shape[2], pads[0][0]

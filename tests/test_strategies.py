@@ -150,3 +150,44 @@ def test_forced_transpose_strategy_matches_oracle(case, strategy, monkeypatch):
     want = conv_transpose_oracle(x, w, b, stride, padding, output_padding, groups, dilation)
     assert y.flags.c_contiguous and y.shape == want.shape
     np.testing.assert_allclose(y, want, rtol=1e-12, atol=1e-12 * np.abs(want).max())
+
+
+def weight_grad_oracle(x, gy, kernel, stride, padding, dilation, groups):
+    """``dw[o, c, t] = sum_{n, i} gy[n, o, i] xp[n, c, i*s + t*d]`` by sliding windows."""
+    nd = len(kernel)
+    xp = np.pad(x, ((0, 0), (0, 0), *((p, p) for p in padding)))
+    extent = [d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)]
+    v = np.lib.stride_tricks.sliding_window_view(xp, extent, axis=tuple(range(2, 2 + nd)))
+    v = v[(..., *(slice(None, None, s) for s in stride), *(slice(None, None, d) for d in dilation))]
+    v = v[(..., *(slice(0, o) for o in gy.shape[2:]), *(slice(None),) * nd)]
+    cg, og = x.shape[1] // groups, gy.shape[1] // groups
+    spatial, taps = "xyz"[:nd], "ijk"[:nd]
+    return np.concatenate(
+        [
+            np.einsum(
+                f"no{spatial},nc{spatial}{taps}->oc{taps}",
+                gy[:, g * og : (g + 1) * og],
+                v[:, g * cg : (g + 1) * cg],
+            )
+            for g in range(groups)
+        ]
+    )
+
+
+@pytest.mark.parametrize("strategy", ["row_shift", "flat_taps"])
+@pytest.mark.parametrize("case", CONV_CASES + MORE_CASES)
+def test_forced_weight_grad_strategy_matches_oracle(case, strategy, monkeypatch):
+    """The weight gradient on the row-shift layout (in one or several layouts of a few
+    images) and on the flat-tap layout."""
+    monkeypatch.setattr(strategies, "_ROW_SHIFT_K", 0 if strategy == "row_shift" else 1 << 40)
+    monkeypatch.setattr(strategies, "_CHUNK_BYTES", 4096)  # several layouts per batch
+    n, c_in, c_out, size, kernel, stride, padding, dilation, groups = case
+    rng = np.random.default_rng(sum(size))
+    x = rng.standard_normal((n, c_in, *size))
+    w = rng.standard_normal((c_out, c_in // groups, *kernel))
+    y = getattr(convlab, f"conv{len(size)}d")(x, w, None, stride, padding, dilation, groups)
+    gy = rng.standard_normal(y.shape)
+    backward = getattr(convlab, f"conv{len(size)}d_backward")
+    _, gw, _ = backward(gy, x, w, None, stride, padding, dilation, groups)
+    want = weight_grad_oracle(x, gy, kernel, stride, padding, dilation, groups)
+    np.testing.assert_allclose(gw, want, rtol=1e-12, atol=1e-12 * np.abs(want).max())
