@@ -22,6 +22,7 @@ import numpy as np
 
 import convlab
 from convlab import strategies
+from convlab import transpose as transpose_module
 from convlab.reference import conv_reference
 
 from . import baselines
@@ -87,7 +88,7 @@ def conv(name, label, x, w, *, stride=1, padding=0, dilation=1, groups=1, loops=
             impls["scipy"] = lambda: baselines.conv2d_scipy(xa, wa, ba, *args)
         if loops:  # the course's readable definition, one output value at a time
             impls["loops"] = lambda: conv_reference(xa, wa, ba, *args)
-        impls["previous"] = functools.partial(_previous, xa, wa, ba, *args)
+        impls["previous"] = functools.partial(_previous, convlab.conv2d, xa, wa, ba, *args)
         for peer in PEERS:
             impls[peer] = functools.partial(PEERS[peer], xa, wa, ba, *args)
         out = convlab.conv_output_size(x[2:], w[2:], stride, padding, dilation)
@@ -97,15 +98,25 @@ def conv(name, label, x, w, *, stride=1, padding=0, dilation=1, groups=1, loops=
     return Case(name, label, make, peers=PEER_TARGET, **targets)
 
 
-def _previous(*args):
-    """convlab.conv2d with the strategies of the first speed pass only (chunked im2col,
-    depthwise): what the row-shift and small-input paths were measured against."""
-    saved = strategies._SMALL_BYTES, strategies._ROW_SHIFT_K
-    strategies._SMALL_BYTES, strategies._ROW_SHIFT_K = 0, math.inf
+def _previous(op, *args, **kwargs):
+    """``op`` with the strategies of the first speed pass only (chunked im2col, one
+    thread for depthwise, transposed convs by stamps, the weight gradient on the flat
+    taps): what the second pass's strategies were measured against. (The stamps' and
+    the small path's own second-pass changes stay: they have no switch.)"""
+    switches = [
+        (strategies, "_SMALL_BYTES", 0),
+        (strategies, "_ROW_SHIFT_K", math.inf),
+        (strategies, "_DEPTHWISE_THREADED", math.inf),
+        (transpose_module, "_PHASE_TAPS", math.inf),
+    ]
+    saved = [getattr(module, name) for module, name, _ in switches]
+    for module, name, value in switches:
+        setattr(module, name, value)
     try:
-        return convlab.conv2d(*args)
+        return op(*args, **kwargs)
     finally:
-        strategies._SMALL_BYTES, strategies._ROW_SHIFT_K = saved
+        for (module, name, _), value in zip(switches, saved, strict=True):
+            setattr(module, name, value)
 
 
 # the NumPy peers (``--peers``): column name -> function(x, w, b, stride, padding, ...)
@@ -118,6 +129,9 @@ def conv_transpose(name, label, x, w, *, stride=1, padding=0, output_padding=0, 
         xa, wa, ba = _arrays(rng, dtype, x, w, w[1])
         args = (stride, padding, output_padding)
         impls = {"convlab": lambda: convlab.conv_transpose2d(xa, wa, ba, *args)}
+        impls["previous"] = functools.partial(
+            _previous, convlab.conv_transpose2d, xa, wa, ba, *args
+        )
         if torch is not None:
             tx, tw, tb = _t(xa), _t(wa), _t(ba)
             impls["torch"] = lambda: F.conv_transpose2d(tx, tw, tb, *args)
@@ -151,6 +165,9 @@ def conv_backward(name, label, x, w, *, stride=1, padding=0, dilation=1, groups=
         (ga,) = _arrays(rng, dtype, (x[0], w[0], *out))
         kw = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
         impls = {"convlab": lambda: convlab.conv2d_backward(ga, xa, wa, ba, **kw)}
+        impls["previous"] = functools.partial(
+            _previous, convlab.conv2d_backward, ga, xa, wa, ba, **kw
+        )
         if torch is not None:
             tg, tx, tw = _t(ga), _t(xa), _t(wa)
             st, pd, dl = [stride] * 2, [padding] * 2, [dilation] * 2
