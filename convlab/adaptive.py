@@ -192,17 +192,53 @@ def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_s
 
 # ----------------------------------------------------------------------------- public
 
-_ADAPTIVE_DOC = """{dim}-D adaptive {kind} pooling to a chosen output size, as ``F.{name}``.
+
+def adaptive_avg_pool1d(input: Any, output_size: int | tuple[int | None]) -> np.ndarray:
+    """1-D adaptive avg pooling to a chosen output size, as ``F.adaptive_avg_pool1d``.
+
+    As :func:`adaptive_avg_pool2d` over one spatial dim: input ``(N, C, L)`` (or unbatched
+    without ``N``), result ``(N, C, L_out)`` with ``L_out`` from ``output_size``, an int or
+    a tuple of one int (None keeps that dim's size).
+
+    See Also
+    --------
+    adaptive_avg_pool2d : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> adaptive_avg_pool1d(np.array([[1., 2., 3., 4., 5.]]), 2)
+    array([[2., 4.]])
+    """
+    return _adaptive_avg("adaptive_avg_pool1d", 1, input, output_size)
+
+
+def adaptive_avg_pool2d(input: Any, output_size: int | tuple[int | None, int | None]) -> np.ndarray:
+    """2-D adaptive avg pooling to a chosen output size, as ``F.adaptive_avg_pool2d``.
 
     Parameters
     ----------
     input : ndarray
-        ``{layout}`` or unbatched without ``N``.
-    output_size : int or tuple of {dim} ints (None keeps that dim's input size){ret}
+        ``(N, C, H, W)`` or unbatched without ``N``.
+    output_size : int or tuple of 2 ints (None keeps that dim's input size)
 
     Returns
     -------
-    ndarray{ret_type}
+    ndarray
+
+    Raises
+    ------
+    TypeError
+        ``input`` is not a numeric array or ``output_size`` is not an int (or a tuple of
+        ints and None).
+    ValueError
+        An input without a channel dim or empty in a spatial dim, or a negative
+        ``output_size``. The message names the argument, its value and the fix.
+
+    See Also
+    --------
+    adaptive_avg_pool1d, adaptive_avg_pool3d : The same over one and three spatial dims.
+    avg_pool2d : Average pooling with a chosen window.
+    adaptive_avg_pool2d_backward : Its gradient.
 
     Notes
     -----
@@ -211,94 +247,115 @@ _ADAPTIVE_DOC = """{dim}-D adaptive {kind} pooling to a chosen output size, as `
 
     Examples
     --------
-{example}
-    """
-
-_RET = """
-    return_indices : bool
-        Also return the flat index of each maximum (first maximum on ties)."""
-
-_UNPOOL_DOC = """{dim}-D max-unpooling, a partial inverse of ``max_pool{dim}d``, as ``F.{name}``.
-
-    Parameters
-    ----------
-    input : ndarray
-        Pooled values ``{layout}`` (or unbatched).
-    indices : ndarray of int
-        From ``max_pool{dim}d(..., return_indices=True)``: flat positions in each
-        channel's spatial plane.
-    kernel_size, stride, padding : int or tuple
-        Those of the pooling (``stride`` defaults to ``kernel_size``).
-    output_size : tuple, optional
-        The spatial size to restore (the last {dim} entries are used). Default
-        :math:`(n - 1)s - 2p + k` per dim, which misses rows that floor-mode pooling dropped.
-
-    Returns
-    -------
-    ndarray
-        Zeros except at ``indices``, which hold the pooled values.
-
-    Examples
-    --------
-{example}
-    """
-
-_EXAMPLES = {
-    "adaptive_avg_pool1d": """    >>> adaptive_avg_pool1d(np.array([[1., 2., 3., 4., 5.]]), 2)
-    array([[2., 4.]])""",
-    "adaptive_avg_pool2d": """    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
     >>> adaptive_avg_pool2d(x, 1)  # global average pooling
     array([[[[7.5]]]])
     >>> adaptive_avg_pool2d(x, (3, None)).shape
-    (1, 1, 3, 4)""",
-    "adaptive_avg_pool3d": """    >>> adaptive_avg_pool3d(np.ones((2, 3, 4, 5)), 2).shape
-    (2, 2, 2, 2)""",
-    "adaptive_max_pool1d": """    >>> x = np.array([[1., 5., 3., 4., 2.]])
-    >>> adaptive_max_pool1d(x, 2, return_indices=True)
-    (array([[5., 4.]]), array([[1, 3]]))""",
-    "adaptive_max_pool2d": """    >>> adaptive_max_pool2d(np.arange(9.0).reshape(1, 3, 3), 2)
-    array([[[4., 5.],
-            [7., 8.]]])""",
-    "adaptive_max_pool3d": """    >>> adaptive_max_pool3d(np.arange(8.0).reshape(1, 2, 2, 2), 1)
-    array([[[[7.]]]])""",
-    "max_unpool1d": """    >>> from convlab import max_pool1d
-    >>> y, idx = max_pool1d(np.array([[1., 3., 2., 5.]]), 2, return_indices=True)
-    >>> max_unpool1d(y, idx, 2)
-    array([[0., 3., 0., 5.]])""",
-    "max_unpool2d": """    >>> from convlab import max_pool2d
-    >>> x = np.array([[[[1., 2.], [4., 3.]]]])
-    >>> y, idx = max_pool2d(x, 2, return_indices=True)
-    >>> max_unpool2d(y, idx, 2)
-    array([[[[0., 0.],
-             [4., 0.]]]])""",
-    "max_unpool3d": """    >>> from convlab import max_pool3d
-    >>> y, idx = max_pool3d(np.arange(8.0).reshape(1, 2, 2, 2), 2, return_indices=True)
-    >>> max_unpool3d(y, idx, 2)[0, 1, 1]
-    array([0., 7.])""",
-}
-
-
-def adaptive_avg_pool1d(input: Any, output_size: int | tuple[int | None]) -> np.ndarray:
-    return _adaptive_avg("adaptive_avg_pool1d", 1, input, output_size)
-
-
-def adaptive_avg_pool2d(input: Any, output_size: int | tuple[int | None, int | None]) -> np.ndarray:
+    (1, 1, 3, 4)
+    """
     return _adaptive_avg("adaptive_avg_pool2d", 2, input, output_size)
 
 
 def adaptive_avg_pool3d(input: Any, output_size: int | tuple[int | None, ...]) -> np.ndarray:
+    """3-D adaptive avg pooling to a chosen output size, as ``F.adaptive_avg_pool3d``.
+
+    As :func:`adaptive_avg_pool2d` over three spatial dims: input ``(N, C, D, H, W)`` (or
+    unbatched without ``N``), result ``(N, C, D_out, H_out, W_out)`` with ``D_out, H_out,
+    W_out`` from ``output_size``, an int or a tuple of 3 ints (None keeps that dim's size).
+
+    See Also
+    --------
+    adaptive_avg_pool2d : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> adaptive_avg_pool3d(np.ones((2, 3, 4, 5)), 2).shape
+    (2, 2, 2, 2)
+    """
     return _adaptive_avg("adaptive_avg_pool3d", 3, input, output_size)
 
 
 def adaptive_max_pool1d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
+    """1-D adaptive max pooling to a chosen output size, as ``F.adaptive_max_pool1d``.
+
+    As :func:`adaptive_max_pool2d` over one spatial dim: input ``(N, C, L)`` (or unbatched
+    without ``N``), result ``(N, C, L_out)`` with ``L_out`` from ``output_size``, an int or
+    a tuple of one int (None keeps that dim's size); ``indices`` are flat positions in the
+    length ``L``.
+
+    See Also
+    --------
+    adaptive_max_pool2d : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> x = np.array([[1., 5., 3., 4., 2.]])
+    >>> adaptive_max_pool1d(x, 2, return_indices=True)
+    (array([[5., 4.]]), array([[1, 3]]))
+    """
     return _adaptive_max("adaptive_max_pool1d", 1, input, output_size, return_indices)
 
 
 def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
+    """2-D adaptive max pooling to a chosen output size, as ``F.adaptive_max_pool2d``.
+
+    Parameters
+    ----------
+    input : ndarray
+        ``(N, C, H, W)`` or unbatched without ``N``.
+    output_size : int or tuple of 2 ints (None keeps that dim's input size)
+    return_indices : bool
+        Also return the flat index of each maximum (first maximum on ties).
+
+    Returns
+    -------
+    ndarray or (ndarray, ndarray of int64)
+
+    Raises
+    ------
+    TypeError
+        ``input`` is not a numeric array, ``output_size`` is not an int (or a tuple of
+        ints and None), or ``return_indices`` is not a bool.
+    ValueError
+        An input without a channel dim or empty in a spatial dim, or a negative
+        ``output_size``. The message names the argument, its value and the fix.
+
+    See Also
+    --------
+    adaptive_max_pool1d, adaptive_max_pool3d : The same over one and three spatial dims.
+    max_pool2d : Max pooling with a chosen window.
+
+    Notes
+    -----
+    Window ``i`` of ``o`` spans ``[floor(i n / o), ceil((i + 1) n / o))``; when ``o``
+    divides ``n`` this is ordinary pooling with ``kernel_size = stride = n / o``.
+
+    Examples
+    --------
+    >>> adaptive_max_pool2d(np.arange(9.0).reshape(1, 3, 3), 2)
+    array([[[4., 5.],
+            [7., 8.]]])
+    """
     return _adaptive_max("adaptive_max_pool2d", 2, input, output_size, return_indices)
 
 
 def adaptive_max_pool3d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
+    """3-D adaptive max pooling to a chosen output size, as ``F.adaptive_max_pool3d``.
+
+    As :func:`adaptive_max_pool2d` over three spatial dims: input ``(N, C, D, H, W)`` (or
+    unbatched without ``N``), result ``(N, C, D_out, H_out, W_out)`` with ``D_out, H_out,
+    W_out`` from ``output_size``, an int or a tuple of 3 ints (None keeps that dim's size);
+    ``indices`` are flat positions in the ``D * H * W`` volume.
+
+    See Also
+    --------
+    adaptive_max_pool2d : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> adaptive_max_pool3d(np.arange(8.0).reshape(1, 2, 2, 2), 1)
+    array([[[[7.]]]])
+    """
     return _adaptive_max("adaptive_max_pool3d", 3, input, output_size, return_indices)
 
 
@@ -310,6 +367,24 @@ def max_unpool1d(
     padding: Any = 0,
     output_size: Any = None,
 ) -> np.ndarray:
+    """1-D max-unpooling, a partial inverse of ``max_pool1d``, as ``F.max_unpool1d``.
+
+    As :func:`max_unpool2d` over one spatial dim: input ``(N, C, L)`` (or unbatched without
+    ``N``), ``indices`` from ``max_pool1d(..., return_indices=True)`` are flat positions in
+    the length ``L``; ``kernel_size``, ``stride`` and ``padding`` are an int or a tuple of
+    one int, ``output_size`` the last entry of a size.
+
+    See Also
+    --------
+    max_unpool2d : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> from convlab import max_pool1d
+    >>> y, idx = max_pool1d(np.array([[1., 3., 2., 5.]]), 2, return_indices=True)
+    >>> max_unpool1d(y, idx, 2)
+    array([[0., 3., 0., 5.]])
+    """
     return _max_unpool("max_unpool1d", 1, input, indices, kernel_size, stride, padding, output_size)
 
 
@@ -321,6 +396,50 @@ def max_unpool2d(
     padding: Any = 0,
     output_size: Any = None,
 ) -> np.ndarray:
+    """2-D max-unpooling, a partial inverse of ``max_pool2d``, as ``F.max_unpool2d``.
+
+    Parameters
+    ----------
+    input : ndarray
+        Pooled values ``(N, C, H, W)`` (or unbatched).
+    indices : ndarray of int
+        From ``max_pool2d(..., return_indices=True)``: flat positions in each
+        channel's spatial plane.
+    kernel_size, stride, padding : int or tuple
+        Those of the pooling (``stride`` defaults to ``kernel_size``).
+    output_size : tuple, optional
+        The spatial size to restore (the last 2 entries are used). Default
+        :math:`(n - 1)s - 2p + k` per dim, which misses rows that floor-mode pooling dropped.
+
+    Returns
+    -------
+    ndarray
+        Zeros except at ``indices``, which hold the pooled values.
+
+    Raises
+    ------
+    TypeError
+        ``input`` is not a numeric array, ``indices`` is not an integer array, or a
+        setting is not an int (or a tuple of ints).
+    ValueError
+        ``indices`` not the shape of ``input``, an index outside the output (pass the
+        ``output_size`` of the input you pooled), or an output size below 1. The
+        message names the argument, its value and the fix.
+
+    See Also
+    --------
+    max_unpool1d, max_unpool3d : The same over one and three spatial dims.
+    max_pool2d : Makes the ``indices`` (``return_indices=True``).
+
+    Examples
+    --------
+    >>> from convlab import max_pool2d
+    >>> x = np.array([[[[1., 2.], [4., 3.]]]])
+    >>> y, idx = max_pool2d(x, 2, return_indices=True)
+    >>> max_unpool2d(y, idx, 2)
+    array([[[[0., 0.],
+             [4., 0.]]]])
+    """
     return _max_unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding, output_size)
 
 
@@ -332,22 +451,22 @@ def max_unpool3d(
     padding: Any = 0,
     output_size: Any = None,
 ) -> np.ndarray:
+    """3-D max-unpooling, a partial inverse of ``max_pool3d``, as ``F.max_unpool3d``.
+
+    As :func:`max_unpool2d` over three spatial dims: input ``(N, C, D, H, W)`` (or unbatched
+    without ``N``), ``indices`` from ``max_pool3d(..., return_indices=True)`` are flat
+    positions in the ``D * H * W`` volume; ``kernel_size``, ``stride`` and ``padding`` are
+    an int or a tuple of 3 ints, ``output_size`` the last 3 entries of a size.
+
+    See Also
+    --------
+    max_unpool2d : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> from convlab import max_pool3d
+    >>> y, idx = max_pool3d(np.arange(8.0).reshape(1, 2, 2, 2), 2, return_indices=True)
+    >>> max_unpool3d(y, idx, 2)[0, 1, 1]
+    array([0., 7.])
+    """
     return _max_unpool("max_unpool3d", 3, input, indices, kernel_size, stride, padding, output_size)
-
-
-for _dim in (1, 2, 3):
-    for _kind in ("avg", "max"):
-        _f = globals()[f"adaptive_{_kind}_pool{_dim}d"]
-        _f.__doc__ = _ADAPTIVE_DOC.format(
-            dim=_dim,
-            kind=_kind,
-            name=_f.__name__,
-            layout=LAYOUTS[_dim],
-            ret=_RET if _kind == "max" else "",
-            ret_type=" or (ndarray, ndarray of int64)" if _kind == "max" else "",
-            example=_EXAMPLES[_f.__name__],
-        )
-    _f = globals()[f"max_unpool{_dim}d"]
-    _f.__doc__ = _UNPOOL_DOC.format(
-        dim=_dim, name=_f.__name__, layout=LAYOUTS[_dim], example=_EXAMPLES[_f.__name__]
-    )
