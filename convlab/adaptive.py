@@ -209,7 +209,7 @@ def adaptive_avg_pool1d(input: Any, output_size: int | tuple[int | None]) -> np.
     >>> adaptive_avg_pool1d(np.array([[1., 2., 3., 4., 5.]]), 2)
     array([[2., 4.]])
     """
-    return _adaptive_avg("adaptive_avg_pool1d", 1, input, output_size)
+    return _adaptive_avg("adaptive_avg_pool1d", 1, input=input, output_size=output_size)
 
 
 def adaptive_avg_pool2d(input: Any, output_size: int | tuple[int | None, int | None]) -> np.ndarray:
@@ -253,7 +253,7 @@ def adaptive_avg_pool2d(input: Any, output_size: int | tuple[int | None, int | N
     >>> adaptive_avg_pool2d(x, (3, None)).shape
     (1, 1, 3, 4)
     """
-    return _adaptive_avg("adaptive_avg_pool2d", 2, input, output_size)
+    return _adaptive_avg("adaptive_avg_pool2d", 2, input=input, output_size=output_size)
 
 
 def adaptive_avg_pool3d(input: Any, output_size: int | tuple[int | None, ...]) -> np.ndarray:
@@ -272,7 +272,7 @@ def adaptive_avg_pool3d(input: Any, output_size: int | tuple[int | None, ...]) -
     >>> adaptive_avg_pool3d(np.ones((2, 3, 4, 5)), 2).shape
     (2, 2, 2, 2)
     """
-    return _adaptive_avg("adaptive_avg_pool3d", 3, input, output_size)
+    return _adaptive_avg("adaptive_avg_pool3d", 3, input=input, output_size=output_size)
 
 
 def adaptive_max_pool1d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
@@ -293,7 +293,13 @@ def adaptive_max_pool1d(input: Any, output_size: Any, return_indices: bool = Fal
     >>> adaptive_max_pool1d(x, 2, return_indices=True)
     (array([[5., 4.]]), array([[1, 3]]))
     """
-    return _adaptive_max("adaptive_max_pool1d", 1, input, output_size, return_indices)
+    return _adaptive_max(
+        "adaptive_max_pool1d",
+        1,
+        input=input,
+        output_size=output_size,
+        return_indices=return_indices,
+    )
 
 
 def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
@@ -336,7 +342,13 @@ def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = Fal
     array([[[4., 5.],
             [7., 8.]]])
     """
-    return _adaptive_max("adaptive_max_pool2d", 2, input, output_size, return_indices)
+    return _adaptive_max(
+        "adaptive_max_pool2d",
+        2,
+        input=input,
+        output_size=output_size,
+        return_indices=return_indices,
+    )
 
 
 def adaptive_max_pool3d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
@@ -356,7 +368,13 @@ def adaptive_max_pool3d(input: Any, output_size: Any, return_indices: bool = Fal
     >>> adaptive_max_pool3d(np.arange(8.0).reshape(1, 2, 2, 2), 1)
     array([[[[7.]]]])
     """
-    return _adaptive_max("adaptive_max_pool3d", 3, input, output_size, return_indices)
+    return _adaptive_max(
+        "adaptive_max_pool3d",
+        3,
+        input=input,
+        output_size=output_size,
+        return_indices=return_indices,
+    )
 
 
 def max_unpool1d(
@@ -385,7 +403,16 @@ def max_unpool1d(
     >>> max_unpool1d(y, idx, 2)
     array([[0., 3., 0., 5.]])
     """
-    return _max_unpool("max_unpool1d", 1, input, indices, kernel_size, stride, padding, output_size)
+    return _max_unpool(
+        "max_unpool1d",
+        1,
+        input=input,
+        indices=indices,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        output_size=output_size,
+    )
 
 
 def max_unpool2d(
@@ -440,7 +467,16 @@ def max_unpool2d(
     array([[[[0., 0.],
              [4., 0.]]]])
     """
-    return _max_unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding, output_size)
+    return _max_unpool(
+        "max_unpool2d",
+        2,
+        input=input,
+        indices=indices,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        output_size=output_size,
+    )
 
 
 def max_unpool3d(
@@ -469,4 +505,13 @@ def max_unpool3d(
     >>> max_unpool3d(y, idx, 2)[0, 1, 1]
     array([0., 7.])
     """
-    return _max_unpool("max_unpool3d", 3, input, indices, kernel_size, stride, padding, output_size)
+    return _max_unpool(
+        "max_unpool3d",
+        3,
+        input=input,
+        indices=indices,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        output_size=output_size,
+    )

@@ -129,8 +129,8 @@ def _output_size(padded, kernel, stride, dilation) -> tuple[int, ...]:
     )
 
 
-def _conv(func: str, nd: int, *args: Any) -> np.ndarray:
-    spec = parse_conv(func, nd, *args)
+def _conv(func: str, nd: int, **kwargs: Any) -> np.ndarray:
+    spec = parse_conv(func, nd, **kwargs)
     y = conv_forward(spec)
     return y[0] if spec.unbatched else y
 
@@ -197,7 +197,18 @@ def conv1d(
     >>> conv1d(x, np.array([[[1., 1.]]]), padding="same", padding_mode="circular")
     array([[[3., 5., 7., 5.]]])
     """
-    return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups, padding_mode)
+    return _conv(
+        "conv1d",
+        1,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
+    )
 
 
 def conv2d(
@@ -270,7 +281,18 @@ def conv2d(
     >>> conv2d(x, w, stride=2, padding=1).shape
     (1, 1, 2, 2)
     """
-    return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups, padding_mode)
+    return _conv(
+        "conv2d",
+        2,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
+    )
 
 
 def conv3d(
@@ -301,4 +323,15 @@ def conv3d(
     >>> y.shape, y.dtype, y[0, 0, 1, 1, 1]
     ((1, 4, 4, 4, 4), dtype('float32'), np.float32(16.0))
     """
-    return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups, padding_mode)
+    return _conv(
+        "conv3d",
+        3,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
+    )

@@ -95,8 +95,8 @@ def bias_grad(gy: np.ndarray, bias: Any) -> np.ndarray | None:
 # ----------------------------------------------------------------------------- conv
 
 
-def _conv_backward(func: str, nd: int, grad_output: Any, *args: Any) -> Grads:
-    spec = parse_conv(func, nd, *args)
+def _conv_backward(func: str, nd: int, grad_output: Any, **kwargs: Any) -> Grads:
+    spec = parse_conv(func, nd, **kwargs)
     n, c_out = spec.x.shape[0], spec.weight.shape[0]
     gy = parse_grad_output(
         func, grad_output, spec.x, spec.unbatched, (n, c_out, *spec.out), weight=spec.weight.shape,
@@ -168,9 +168,18 @@ def conv1d_backward(
     (array([[[ 1.,  0., -1.]]]), array([[[3., 5.]]]), array([2.]))
     """
     return _conv_backward(
-        "conv1d_backward", 1, grad_output, input, weight, bias, stride, padding, dilation,
-        groups, padding_mode,
-    )  # fmt: skip
+        "conv1d_backward",
+        1,
+        grad_output=grad_output,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
+    )
 
 
 def conv2d_backward(
@@ -238,9 +247,18 @@ def conv2d_backward(
              [20., 24.]]]]), None)
     """
     return _conv_backward(
-        "conv2d_backward", 2, grad_output, input, weight, bias, stride, padding, dilation,
-        groups, padding_mode,
-    )  # fmt: skip
+        "conv2d_backward",
+        2,
+        grad_output=grad_output,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
+    )
 
 
 def conv3d_backward(
@@ -272,6 +290,15 @@ def conv3d_backward(
     ((1, 2, 2, 2), np.float64(8.0))
     """
     return _conv_backward(
-        "conv3d_backward", 3, grad_output, input, weight, bias, stride, padding, dilation,
-        groups, padding_mode,
-    )  # fmt: skip
+        "conv3d_backward",
+        3,
+        grad_output=grad_output,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
+    )

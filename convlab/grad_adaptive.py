@@ -62,7 +62,9 @@ def adaptive_avg_pool1d_backward(grad_output: Any, input: Any) -> PoolGrads:
     >>> adaptive_avg_pool1d_backward(np.array([[[6., 6.]]]), np.zeros((1, 1, 3)))[0]
     array([[[3., 6., 3.]]])
     """
-    return _adaptive_avg_backward("adaptive_avg_pool1d_backward", 1, grad_output, input)
+    return _adaptive_avg_backward(
+        "adaptive_avg_pool1d_backward", 1, grad_output=grad_output, input=input
+    )
 
 
 def adaptive_avg_pool2d_backward(grad_output: Any, input: Any) -> PoolGrads:
@@ -106,7 +108,9 @@ def adaptive_avg_pool2d_backward(grad_output: Any, input: Any) -> PoolGrads:
     array([[[[0.25, 0.25],
              [0.25, 0.25]]]])
     """
-    return _adaptive_avg_backward("adaptive_avg_pool2d_backward", 2, grad_output, input)
+    return _adaptive_avg_backward(
+        "adaptive_avg_pool2d_backward", 2, grad_output=grad_output, input=input
+    )
 
 
 def adaptive_avg_pool3d_backward(grad_output: Any, input: Any) -> PoolGrads:
@@ -126,4 +130,6 @@ def adaptive_avg_pool3d_backward(grad_output: Any, input: Any) -> PoolGrads:
     >>> adaptive_avg_pool3d_backward(gy, x)[0][0, :, 0, 0]
     array([0.125, 0.25 , 0.125])
     """
-    return _adaptive_avg_backward("adaptive_avg_pool3d_backward", 3, grad_output, input)
+    return _adaptive_avg_backward(
+        "adaptive_avg_pool3d_backward", 3, grad_output=grad_output, input=input
+    )

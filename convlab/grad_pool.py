@@ -44,8 +44,8 @@ def _finish(gx: np.ndarray, unbatched: bool) -> PoolGrads:
 # ----------------------------------------------------------------------------- max
 
 
-def _max_pool_backward(func, nd, grad_output, input, *args) -> PoolGrads:
-    spec = parse_pool(func, nd, input, *args)
+def _max_pool_backward(func, nd, grad_output, **kwargs) -> PoolGrads:
+    spec = parse_pool(func, nd, **kwargs)
     x = spec.x
     gy = parse_grad_output(
         func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out, **spec.settings
@@ -118,9 +118,16 @@ def max_pool1d_backward(
     array([[[ 0.,  0., 30.,  0.,  0.]]])
     """
     return _max_pool_backward(
-        "max_pool1d_backward", 1, grad_output, input, kernel_size, stride, padding, dilation,
-        ceil_mode,
-    )  # fmt: skip
+        "max_pool1d_backward",
+        1,
+        grad_output=grad_output,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+    )
 
 
 def max_pool2d_backward(
@@ -173,9 +180,16 @@ def max_pool2d_backward(
              [0., 0.]]]]), None, None)
     """
     return _max_pool_backward(
-        "max_pool2d_backward", 2, grad_output, input, kernel_size, stride, padding, dilation,
-        ceil_mode,
-    )  # fmt: skip
+        "max_pool2d_backward",
+        2,
+        grad_output=grad_output,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+    )
 
 
 def max_pool3d_backward(
@@ -204,16 +218,23 @@ def max_pool3d_backward(
     array([0., 0., 0., 0., 0., 0., 0., 1.])
     """
     return _max_pool_backward(
-        "max_pool3d_backward", 3, grad_output, input, kernel_size, stride, padding, dilation,
-        ceil_mode,
-    )  # fmt: skip
+        "max_pool3d_backward",
+        3,
+        grad_output=grad_output,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+    )
 
 
 # ----------------------------------------------------------------------------- average
 
 
-def _avg_pool_backward(func, nd, grad_output, input, *args) -> PoolGrads:
-    spec, divisor = parse_avg_pool(func, nd, input, *args)
+def _avg_pool_backward(func, nd, grad_output, **kwargs) -> PoolGrads:
+    spec, divisor = parse_avg_pool(func, nd, **kwargs)
     x = spec.x
     gy = parse_grad_output(
         func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out, **spec.settings
@@ -255,9 +276,17 @@ def avg_pool1d_backward(
     array([[[2., 2., 4., 4.]]])
     """
     return _avg_pool_backward(
-        "avg_pool1d_backward", 1, grad_output, input, kernel_size, stride, padding, ceil_mode,
-        count_include_pad, None,
-    )  # fmt: skip
+        "avg_pool1d_backward",
+        1,
+        grad_output=grad_output,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
+        divisor_override=None,
+    )
 
 
 def avg_pool2d_backward(
@@ -312,9 +341,17 @@ def avg_pool2d_backward(
              [0.25, 0.5 , 0.25]]]])
     """
     return _avg_pool_backward(
-        "avg_pool2d_backward", 2, grad_output, input, kernel_size, stride, padding, ceil_mode,
-        count_include_pad, divisor_override,
-    )  # fmt: skip
+        "avg_pool2d_backward",
+        2,
+        grad_output=grad_output,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
+        divisor_override=divisor_override,
+    )
 
 
 def avg_pool3d_backward(
@@ -344,6 +381,14 @@ def avg_pool3d_backward(
     array([0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125])
     """
     return _avg_pool_backward(
-        "avg_pool3d_backward", 3, grad_output, input, kernel_size, stride, padding, ceil_mode,
-        count_include_pad, divisor_override,
-    )  # fmt: skip
+        "avg_pool3d_backward",
+        3,
+        grad_output=grad_output,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
+        divisor_override=divisor_override,
+    )

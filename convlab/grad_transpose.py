@@ -23,8 +23,8 @@ from .transpose import parse_conv_transpose
 __all__ = ["conv_transpose1d_backward", "conv_transpose2d_backward", "conv_transpose3d_backward"]
 
 
-def _conv_transpose_backward(func: str, nd: int, grad_output: Any, *args: Any) -> Grads:
-    spec = parse_conv_transpose(func, nd, *args)
+def _conv_transpose_backward(func: str, nd: int, grad_output: Any, **kwargs: Any) -> Grads:
+    spec = parse_conv_transpose(func, nd, **kwargs)
     n, c_out = spec.x.shape[0], spec.weight.shape[1] * spec.groups
     gy = parse_grad_output(
         func, grad_output, spec.x, spec.unbatched, (n, c_out, *spec.out), weight=spec.weight.shape,
@@ -75,9 +75,18 @@ def conv_transpose1d_backward(
     (array([[[2., 2.]]]), array([[[2., 2.]]]))
     """
     return _conv_transpose_backward(
-        "conv_transpose1d_backward", 1, grad_output, input, weight, bias, stride, padding,
-        output_padding, groups, dilation,
-    )  # fmt: skip
+        "conv_transpose1d_backward",
+        1,
+        grad_output=grad_output,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        groups=groups,
+        dilation=dilation,
+    )
 
 
 def conv_transpose2d_backward(
@@ -136,9 +145,18 @@ def conv_transpose2d_backward(
     array([36.])
     """
     return _conv_transpose_backward(
-        "conv_transpose2d_backward", 2, grad_output, input, weight, bias, stride, padding,
-        output_padding, groups, dilation,
-    )  # fmt: skip
+        "conv_transpose2d_backward",
+        2,
+        grad_output=grad_output,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        groups=groups,
+        dilation=dilation,
+    )
 
 
 def conv_transpose3d_backward(
@@ -171,6 +189,15 @@ def conv_transpose3d_backward(
     ((1, 2, 2, 2), (1, 1, 2, 2, 2))
     """
     return _conv_transpose_backward(
-        "conv_transpose3d_backward", 3, grad_output, input, weight, bias, stride, padding,
-        output_padding, groups, dilation,
-    )  # fmt: skip
+        "conv_transpose3d_backward",
+        3,
+        grad_output=grad_output,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        groups=groups,
+        dilation=dilation,
+    )

@@ -211,7 +211,16 @@ def _inside(n: int, s: int, shift: int, o: int) -> tuple[int, int]:
 
 
 def _max_pool(func, nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
-    spec = parse_pool(func, nd, input, kernel_size, stride, padding, dilation, ceil_mode)
+    spec = parse_pool(
+        func,
+        nd,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+    )
     y, idx = max_pool_forward(spec, check_bool(func, "return_indices", return_indices))
     if spec.unbatched:
         y = y[0]
@@ -260,7 +269,16 @@ def parse_avg_pool(
     The divisor, in the input's dtype, is ``divisor_override`` (0-d) if given, else
     :func:`avg_pool_divisor` (one entry per window).
     """
-    spec = parse_pool(func, nd, input, kernel_size, stride, padding, 1, ceil_mode)
+    spec = parse_pool(
+        func,
+        nd,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=1,
+        ceil_mode=ceil_mode,
+    )
     count_include_pad = check_bool(func, "count_include_pad", count_include_pad)
     divisor_override = int_or_none(func, "divisor_override", divisor_override, nonzero=True)
     if divisor_override is None:
@@ -268,8 +286,8 @@ def parse_avg_pool(
     return spec, np.asarray(divisor_override, spec.x.dtype)
 
 
-def _avg_pool(func, nd, input, *args):
-    spec, divisor = parse_avg_pool(func, nd, input, *args)
+def _avg_pool(func, nd, **kwargs):
+    spec, divisor = parse_avg_pool(func, nd, **kwargs)
     y = avg_pool_sum(spec)
     y /= divisor
     return y[0] if spec.unbatched else y
@@ -368,7 +386,15 @@ def max_pool1d(
     array([[3., 5., 4.]])
     """
     return _max_pool(
-        "max_pool1d", 1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
+        "max_pool1d",
+        1,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+        return_indices=return_indices,
     )
 
 
@@ -444,7 +470,15 @@ def max_pool2d(
              [13, 10]]]])
     """
     return _max_pool(
-        "max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
+        "max_pool2d",
+        2,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+        return_indices=return_indices,
     )
 
 
@@ -474,7 +508,15 @@ def max_pool3d(
     array([[[[[7.]]]]])
     """
     return _max_pool(
-        "max_pool3d", 3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
+        "max_pool3d",
+        3,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+        return_indices=return_indices,
     )
 
 
@@ -505,7 +547,15 @@ def avg_pool1d(
     array([[1. , 2.5, 4. ]])
     """
     return _avg_pool(
-        "avg_pool1d", 1, input, kernel_size, stride, padding, ceil_mode, count_include_pad, None
+        "avg_pool1d",
+        1,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
+        divisor_override=None,
     )
 
 
@@ -571,13 +621,13 @@ def avg_pool2d(
     return _avg_pool(
         "avg_pool2d",
         2,
-        input,
-        kernel_size,
-        stride,
-        padding,
-        ceil_mode,
-        count_include_pad,
-        divisor_override,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
+        divisor_override=divisor_override,
     )
 
 
@@ -608,11 +658,11 @@ def avg_pool3d(
     return _avg_pool(
         "avg_pool3d",
         3,
-        input,
-        kernel_size,
-        stride,
-        padding,
-        ceil_mode,
-        count_include_pad,
-        divisor_override,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
+        divisor_override=divisor_override,
     )

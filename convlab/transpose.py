@@ -104,8 +104,8 @@ def parse_conv_transpose(
     return TransposeSpec(x, w, b, stride, padding, output_padding, groups, dilation, out, unbatched)
 
 
-def _conv_transpose(func: str, nd: int, *args: Any) -> np.ndarray:
-    spec = parse_conv_transpose(func, nd, *args)
+def _conv_transpose(func: str, nd: int, **kwargs: Any) -> np.ndarray:
+    spec = parse_conv_transpose(func, nd, **kwargs)
     y = conv_transpose_forward(spec)
     return y[0] if spec.unbatched else y
 
@@ -256,14 +256,14 @@ def conv_transpose1d(
     return _conv_transpose(
         "conv_transpose1d",
         1,
-        input,
-        weight,
-        bias,
-        stride,
-        padding,
-        output_padding,
-        groups,
-        dilation,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        groups=groups,
+        dilation=dilation,
     )
 
 
@@ -338,14 +338,14 @@ def conv_transpose2d(
     return _conv_transpose(
         "conv_transpose2d",
         2,
-        input,
-        weight,
-        bias,
-        stride,
-        padding,
-        output_padding,
-        groups,
-        dilation,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        groups=groups,
+        dilation=dilation,
     )
 
 
@@ -381,12 +381,12 @@ def conv_transpose3d(
     return _conv_transpose(
         "conv_transpose3d",
         3,
-        input,
-        weight,
-        bias,
-        stride,
-        padding,
-        output_padding,
-        groups,
-        dilation,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        groups=groups,
+        dilation=dilation,
     )
