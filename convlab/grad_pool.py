@@ -21,7 +21,9 @@ import numpy as np
 
 from .grad import parse_grad_output
 from .padding import pad_spatial_adjoint
-from .pool import max_pool_forward, padding_windows, parse_avg_pool, parse_pool
+from .pool_avg import parse_avg_pool
+from .pool_max import max_pool_forward, padding_windows
+from .pool_windows import parse_pool
 from .windows import tap_views
 
 __all__ = [
