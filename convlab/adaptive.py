@@ -177,8 +177,8 @@ def adaptive_avg_pool2d(input: Any, output_size: int | tuple[int | None, int | N
         ``input`` is not a numeric array or ``output_size`` is not an int (or a tuple of
         ints and None).
     ValueError
-        An input without a channel dim or empty in a spatial dim, or a negative
-        ``output_size``. The message names the argument, its value and the fix.
+        An ``input`` that is not 3-D or 4-D or is empty in a spatial dim, or a
+        negative ``output_size``. The message names the argument, its value and the fix.
 
     See Also
     --------
@@ -269,8 +269,8 @@ def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = Fal
         ``input`` is not a numeric array, ``output_size`` is not an int (or a tuple of
         ints and None), or ``return_indices`` is not a bool.
     ValueError
-        An input without a channel dim or empty in a spatial dim, or a negative
-        ``output_size``. The message names the argument, its value and the fix.
+        An ``input`` that is not 3-D or 4-D or is empty in a spatial dim, or a
+        negative ``output_size``. The message names the argument, its value and the fix.
 
     See Also
     --------

@@ -254,11 +254,12 @@ def conv2d(
     ------
     TypeError
         ``input``, ``weight`` or ``bias`` is not a numeric array, their dtypes differ,
-        or a setting is not an int (or a tuple of ints) or a known string.
+        or a setting is not an int (or a tuple of ints).
     ValueError
         Shapes that do not fit (channels, ``groups``, the bias length), a setting out
-        of range, ``padding="same"`` with a stride, or a padded input smaller than the
-        dilated kernel. The message names the argument, its value and the fix.
+        of range, an unknown ``padding`` or ``padding_mode`` string, ``padding="same"``
+        with a stride, or a padded input smaller than the dilated kernel. The message
+        names the argument, its value and the fix.
 
     See Also
     --------

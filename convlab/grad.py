@@ -218,7 +218,7 @@ def conv2d_backward(
     --------
     conv1d_backward, conv3d_backward : The same over one and three spatial dims.
     conv2d : The forward.
-    convlab.gradcheck : Compares a backward with finite differences.
+    gradient_check : Compares a backward with finite differences.
 
     Notes
     -----

@@ -139,8 +139,8 @@ def max_pool2d(
         ``input`` is not a numeric array, a setting is not an int (or a tuple of ints),
         or ``ceil_mode`` or ``return_indices`` is not a bool.
     ValueError
-        An input without a channel dim, ``padding`` over half the kernel size, or an
-        output size below 1. The message names the argument, its value and the fix.
+        An ``input`` that is not 3-D or 4-D, ``padding`` over half the kernel size, or
+        an output size below 1. The message names the argument, its value and the fix.
 
     See Also
     --------
@@ -296,7 +296,7 @@ def avg_pool2d(
         ``input`` is not a numeric array, a setting is not an int (or a tuple of ints),
         or ``ceil_mode`` or ``count_include_pad`` is not a bool.
     ValueError
-        An input without a channel dim, ``padding`` over half the kernel size, an
+        An ``input`` that is not 3-D or 4-D, ``padding`` over half the kernel size, an
         output size below 1, or ``divisor_override=0``. The message names the argument,
         its value and the fix.
 

@@ -157,6 +157,13 @@ def max_unpool2d(
     max_unpool1d, max_unpool3d : The same over one and three spatial dims.
     max_pool2d : Makes the ``indices`` (``return_indices=True``).
 
+    Notes
+    -----
+    ``max_unpool2d(*max_pool2d(x, k, return_indices=True), k)`` keeps each window's
+    maximum where it was and zeros the rest. A cell that overlapping windows both picked
+    holds its value once, where the gradient :func:`convlab.max_pool2d_backward` adds
+    up what each window sends it.
+
     Examples
     --------
     >>> from convlab import max_pool2d
