@@ -17,9 +17,6 @@ from .adaptive import (
     adaptive_max_pool1d,
     adaptive_max_pool2d,
     adaptive_max_pool3d,
-    max_unpool1d,
-    max_unpool2d,
-    max_unpool3d,
 )
 from .conv import conv1d, conv2d, conv3d
 from .fields import dilation_coverage, hdc_check, receptive_field
@@ -65,6 +62,7 @@ from .shapes import (
 )
 from .signal import convolve, convolve2d, correlate, correlate2d
 from .transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
+from .unpool import max_unpool1d, max_unpool2d, max_unpool3d
 
 __version__ = "0.1.0"
 

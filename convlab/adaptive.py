@@ -1,12 +1,12 @@
-"""Adaptive pooling (you choose the output size) and max-unpooling.
+"""Adaptive pooling: you choose the output size, the windows follow.
 
 Adaptive pooling picks its windows so that any input size maps to a fixed output size:
 window ``i`` of ``o`` along a dim of length ``n`` covers ``[floor(i n / o), ceil((i + 1) n / o))``.
 Windows may overlap and differ in length by one. ``adaptive_avg_pool2d(x, 1)`` is
 global average pooling, the head of most modern CNNs.
 
-Max-unpooling puts each pooled maximum back where it came from (the indices from
-``max_pool*(..., return_indices=True)``) and zeros elsewhere: a sparse, partial inverse.
+Max-unpooling, the partial inverse of max pooling, is in :mod:`convlab.unpool` (and
+importable from here as before).
 """
 
 from __future__ import annotations
@@ -16,19 +16,17 @@ from typing import Any
 
 import numpy as np
 
-from . import shapes
 from ._validation import (
     LAYOUTS,
     as_float_array,
     check_alloc,
     check_bool,
     check_channels,
-    check_output_size,
     fail,
     int_tuple,
-    settings_text,
     split_batch,
 )
+from .unpool import max_unpool1d, max_unpool2d, max_unpool3d
 
 __all__ = [
     "adaptive_avg_pool1d",
@@ -138,71 +136,55 @@ def _adaptive_max(func: str, nd: int, input: Any, output_size: Any, return_indic
     return (y[0], idx[0]) if unbatched else (y, idx)
 
 
-# ----------------------------------------------------------------------------- unpool
-
-
-def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_size):
-    x = as_float_array(func, "input", input)
-    try:
-        idx = np.asarray(indices)
-    except (TypeError, ValueError):  # ragged lists and such
-        idx = np.asarray(None)
-    if idx.dtype.kind not in "iu":
-        raise fail(
-            func,
-            f"indices must be an integer array (from max_pool{nd}d(..., return_indices=True)); "
-            f"got indices of dtype {idx.dtype}",
-            kind=TypeError,
-        )
-    if idx.shape != x.shape:
-        raise fail(
-            func,
-            f"indices must have the shape of input {x.shape}; got indices with shape {idx.shape}",
-        )
-    x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
-    idx = idx[None] if unbatched else idx
-    kernel = int_tuple(func, "kernel_size", kernel_size, nd, minimum=1)
-    stride = kernel if stride is None else int_tuple(func, "stride", stride, nd, minimum=1)
-    padding = int_tuple(func, "padding", padding, nd, minimum=0)
-    if output_size is None:  # the size max-pooling came from, at its smallest
-        out = tuple(shapes.conv_transpose_output_size(x.shape[2:], kernel, stride, padding))
-    else:
-        given = output_size
-        if isinstance(given, (tuple, list)) and len(given) in (nd + 1, nd + 2):
-            given = tuple(given)[len(given) - nd :]  # torch also takes (N, C, *size)
-        out = int_tuple(func, "output_size", given, nd, minimum=1)
-    settings = dict(kernel_size=kernel, stride=stride, padding=padding)
-    check_output_size(func, out, x.shape[2:], **settings)
-    check_alloc(func, (*x.shape[:2], *out), x.itemsize, output_size=output_size, **settings)
-    n_out = math.prod(out)
-    flat_idx = idx.reshape(idx.shape[0] * idx.shape[1], math.prod(idx.shape[2:]))
-    if flat_idx.size and (flat_idx.min() < 0 or flat_idx.max() >= n_out):
-        raise fail(
-            func,
-            f"indices must lie in [0, {n_out}) for output size {out} (from "
-            f"{settings_text(dict(settings, output_size=output_size))}); got indices from "
-            f"{flat_idx.min()} to {flat_idx.max()}",
-            "Pass the output_size of the input you pooled",
-        )
-    y = np.zeros((flat_idx.shape[0], n_out), x.dtype)
-    np.put_along_axis(y, flat_idx, x.reshape(flat_idx.shape), axis=1)
-    y = y.reshape(x.shape[:2] + out)
-    return y[0] if unbatched else y
-
-
 # ----------------------------------------------------------------------------- public
 
-_ADAPTIVE_DOC = """{dim}-D adaptive {kind} pooling to a chosen output size, as ``F.{name}``.
+
+def adaptive_avg_pool1d(input: Any, output_size: int | tuple[int | None]) -> np.ndarray:
+    """1-D adaptive avg pooling to a chosen output size, as ``F.adaptive_avg_pool1d``.
+
+    As :func:`adaptive_avg_pool2d` over one spatial dim: input ``(N, C, L)`` (or unbatched
+    without ``N``), result ``(N, C, L_out)`` with ``L_out`` from ``output_size``, an int or
+    a tuple of one int (None keeps that dim's size).
+
+    See Also
+    --------
+    adaptive_avg_pool2d : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> adaptive_avg_pool1d(np.array([[1., 2., 3., 4., 5.]]), 2)
+    array([[2., 4.]])
+    """
+    return _adaptive_avg("adaptive_avg_pool1d", 1, input=input, output_size=output_size)
+
+
+def adaptive_avg_pool2d(input: Any, output_size: int | tuple[int | None, int | None]) -> np.ndarray:
+    """2-D adaptive avg pooling to a chosen output size, as ``F.adaptive_avg_pool2d``.
 
     Parameters
     ----------
     input : ndarray
-        ``{layout}`` or unbatched without ``N``.
-    output_size : int or tuple of {dim} ints (None keeps that dim's input size){ret}
+        ``(N, C, H, W)`` or unbatched without ``N``.
+    output_size : int or tuple of 2 ints (None keeps that dim's input size)
 
     Returns
     -------
-    ndarray{ret_type}
+    ndarray
+
+    Raises
+    ------
+    TypeError
+        ``input`` is not a numeric array or ``output_size`` is not an int (or a tuple of
+        ints and None).
+    ValueError
+        An ``input`` that is not 3-D or 4-D or is empty in a spatial dim, or a
+        negative ``output_size``. The message names the argument, its value and the fix.
+
+    See Also
+    --------
+    adaptive_avg_pool1d, adaptive_avg_pool3d : The same over one and three spatial dims.
+    avg_pool2d : Average pooling with a chosen window.
+    adaptive_avg_pool2d_backward : Its gradient.
 
     Notes
     -----
@@ -211,143 +193,131 @@ _ADAPTIVE_DOC = """{dim}-D adaptive {kind} pooling to a chosen output size, as `
 
     Examples
     --------
-{example}
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> adaptive_avg_pool2d(x, 1)  # global average pooling
+    array([[[[7.5]]]])
+    >>> adaptive_avg_pool2d(x, (3, None)).shape
+    (1, 1, 3, 4)
     """
+    return _adaptive_avg("adaptive_avg_pool2d", 2, input=input, output_size=output_size)
 
-_RET = """
-    return_indices : bool
-        Also return the flat index of each maximum (first maximum on ties)."""
 
-_UNPOOL_DOC = """{dim}-D max-unpooling, a partial inverse of ``max_pool{dim}d``, as ``F.{name}``.
+def adaptive_avg_pool3d(input: Any, output_size: int | tuple[int | None, ...]) -> np.ndarray:
+    """3-D adaptive avg pooling to a chosen output size, as ``F.adaptive_avg_pool3d``.
+
+    As :func:`adaptive_avg_pool2d` over three spatial dims: input ``(N, C, D, H, W)`` (or
+    unbatched without ``N``), result ``(N, C, D_out, H_out, W_out)`` with ``D_out, H_out,
+    W_out`` from ``output_size``, an int or a tuple of 3 ints (None keeps that dim's size).
+
+    See Also
+    --------
+    adaptive_avg_pool2d : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> adaptive_avg_pool3d(np.ones((2, 3, 4, 5)), 2).shape
+    (2, 2, 2, 2)
+    """
+    return _adaptive_avg("adaptive_avg_pool3d", 3, input=input, output_size=output_size)
+
+
+def adaptive_max_pool1d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
+    """1-D adaptive max pooling to a chosen output size, as ``F.adaptive_max_pool1d``.
+
+    As :func:`adaptive_max_pool2d` over one spatial dim: input ``(N, C, L)`` (or unbatched
+    without ``N``), result ``(N, C, L_out)`` with ``L_out`` from ``output_size``, an int or
+    a tuple of one int (None keeps that dim's size); ``indices`` are flat positions in the
+    length ``L``.
+
+    See Also
+    --------
+    adaptive_max_pool2d : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> x = np.array([[1., 5., 3., 4., 2.]])
+    >>> adaptive_max_pool1d(x, 2, return_indices=True)
+    (array([[5., 4.]]), array([[1, 3]]))
+    """
+    return _adaptive_max(
+        "adaptive_max_pool1d",
+        1,
+        input=input,
+        output_size=output_size,
+        return_indices=return_indices,
+    )
+
+
+def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
+    """2-D adaptive max pooling to a chosen output size, as ``F.adaptive_max_pool2d``.
 
     Parameters
     ----------
     input : ndarray
-        Pooled values ``{layout}`` (or unbatched).
-    indices : ndarray of int
-        From ``max_pool{dim}d(..., return_indices=True)``: flat positions in each
-        channel's spatial plane.
-    kernel_size, stride, padding : int or tuple
-        Those of the pooling (``stride`` defaults to ``kernel_size``).
-    output_size : tuple, optional
-        The spatial size to restore (the last {dim} entries are used). Default
-        :math:`(n - 1)s - 2p + k` per dim, which misses rows that floor-mode pooling dropped.
+        ``(N, C, H, W)`` or unbatched without ``N``.
+    output_size : int or tuple of 2 ints (None keeps that dim's input size)
+    return_indices : bool
+        Also return the flat index of each maximum (first maximum on ties).
 
     Returns
     -------
-    ndarray
-        Zeros except at ``indices``, which hold the pooled values.
+    ndarray or (ndarray, ndarray of int64)
+
+    Raises
+    ------
+    TypeError
+        ``input`` is not a numeric array, ``output_size`` is not an int (or a tuple of
+        ints and None), or ``return_indices`` is not a bool.
+    ValueError
+        An ``input`` that is not 3-D or 4-D or is empty in a spatial dim, or a
+        negative ``output_size``. The message names the argument, its value and the fix.
+
+    See Also
+    --------
+    adaptive_max_pool1d, adaptive_max_pool3d : The same over one and three spatial dims.
+    max_pool2d : Max pooling with a chosen window.
+
+    Notes
+    -----
+    Window ``i`` of ``o`` spans ``[floor(i n / o), ceil((i + 1) n / o))``; when ``o``
+    divides ``n`` this is ordinary pooling with ``kernel_size = stride = n / o``.
 
     Examples
     --------
-{example}
-    """
-
-_EXAMPLES = {
-    "adaptive_avg_pool1d": """    >>> adaptive_avg_pool1d(np.array([[1., 2., 3., 4., 5.]]), 2)
-    array([[2., 4.]])""",
-    "adaptive_avg_pool2d": """    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
-    >>> adaptive_avg_pool2d(x, 1)  # global average pooling
-    array([[[[7.5]]]])
-    >>> adaptive_avg_pool2d(x, (3, None)).shape
-    (1, 1, 3, 4)""",
-    "adaptive_avg_pool3d": """    >>> adaptive_avg_pool3d(np.ones((2, 3, 4, 5)), 2).shape
-    (2, 2, 2, 2)""",
-    "adaptive_max_pool1d": """    >>> x = np.array([[1., 5., 3., 4., 2.]])
-    >>> adaptive_max_pool1d(x, 2, return_indices=True)
-    (array([[5., 4.]]), array([[1, 3]]))""",
-    "adaptive_max_pool2d": """    >>> adaptive_max_pool2d(np.arange(9.0).reshape(1, 3, 3), 2)
+    >>> adaptive_max_pool2d(np.arange(9.0).reshape(1, 3, 3), 2)
     array([[[4., 5.],
-            [7., 8.]]])""",
-    "adaptive_max_pool3d": """    >>> adaptive_max_pool3d(np.arange(8.0).reshape(1, 2, 2, 2), 1)
-    array([[[[7.]]]])""",
-    "max_unpool1d": """    >>> from convlab import max_pool1d
-    >>> y, idx = max_pool1d(np.array([[1., 3., 2., 5.]]), 2, return_indices=True)
-    >>> max_unpool1d(y, idx, 2)
-    array([[0., 3., 0., 5.]])""",
-    "max_unpool2d": """    >>> from convlab import max_pool2d
-    >>> x = np.array([[[[1., 2.], [4., 3.]]]])
-    >>> y, idx = max_pool2d(x, 2, return_indices=True)
-    >>> max_unpool2d(y, idx, 2)
-    array([[[[0., 0.],
-             [4., 0.]]]])""",
-    "max_unpool3d": """    >>> from convlab import max_pool3d
-    >>> y, idx = max_pool3d(np.arange(8.0).reshape(1, 2, 2, 2), 2, return_indices=True)
-    >>> max_unpool3d(y, idx, 2)[0, 1, 1]
-    array([0., 7.])""",
-}
-
-
-def adaptive_avg_pool1d(input: Any, output_size: int | tuple[int | None]) -> np.ndarray:
-    return _adaptive_avg("adaptive_avg_pool1d", 1, input, output_size)
-
-
-def adaptive_avg_pool2d(input: Any, output_size: int | tuple[int | None, int | None]) -> np.ndarray:
-    return _adaptive_avg("adaptive_avg_pool2d", 2, input, output_size)
-
-
-def adaptive_avg_pool3d(input: Any, output_size: int | tuple[int | None, ...]) -> np.ndarray:
-    return _adaptive_avg("adaptive_avg_pool3d", 3, input, output_size)
-
-
-def adaptive_max_pool1d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
-    return _adaptive_max("adaptive_max_pool1d", 1, input, output_size, return_indices)
-
-
-def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
-    return _adaptive_max("adaptive_max_pool2d", 2, input, output_size, return_indices)
+            [7., 8.]]])
+    """
+    return _adaptive_max(
+        "adaptive_max_pool2d",
+        2,
+        input=input,
+        output_size=output_size,
+        return_indices=return_indices,
+    )
 
 
 def adaptive_max_pool3d(input: Any, output_size: Any, return_indices: bool = False) -> Any:
-    return _adaptive_max("adaptive_max_pool3d", 3, input, output_size, return_indices)
+    """3-D adaptive max pooling to a chosen output size, as ``F.adaptive_max_pool3d``.
 
+    As :func:`adaptive_max_pool2d` over three spatial dims: input ``(N, C, D, H, W)`` (or
+    unbatched without ``N``), result ``(N, C, D_out, H_out, W_out)`` with ``D_out, H_out,
+    W_out`` from ``output_size``, an int or a tuple of 3 ints (None keeps that dim's size);
+    ``indices`` are flat positions in the ``D * H * W`` volume.
 
-def max_unpool1d(
-    input: Any,
-    indices: Any,
-    kernel_size: Any,
-    stride: Any = None,
-    padding: Any = 0,
-    output_size: Any = None,
-) -> np.ndarray:
-    return _max_unpool("max_unpool1d", 1, input, indices, kernel_size, stride, padding, output_size)
+    See Also
+    --------
+    adaptive_max_pool2d : The parameters, errors and notes in full.
 
-
-def max_unpool2d(
-    input: Any,
-    indices: Any,
-    kernel_size: Any,
-    stride: Any = None,
-    padding: Any = 0,
-    output_size: Any = None,
-) -> np.ndarray:
-    return _max_unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding, output_size)
-
-
-def max_unpool3d(
-    input: Any,
-    indices: Any,
-    kernel_size: Any,
-    stride: Any = None,
-    padding: Any = 0,
-    output_size: Any = None,
-) -> np.ndarray:
-    return _max_unpool("max_unpool3d", 3, input, indices, kernel_size, stride, padding, output_size)
-
-
-for _dim in (1, 2, 3):
-    for _kind in ("avg", "max"):
-        _f = globals()[f"adaptive_{_kind}_pool{_dim}d"]
-        _f.__doc__ = _ADAPTIVE_DOC.format(
-            dim=_dim,
-            kind=_kind,
-            name=_f.__name__,
-            layout=LAYOUTS[_dim],
-            ret=_RET if _kind == "max" else "",
-            ret_type=" or (ndarray, ndarray of int64)" if _kind == "max" else "",
-            example=_EXAMPLES[_f.__name__],
-        )
-    _f = globals()[f"max_unpool{_dim}d"]
-    _f.__doc__ = _UNPOOL_DOC.format(
-        dim=_dim, name=_f.__name__, layout=LAYOUTS[_dim], example=_EXAMPLES[_f.__name__]
+    Examples
+    --------
+    >>> adaptive_max_pool3d(np.arange(8.0).reshape(1, 2, 2, 2), 1)
+    array([[[[7.]]]])
+    """
+    return _adaptive_max(
+        "adaptive_max_pool3d",
+        3,
+        input=input,
+        output_size=output_size,
+        return_indices=return_indices,
     )

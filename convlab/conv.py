@@ -129,8 +129,8 @@ def _output_size(padded, kernel, stride, dilation) -> tuple[int, ...]:
     )
 
 
-def _conv(func: str, nd: int, *args: Any) -> np.ndarray:
-    spec = parse_conv(func, nd, *args)
+def _conv(func: str, nd: int, **kwargs: Any) -> np.ndarray:
+    spec = parse_conv(func, nd, **kwargs)
     y = conv_forward(spec)
     return y[0] if spec.unbatched else y
 
@@ -168,65 +168,6 @@ def conv_forward(spec: ConvSpec) -> np.ndarray:
 _IMAGES_BYTES = 1 << 21
 
 
-_DOC = """{dim}-D convolution (cross-correlation) over an input of shape {layout}.
-
-    Same arguments, defaults and results as ``torch.nn.functional.{name}``, plus
-    ``padding_mode`` from ``torch.nn.Conv{dim}d``.
-
-    Parameters
-    ----------
-    input : ndarray
-        ``{layout}`` or unbatched without ``N``.
-    weight : ndarray
-        ``(C_out, C_in/groups, {kernel})``.
-    bias : ndarray, optional
-        ``(C_out,)``, one value per filter.
-    stride, dilation : int or tuple of {dim} ints
-        ``dilation=1`` is an ordinary kernel; ``d`` puts ``d - 1`` holes between taps.
-    padding : int, tuple of {dim} ints, "valid" or "same"
-        Added on *each* side. ``"same"`` keeps the size (stride 1 only); when the total
-        ``d(k - 1)`` is odd, the extra row goes at the end, as in PyTorch.
-    groups : int
-        Split channels into ``groups`` independent convolutions; ``groups = C_in`` is a
-        depthwise convolution.
-    padding_mode : {{"zeros", "reflect", "replicate", "circular"}}
-        How the border is filled (``nn.Conv{dim}d``'s option; see :func:`convlab.pad`).
-
-    Returns
-    -------
-    ndarray
-        ``(N, C_out, {out})``, dtype of the input (ints and bools become float64).
-
-    Notes
-    -----
-    Per spatial dim, :math:`o = \\lfloor (n + 2p - d(k-1) - 1) / s \\rfloor + 1`
-    (:func:`convlab.conv_output_size`).
-
-    Examples
-    --------
-{example}
-    """
-
-conv1d_example = """    >>> x = np.array([[[1., 2., 3., 4.]]])
-    >>> conv1d(x, np.array([[[1., 0., -1.]]]))
-    array([[[-2., -2.]]])
-    >>> conv1d(x, np.array([[[1., 1.]]]), padding="same", padding_mode="circular")
-    array([[[3., 5., 7., 5.]]])"""
-
-conv2d_example = """    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
-    >>> w = np.ones((1, 1, 3, 3))
-    >>> conv2d(x, w)
-    array([[[[45., 54.],
-             [81., 90.]]]])
-    >>> conv2d(x, w, stride=2, padding=1).shape
-    (1, 1, 2, 2)"""
-
-conv3d_example = """    >>> x = np.ones((1, 2, 3, 3, 3), dtype=np.float32)
-    >>> y = conv3d(x, np.ones((4, 2, 2, 2, 2), dtype=np.float32), padding=1)
-    >>> y.shape, y.dtype, y[0, 0, 1, 1, 1]
-    ((1, 4, 4, 4, 4), dtype('float32'), np.float32(16.0))"""
-
-
 def conv1d(
     input: Any,
     weight: Any,
@@ -237,7 +178,37 @@ def conv1d(
     groups: int = 1,
     padding_mode: str = "zeros",
 ) -> np.ndarray:
-    return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups, padding_mode)
+    """1-D convolution (cross-correlation) over an input of shape (N, C, L).
+
+    As :func:`conv2d` over one spatial dim: input ``(N, C, L)`` (or unbatched without
+    ``N``), weight ``(C_out, C_in/groups, kL)``, result ``(N, C_out, L_out)``; ``stride``,
+    ``padding`` and ``dilation`` are an int or a tuple of one int. As
+    ``torch.nn.functional.conv1d``.
+
+    See Also
+    --------
+    conv2d : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> x = np.array([[[1., 2., 3., 4.]]])
+    >>> conv1d(x, np.array([[[1., 0., -1.]]]))
+    array([[[-2., -2.]]])
+    >>> conv1d(x, np.array([[[1., 1.]]]), padding="same", padding_mode="circular")
+    array([[[3., 5., 7., 5.]]])
+    """
+    return _conv(
+        "conv1d",
+        1,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
+    )
 
 
 def conv2d(
@@ -250,7 +221,79 @@ def conv2d(
     groups: int = 1,
     padding_mode: str = "zeros",
 ) -> np.ndarray:
-    return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups, padding_mode)
+    """2-D convolution (cross-correlation) over an input of shape (N, C, H, W).
+
+    Same arguments, defaults and results as ``torch.nn.functional.conv2d``, plus
+    ``padding_mode`` from ``torch.nn.Conv2d``.
+
+    Parameters
+    ----------
+    input : ndarray
+        ``(N, C, H, W)`` or unbatched without ``N``.
+    weight : ndarray
+        ``(C_out, C_in/groups, kH, kW)``.
+    bias : ndarray, optional
+        ``(C_out,)``, one value per filter.
+    stride, dilation : int or tuple of 2 ints
+        ``dilation=1`` is an ordinary kernel; ``d`` puts ``d - 1`` holes between taps.
+    padding : int, tuple of 2 ints, "valid" or "same"
+        Added on *each* side. ``"same"`` keeps the size (stride 1 only); when the total
+        ``d(k - 1)`` is odd, the extra row goes at the end, as in PyTorch.
+    groups : int
+        Split channels into ``groups`` independent convolutions; ``groups = C_in`` is a
+        depthwise convolution.
+    padding_mode : {"zeros", "reflect", "replicate", "circular"}
+        How the border is filled (``nn.Conv2d``'s option; see :func:`convlab.pad`).
+
+    Returns
+    -------
+    ndarray
+        ``(N, C_out, H_out, W_out)``, dtype of the input (ints and bools become float64).
+
+    Raises
+    ------
+    TypeError
+        ``input``, ``weight`` or ``bias`` is not a numeric array, their dtypes differ,
+        or a setting is not an int (or a tuple of ints).
+    ValueError
+        Shapes that do not fit (channels, ``groups``, the bias length), a setting out
+        of range, an unknown ``padding`` or ``padding_mode`` string, ``padding="same"``
+        with a stride, or a padded input smaller than the dilated kernel. The message
+        names the argument, its value and the fix.
+
+    See Also
+    --------
+    conv1d, conv3d : The same over one and three spatial dims.
+    conv_transpose2d : Its adjoint, the transposed convolution.
+    conv2d_backward : Its gradients.
+
+    Notes
+    -----
+    Per spatial dim, :math:`o = \\lfloor (n + 2p - d(k-1) - 1) / s \\rfloor + 1`
+    (:func:`convlab.conv_output_size`).
+
+    Examples
+    --------
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> w = np.ones((1, 1, 3, 3))
+    >>> conv2d(x, w)
+    array([[[[45., 54.],
+             [81., 90.]]]])
+    >>> conv2d(x, w, stride=2, padding=1).shape
+    (1, 1, 2, 2)
+    """
+    return _conv(
+        "conv2d",
+        2,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
+    )
 
 
 def conv3d(
@@ -263,14 +306,33 @@ def conv3d(
     groups: int = 1,
     padding_mode: str = "zeros",
 ) -> np.ndarray:
-    return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups, padding_mode)
+    """3-D convolution (cross-correlation) over an input of shape (N, C, D, H, W).
 
+    As :func:`conv2d` over three spatial dims: input ``(N, C, D, H, W)`` (or unbatched
+    without ``N``), weight ``(C_out, C_in/groups, kD, kH, kW)``, result ``(N, C_out, D_out,
+    H_out, W_out)``; ``stride``, ``padding`` and ``dilation`` are an int or a tuple of 3
+    ints. As ``torch.nn.functional.conv3d``.
 
-for _f, _dim, _kernel, _out, _ex in (
-    (conv1d, 1, "kL", "L_out", conv1d_example),
-    (conv2d, 2, "kH, kW", "H_out, W_out", conv2d_example),
-    (conv3d, 3, "kD, kH, kW", "D_out, H_out, W_out", conv3d_example),
-):
-    _f.__doc__ = _DOC.format(
-        dim=_dim, name=_f.__name__, layout=LAYOUTS[_dim], kernel=_kernel, out=_out, example=_ex
+    See Also
+    --------
+    conv2d : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> x = np.ones((1, 2, 3, 3, 3), dtype=np.float32)
+    >>> y = conv3d(x, np.ones((4, 2, 2, 2, 2), dtype=np.float32), padding=1)
+    >>> y.shape, y.dtype, y[0, 0, 1, 1, 1]
+    ((1, 4, 4, 4, 4), dtype('float32'), np.float32(16.0))
+    """
+    return _conv(
+        "conv3d",
+        3,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
     )

@@ -99,8 +99,8 @@ def bias_grad(gy: np.ndarray, bias: Any) -> np.ndarray | None:
 # ----------------------------------------------------------------------------- conv
 
 
-def _conv_backward(func: str, nd: int, grad_output: Any, *args: Any) -> Grads:
-    spec = parse_conv(func, nd, *args)
+def _conv_backward(func: str, nd: int, grad_output: Any, **kwargs: Any) -> Grads:
+    spec = parse_conv(func, nd, **kwargs)
     n, c_out = spec.x.shape[0], spec.weight.shape[0]
     gy = parse_grad_output(
         func, grad_output, spec.x, spec.unbatched, (n, c_out, *spec.out), weight=spec.weight.shape,
@@ -143,61 +143,6 @@ def conv_weight_grad(spec: ConvSpec, gy: np.ndarray) -> np.ndarray:
     return correlate_grad(x, pads, gy, spec.kernel_size, spec.stride, spec.dilation, spec.groups)
 
 
-_CONV_DOC = """Gradients of :func:`convlab.{forward}` (what torch's autograd returns).
-
-    Parameters
-    ----------
-    grad_output : ndarray
-        ``dL/dy``, the shape of ``{forward}(input, weight, ...)``.
-    input, weight, bias, stride, padding, dilation, groups, padding_mode
-        Exactly the forward's arguments (validated the same way).
-
-    Returns
-    -------
-    grad_input, grad_weight, grad_bias : ndarray
-        Shapes of ``input``, ``weight`` and ``bias``; ``grad_bias`` is ``None`` when
-        ``bias`` is ``None``.
-
-    Notes
-    -----
-    With ``xp`` the padded input and ``C`` the convolution's matrix:
-
-    * ``grad_input = Cᵀ gy``: a transposed convolution of ``gy`` with the same weight,
-      stride, dilation and groups, whose ``output_padding`` restores the rows the forward
-      never visited, :math:`(n + 2p - d(k-1) - 1) \\bmod s`; then the adjoint of the
-      padding. With zeros padding ``p`` this is just
-      ``conv_transpose{dim}d(gy, weight, stride=s, padding=p, output_padding=r,
-      groups=g, dilation=d)``.
-    * ``grad_weight[o, c, t] = sum_{{n, i}} gy[n, o, i] xp[n, c, i s + t d]``: the
-      input correlated with ``gy``.
-    * ``grad_bias[o] = sum_{{n, i}} gy[n, o, i]``.
-
-    Examples
-    --------
-{example}
-    """
-
-_CONV_EXAMPLES = {
-    1: """    >>> x, w = np.array([[[1., 2., 3.]]]), np.array([[[1., -1.]]])
-    >>> gx, gw, gb = conv1d_backward(np.ones((1, 1, 2)), x, w, bias=np.zeros(1))
-    >>> gx, gw, gb
-    (array([[[ 1.,  0., -1.]]]), array([[[3., 5.]]]), array([2.]))""",
-    2: """    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
-    >>> gx, gw, gb = conv2d_backward(np.ones((1, 1, 2, 2)), x, np.ones((1, 1, 2, 2)))
-    >>> gx  # how many output windows cover each pixel
-    array([[[[1., 2., 1.],
-             [2., 4., 2.],
-             [1., 2., 1.]]]])
-    >>> gw, gb
-    (array([[[[ 8., 12.],
-             [20., 24.]]]]), None)""",
-    3: """    >>> gx, gw, _ = conv3d_backward(np.ones((1, 1, 1, 1)), np.ones((1, 2, 2, 2)),
-    ...                             np.ones((1, 1, 2, 2, 2)), padding_mode="circular")
-    >>> gx.shape, gw.sum()
-    ((1, 2, 2, 2), np.float64(8.0))""",
-}
-
-
 def conv1d_backward(
     grad_output: Any,
     input: Any,
@@ -209,10 +154,36 @@ def conv1d_backward(
     groups: int = 1,
     padding_mode: str = "zeros",
 ) -> Grads:
+    """Gradients of :func:`convlab.conv1d` (what torch's autograd returns).
+
+    As :func:`conv2d_backward` over one spatial dim: ``grad_output`` is ``(N, C_out,
+    L_out)``, the shape of ``conv1d(input, weight, ...)``; the settings are an int or a
+    tuple of one int. Returns ``(grad_input, grad_weight, grad_bias)``.
+
+    See Also
+    --------
+    conv2d_backward : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> x, w = np.array([[[1., 2., 3.]]]), np.array([[[1., -1.]]])
+    >>> gx, gw, gb = conv1d_backward(np.ones((1, 1, 2)), x, w, bias=np.zeros(1))
+    >>> gx, gw, gb
+    (array([[[ 1.,  0., -1.]]]), array([[[3., 5.]]]), array([2.]))
+    """
     return _conv_backward(
-        "conv1d_backward", 1, grad_output, input, weight, bias, stride, padding, dilation,
-        groups, padding_mode,
-    )  # fmt: skip
+        "conv1d_backward",
+        1,
+        grad_output=grad_output,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
+    )
 
 
 def conv2d_backward(
@@ -226,10 +197,72 @@ def conv2d_backward(
     groups: int = 1,
     padding_mode: str = "zeros",
 ) -> Grads:
+    """Gradients of :func:`convlab.conv2d` (what torch's autograd returns).
+
+    Parameters
+    ----------
+    grad_output : ndarray
+        ``dL/dy``, the shape of ``conv2d(input, weight, ...)``.
+    input, weight, bias, stride, padding, dilation, groups, padding_mode
+        Exactly the forward's arguments (validated the same way).
+
+    Returns
+    -------
+    grad_input, grad_weight, grad_bias : ndarray
+        Shapes of ``input``, ``weight`` and ``bias``; ``grad_bias`` is ``None`` when
+        ``bias`` is ``None``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`convlab.conv2d` for the forward's arguments; ValueError when
+        ``grad_output`` does not have the forward result's shape.
+
+    See Also
+    --------
+    conv1d_backward, conv3d_backward : The same over one and three spatial dims.
+    conv2d : The forward.
+    gradient_check : Compares a backward with finite differences.
+
+    Notes
+    -----
+    With ``xp`` the padded input and ``C`` the convolution's matrix:
+
+    * ``grad_input = Cᵀ gy``: a transposed convolution of ``gy`` with the same weight,
+      stride, dilation and groups, whose ``output_padding`` restores the rows the forward
+      never visited, :math:`(n + 2p - d(k-1) - 1) \\bmod s`; then the adjoint of the
+      padding. With zeros padding ``p`` this is just
+      ``conv_transpose2d(gy, weight, stride=s, padding=p, output_padding=r,
+      groups=g, dilation=d)``.
+    * ``grad_weight[o, c, t] = sum_{n, i} gy[n, o, i] xp[n, c, i s + t d]``: the
+      input correlated with ``gy``.
+    * ``grad_bias[o] = sum_{n, i} gy[n, o, i]``.
+
+    Examples
+    --------
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> gx, gw, gb = conv2d_backward(np.ones((1, 1, 2, 2)), x, np.ones((1, 1, 2, 2)))
+    >>> gx  # how many output windows cover each pixel
+    array([[[[1., 2., 1.],
+             [2., 4., 2.],
+             [1., 2., 1.]]]])
+    >>> gw, gb
+    (array([[[[ 8., 12.],
+             [20., 24.]]]]), None)
+    """
     return _conv_backward(
-        "conv2d_backward", 2, grad_output, input, weight, bias, stride, padding, dilation,
-        groups, padding_mode,
-    )  # fmt: skip
+        "conv2d_backward",
+        2,
+        grad_output=grad_output,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
+    )
 
 
 def conv3d_backward(
@@ -243,11 +276,33 @@ def conv3d_backward(
     groups: int = 1,
     padding_mode: str = "zeros",
 ) -> Grads:
+    """Gradients of :func:`convlab.conv3d` (what torch's autograd returns).
+
+    As :func:`conv2d_backward` over three spatial dims: ``grad_output`` is ``(N, C_out,
+    D_out, H_out, W_out)``, the shape of ``conv3d(input, weight, ...)``; the settings are an
+    int or a tuple of 3 ints. Returns ``(grad_input, grad_weight, grad_bias)``.
+
+    See Also
+    --------
+    conv2d_backward : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> gx, gw, _ = conv3d_backward(np.ones((1, 1, 1, 1)), np.ones((1, 2, 2, 2)),
+    ...                             np.ones((1, 1, 2, 2, 2)), padding_mode="circular")
+    >>> gx.shape, gw.sum()
+    ((1, 2, 2, 2), np.float64(8.0))
+    """
     return _conv_backward(
-        "conv3d_backward", 3, grad_output, input, weight, bias, stride, padding, dilation,
-        groups, padding_mode,
-    )  # fmt: skip
-
-
-for _f, _dim in ((conv1d_backward, 1), (conv2d_backward, 2), (conv3d_backward, 3)):
-    _f.__doc__ = _CONV_DOC.format(forward=f"conv{_dim}d", dim=_dim, example=_CONV_EXAMPLES[_dim])
+        "conv3d_backward",
+        3,
+        grad_output=grad_output,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
+    )

@@ -47,20 +47,54 @@ def _adaptive_avg_backward(func: str, nd: int, grad_output: Any, input: Any) -> 
     return _finish(np.ascontiguousarray(gy), unbatched)
 
 
-_ADAPTIVE_DOC = """Gradient of :func:`convlab.{forward}` with respect to its input.
+def adaptive_avg_pool1d_backward(grad_output: Any, input: Any) -> PoolGrads:
+    """Gradient of :func:`convlab.adaptive_avg_pool1d` with respect to its input.
+
+    As :func:`adaptive_avg_pool2d_backward` over one spatial dim: ``grad_output`` is ``(N,
+    C, L_out)`` (its spatial size is the output size); returns ``(grad_input, None, None)``.
+
+    See Also
+    --------
+    adaptive_avg_pool2d_backward : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> adaptive_avg_pool1d_backward(np.array([[[6., 6.]]]), np.zeros((1, 1, 3)))[0]
+    array([[[3., 6., 3.]]])
+    """
+    return _adaptive_avg_backward(
+        "adaptive_avg_pool1d_backward", 1, grad_output=grad_output, input=input
+    )
+
+
+def adaptive_avg_pool2d_backward(grad_output: Any, input: Any) -> PoolGrads:
+    """Gradient of :func:`convlab.adaptive_avg_pool2d` with respect to its input.
 
     The output size is read from ``grad_output``'s shape.
 
     Parameters
     ----------
     grad_output : ndarray
-        ``dL/dy``, shape ``(N, C, {out})`` or unbatched.
+        ``dL/dy``, shape ``(N, C, H_out, W_out)`` or unbatched.
     input : ndarray
         The forward's input.
 
     Returns
     -------
     grad_input, None, None
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`convlab.adaptive_avg_pool2d` for ``input``; ValueError when
+        ``grad_output`` is not ``(N, C, H_out, W_out)`` with ``N`` and ``C`` those of
+        ``input``.
+
+    See Also
+    --------
+    adaptive_avg_pool1d_backward, adaptive_avg_pool3d_backward : The same over one and
+        three spatial dims.
+    adaptive_avg_pool2d : The forward.
 
     Notes
     -----
@@ -70,39 +104,32 @@ _ADAPTIVE_DOC = """Gradient of :func:`convlab.{forward}` with respect to its inp
 
     Examples
     --------
-{example}
-    """
-
-_ADAPTIVE_EXAMPLES = {
-    1: """    >>> adaptive_avg_pool1d_backward(np.array([[[6., 6.]]]), np.zeros((1, 1, 3)))[0]
-    array([[[3., 6., 3.]]])""",
-    2: """    >>> adaptive_avg_pool2d_backward(np.ones((1, 1, 1, 1)), np.zeros((1, 1, 2, 2)))[0]
+    >>> adaptive_avg_pool2d_backward(np.ones((1, 1, 1, 1)), np.zeros((1, 1, 2, 2)))[0]
     array([[[[0.25, 0.25],
-             [0.25, 0.25]]]])""",
-    3: """    >>> gy, x = np.ones((1, 2, 1, 1)), np.zeros((1, 3, 2, 2))
-    >>> adaptive_avg_pool3d_backward(gy, x)[0][0, :, 0, 0]
-    array([0.125, 0.25 , 0.125])""",
-}
-
-
-def adaptive_avg_pool1d_backward(grad_output: Any, input: Any) -> PoolGrads:
-    return _adaptive_avg_backward("adaptive_avg_pool1d_backward", 1, grad_output, input)
-
-
-def adaptive_avg_pool2d_backward(grad_output: Any, input: Any) -> PoolGrads:
-    return _adaptive_avg_backward("adaptive_avg_pool2d_backward", 2, grad_output, input)
+             [0.25, 0.25]]]])
+    """
+    return _adaptive_avg_backward(
+        "adaptive_avg_pool2d_backward", 2, grad_output=grad_output, input=input
+    )
 
 
 def adaptive_avg_pool3d_backward(grad_output: Any, input: Any) -> PoolGrads:
-    return _adaptive_avg_backward("adaptive_avg_pool3d_backward", 3, grad_output, input)
+    """Gradient of :func:`convlab.adaptive_avg_pool3d` with respect to its input.
 
+    As :func:`adaptive_avg_pool2d_backward` over three spatial dims: ``grad_output`` is
+    ``(N, C, D_out, H_out, W_out)`` (its spatial size is the output size); returns
+    ``(grad_input, None, None)``.
 
-for _dim, _f in enumerate(
-    (adaptive_avg_pool1d_backward, adaptive_avg_pool2d_backward, adaptive_avg_pool3d_backward),
-    start=1,
-):
-    _f.__doc__ = _ADAPTIVE_DOC.format(
-        forward=f"adaptive_avg_pool{_dim}d",
-        example=_ADAPTIVE_EXAMPLES[_dim],
-        out=("L_out", "H_out, W_out", "D_out, H_out, W_out")[_dim - 1],
+    See Also
+    --------
+    adaptive_avg_pool2d_backward : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> gy, x = np.ones((1, 2, 1, 1)), np.zeros((1, 3, 2, 2))
+    >>> adaptive_avg_pool3d_backward(gy, x)[0][0, :, 0, 0]
+    array([0.125, 0.25 , 0.125])
+    """
+    return _adaptive_avg_backward(
+        "adaptive_avg_pool3d_backward", 3, grad_output=grad_output, input=input
     )

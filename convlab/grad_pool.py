@@ -21,7 +21,9 @@ import numpy as np
 
 from .grad import parse_grad_output
 from .padding import pad_spatial_adjoint
-from .pool import max_pool_forward, padding_windows, parse_avg_pool, parse_pool
+from .pool_avg import parse_avg_pool
+from .pool_max import max_pool_forward, padding_windows
+from .pool_windows import parse_pool
 from .windows import tap_views
 
 __all__ = [
@@ -44,8 +46,8 @@ def _finish(gx: np.ndarray, unbatched: bool) -> PoolGrads:
 # ----------------------------------------------------------------------------- max
 
 
-def _max_pool_backward(func, nd, grad_output, input, *args) -> PoolGrads:
-    spec = parse_pool(func, nd, input, *args)
+def _max_pool_backward(func, nd, grad_output, **kwargs) -> PoolGrads:
+    spec = parse_pool(func, nd, **kwargs)
     x = spec.x
     gy = parse_grad_output(
         func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out, **spec.settings
@@ -92,47 +94,6 @@ def route_max(grad_output: np.ndarray, indices: np.ndarray, size: tuple[int, ...
     return gx.astype(grad_output.dtype).reshape(*lead, *size)
 
 
-_MAX_DOC = """Gradient of :func:`convlab.{forward}` with respect to its input.
-
-    Parameters
-    ----------
-    grad_output : ndarray
-        ``dL/dy``, the shape of ``{forward}(input, ...)``.
-    input, kernel_size, stride, padding, dilation, ceil_mode
-        The forward's arguments.
-
-    Returns
-    -------
-    grad_input : ndarray
-        The shape of ``input``.
-    None, None
-        Pooling has no weight and no bias.
-
-    Notes
-    -----
-    ``grad_input[j] = sum of gy[w] over the windows w whose argmax is j``; the argmax is
-    torch's (first maximum in row-major window order; NaN wins), so ties route the
-    gradient exactly as autograd does.
-
-    Examples
-    --------
-{example}
-    """
-
-_MAX_EXAMPLES = {
-    1: """    >>> x = np.array([[[1., 2., 3., 0., 1.]]])
-    >>> max_pool1d_backward(np.array([[[10., 20.]]]), x, 3, stride=2)[0]  # 3 won twice
-    array([[[ 0.,  0., 30.,  0.,  0.]]])""",
-    2: """    >>> x = np.array([[[[1., 5.], [5., 2.]]]])
-    >>> max_pool2d_backward(np.array([[[[1.]]]]), x, 2)  # a tie: the first 5 wins
-    (array([[[[0., 1.],
-             [0., 0.]]]]), None, None)""",
-    3: """    >>> x = np.arange(8.0).reshape(1, 2, 2, 2)
-    >>> max_pool3d_backward(np.ones((1, 1, 1, 1)), x, 2)[0].ravel()
-    array([0., 0., 0., 0., 0., 0., 0., 1.])""",
-}
-
-
 def max_pool1d_backward(
     grad_output: Any,
     input: Any,
@@ -142,10 +103,33 @@ def max_pool1d_backward(
     dilation: IntOrTuple = 1,
     ceil_mode: bool = False,
 ) -> PoolGrads:
+    """Gradient of :func:`convlab.max_pool1d` with respect to its input.
+
+    As :func:`max_pool2d_backward` over one spatial dim: ``grad_output`` is ``(N, C,
+    L_out)``, the shape of ``max_pool1d(input, ...)``; the settings are an int or a tuple of
+    one int. Returns ``(grad_input, None, None)``.
+
+    See Also
+    --------
+    max_pool2d_backward : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> x = np.array([[[1., 2., 3., 0., 1.]]])
+    >>> max_pool1d_backward(np.array([[[10., 20.]]]), x, 3, stride=2)[0]  # 3 won twice
+    array([[[ 0.,  0., 30.,  0.,  0.]]])
+    """
     return _max_pool_backward(
-        "max_pool1d_backward", 1, grad_output, input, kernel_size, stride, padding, dilation,
-        ceil_mode,
-    )  # fmt: skip
+        "max_pool1d_backward",
+        1,
+        grad_output=grad_output,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+    )
 
 
 def max_pool2d_backward(
@@ -157,10 +141,57 @@ def max_pool2d_backward(
     dilation: IntOrTuple = 1,
     ceil_mode: bool = False,
 ) -> PoolGrads:
+    """Gradient of :func:`convlab.max_pool2d` with respect to its input.
+
+    Parameters
+    ----------
+    grad_output : ndarray
+        ``dL/dy``, the shape of ``max_pool2d(input, ...)``.
+    input, kernel_size, stride, padding, dilation, ceil_mode
+        The forward's arguments.
+
+    Returns
+    -------
+    grad_input : ndarray
+        The shape of ``input``.
+    None, None
+        Pooling has no weight and no bias.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`convlab.max_pool2d` for the forward's arguments; ValueError when
+        ``grad_output`` does not have the forward result's shape.
+
+    See Also
+    --------
+    max_pool1d_backward, max_pool3d_backward : The same over one and three spatial dims.
+    max_pool2d : The forward.
+
+    Notes
+    -----
+    ``grad_input[j] = sum of gy[w] over the windows w whose argmax is j``; the argmax is
+    torch's (first maximum in row-major window order; NaN wins), so ties route the
+    gradient exactly as autograd does.
+
+    Examples
+    --------
+    >>> x = np.array([[[[1., 5.], [5., 2.]]]])
+    >>> max_pool2d_backward(np.array([[[[1.]]]]), x, 2)  # a tie: the first 5 wins
+    (array([[[[0., 1.],
+             [0., 0.]]]]), None, None)
+    """
     return _max_pool_backward(
-        "max_pool2d_backward", 2, grad_output, input, kernel_size, stride, padding, dilation,
-        ceil_mode,
-    )  # fmt: skip
+        "max_pool2d_backward",
+        2,
+        grad_output=grad_output,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+    )
 
 
 def max_pool3d_backward(
@@ -172,17 +203,40 @@ def max_pool3d_backward(
     dilation: IntOrTuple = 1,
     ceil_mode: bool = False,
 ) -> PoolGrads:
+    """Gradient of :func:`convlab.max_pool3d` with respect to its input.
+
+    As :func:`max_pool2d_backward` over three spatial dims: ``grad_output`` is ``(N, C,
+    D_out, H_out, W_out)``, the shape of ``max_pool3d(input, ...)``; the settings are an int
+    or a tuple of 3 ints. Returns ``(grad_input, None, None)``.
+
+    See Also
+    --------
+    max_pool2d_backward : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> x = np.arange(8.0).reshape(1, 2, 2, 2)
+    >>> max_pool3d_backward(np.ones((1, 1, 1, 1)), x, 2)[0].ravel()
+    array([0., 0., 0., 0., 0., 0., 0., 1.])
+    """
     return _max_pool_backward(
-        "max_pool3d_backward", 3, grad_output, input, kernel_size, stride, padding, dilation,
-        ceil_mode,
-    )  # fmt: skip
+        "max_pool3d_backward",
+        3,
+        grad_output=grad_output,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+    )
 
 
 # ----------------------------------------------------------------------------- average
 
 
-def _avg_pool_backward(func, nd, grad_output, input, *args) -> PoolGrads:
-    spec, divisor = parse_avg_pool(func, nd, input, *args)
+def _avg_pool_backward(func, nd, grad_output, **kwargs) -> PoolGrads:
+    spec, divisor = parse_avg_pool(func, nd, **kwargs)
     x = spec.x
     gy = parse_grad_output(
         func, grad_output, x, spec.unbatched, x.shape[:2] + spec.out, **spec.settings
@@ -198,47 +252,6 @@ def _avg_pool_backward(func, nd, grad_output, input, *args) -> PoolGrads:
     return _finish(pad_spatial_adjoint(gxp, pairs, "constant"), spec.unbatched)
 
 
-_AVG_DOC = """Gradient of :func:`convlab.{forward}` with respect to its input.
-
-    Parameters
-    ----------
-    grad_output : ndarray
-        ``dL/dy``, the shape of ``{forward}(input, ...)``.
-    input, kernel_size, stride, padding, ceil_mode, count_include_pad{override}
-        The forward's arguments.
-
-    Returns
-    -------
-    grad_input : ndarray
-        The shape of ``input``.
-    None, None
-        Pooling has no weight and no bias.
-
-    Notes
-    -----
-    ``grad_input[j] = sum over the windows w covering j of gy[w] / divisor[w]``, with the
-    forward's divisor (window size, the in-bounds count when
-    ``count_include_pad=False``, or ``divisor_override``).
-
-    Examples
-    --------
-{example}
-    """
-
-_AVG_EXAMPLES = {
-    1: """    >>> avg_pool1d_backward(np.array([[[4., 8.]]]), np.zeros((1, 1, 4)), 2)[0]
-    array([[[2., 2., 4., 4.]]])""",
-    2: """    >>> gy = np.ones((1, 1, 2, 2))
-    >>> avg_pool2d_backward(gy, np.zeros((1, 1, 3, 3)), 2, stride=1)[0]  # overlaps add up
-    array([[[[0.25, 0.5 , 0.25],
-             [0.5 , 1.  , 0.5 ],
-             [0.25, 0.5 , 0.25]]]])""",
-    3: """    >>> gx, _, _ = avg_pool3d_backward(np.ones((1, 1, 1, 1)), np.zeros((1, 2, 2, 2)), 2)
-    >>> gx.ravel()
-    array([0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125])""",
-}
-
-
 def avg_pool1d_backward(
     grad_output: Any,
     input: Any,
@@ -248,10 +261,34 @@ def avg_pool1d_backward(
     ceil_mode: bool = False,
     count_include_pad: bool = True,
 ) -> PoolGrads:
+    """Gradient of :func:`convlab.avg_pool1d` with respect to its input.
+
+    As :func:`avg_pool2d_backward` over one spatial dim: ``grad_output`` is ``(N, C,
+    L_out)``, the shape of ``avg_pool1d(input, ...)``; the settings are an int or a tuple of
+    one int. No ``divisor_override`` (torch's 1-D pooling has none). Returns ``(grad_input,
+    None, None)``.
+
+    See Also
+    --------
+    avg_pool2d_backward : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> avg_pool1d_backward(np.array([[[4., 8.]]]), np.zeros((1, 1, 4)), 2)[0]
+    array([[[2., 2., 4., 4.]]])
+    """
     return _avg_pool_backward(
-        "avg_pool1d_backward", 1, grad_output, input, kernel_size, stride, padding, ceil_mode,
-        count_include_pad, None,
-    )  # fmt: skip
+        "avg_pool1d_backward",
+        1,
+        grad_output=grad_output,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
+        divisor_override=None,
+    )
 
 
 def avg_pool2d_backward(
@@ -264,10 +301,59 @@ def avg_pool2d_backward(
     count_include_pad: bool = True,
     divisor_override: int | None = None,
 ) -> PoolGrads:
+    """Gradient of :func:`convlab.avg_pool2d` with respect to its input.
+
+    Parameters
+    ----------
+    grad_output : ndarray
+        ``dL/dy``, the shape of ``avg_pool2d(input, ...)``.
+    input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+        The forward's arguments.
+
+    Returns
+    -------
+    grad_input : ndarray
+        The shape of ``input``.
+    None, None
+        Pooling has no weight and no bias.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`convlab.avg_pool2d` for the forward's arguments; ValueError when
+        ``grad_output`` does not have the forward result's shape.
+
+    See Also
+    --------
+    avg_pool1d_backward, avg_pool3d_backward : The same over one and three spatial dims.
+    avg_pool2d : The forward.
+
+    Notes
+    -----
+    ``grad_input[j] = sum over the windows w covering j of gy[w] / divisor[w]``, with the
+    forward's divisor (window size, the in-bounds count when
+    ``count_include_pad=False``, or ``divisor_override``).
+
+    Examples
+    --------
+    >>> gy = np.ones((1, 1, 2, 2))
+    >>> avg_pool2d_backward(gy, np.zeros((1, 1, 3, 3)), 2, stride=1)[0]  # overlaps add up
+    array([[[[0.25, 0.5 , 0.25],
+             [0.5 , 1.  , 0.5 ],
+             [0.25, 0.5 , 0.25]]]])
+    """
     return _avg_pool_backward(
-        "avg_pool2d_backward", 2, grad_output, input, kernel_size, stride, padding, ceil_mode,
-        count_include_pad, divisor_override,
-    )  # fmt: skip
+        "avg_pool2d_backward",
+        2,
+        grad_output=grad_output,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
+        divisor_override=divisor_override,
+    )
 
 
 def avg_pool3d_backward(
@@ -280,21 +366,31 @@ def avg_pool3d_backward(
     count_include_pad: bool = True,
     divisor_override: int | None = None,
 ) -> PoolGrads:
+    """Gradient of :func:`convlab.avg_pool3d` with respect to its input.
+
+    As :func:`avg_pool2d_backward` over three spatial dims: ``grad_output`` is ``(N, C,
+    D_out, H_out, W_out)``, the shape of ``avg_pool3d(input, ...)``; the settings are an int
+    or a tuple of 3 ints. Returns ``(grad_input, None, None)``.
+
+    See Also
+    --------
+    avg_pool2d_backward : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> gx, _, _ = avg_pool3d_backward(np.ones((1, 1, 1, 1)), np.zeros((1, 2, 2, 2)), 2)
+    >>> gx.ravel()
+    array([0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125])
+    """
     return _avg_pool_backward(
-        "avg_pool3d_backward", 3, grad_output, input, kernel_size, stride, padding, ceil_mode,
-        count_include_pad, divisor_override,
-    )  # fmt: skip
-
-
-for _doc, _examples, _kind, _fs in (
-    (_MAX_DOC, _MAX_EXAMPLES, "max_pool", (max_pool1d_backward, max_pool2d_backward,
-                                           max_pool3d_backward)),
-    (_AVG_DOC, _AVG_EXAMPLES, "avg_pool", (avg_pool1d_backward, avg_pool2d_backward,
-                                           avg_pool3d_backward)),
-):  # fmt: skip
-    for _dim, _f in enumerate(_fs, start=1):
-        _f.__doc__ = _doc.format(
-            forward=f"{_kind}{_dim}d",
-            example=_examples[_dim],
-            override=", divisor_override" if _dim > 1 else "",
-        )
+        "avg_pool3d_backward",
+        3,
+        grad_output=grad_output,
+        input=input,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
+        divisor_override=divisor_override,
+    )

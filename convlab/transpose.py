@@ -105,8 +105,8 @@ def parse_conv_transpose(
     return TransposeSpec(x, w, b, stride, padding, output_padding, groups, dilation, out, unbatched)
 
 
-def _conv_transpose(func: str, nd: int, *args: Any) -> np.ndarray:
-    spec = parse_conv_transpose(func, nd, *args)
+def _conv_transpose(func: str, nd: int, **kwargs: Any) -> np.ndarray:
+    spec = parse_conv_transpose(func, nd, **kwargs)
     y = conv_transpose_forward(spec)
     return y[0] if spec.unbatched else y
 
@@ -265,17 +265,67 @@ def _phase_plan(size, kernel, stride, padding, dilation, out) -> _PhasePlan:
     return _PhasePlan(tuple(lengths), taps_, phases, complete)
 
 
-_DOC = """{dim}-D transposed convolution over an input of shape {layout}.
+def conv_transpose1d(
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: int | tuple[int] = 1,
+    padding: int | tuple[int] = 0,
+    output_padding: int | tuple[int] = 0,
+    groups: int = 1,
+    dilation: int | tuple[int] = 1,
+) -> np.ndarray:
+    """1-D transposed convolution over an input of shape (N, C, L).
+
+    As :func:`conv_transpose2d` over one spatial dim: input ``(N, C, L)`` (or unbatched
+    without ``N``), weight ``(C_in, C_out/groups, kL)``, result ``(N, C_out, L_out)``;
+    ``stride``, ``padding``, ``output_padding`` and ``dilation`` are an int or a tuple of
+    one int. As ``torch.nn.functional.conv_transpose1d``.
+
+    See Also
+    --------
+    conv_transpose2d : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> conv_transpose1d(np.array([[[1., 2.]]]), np.array([[[1., 1., 1.]]]), stride=2)
+    array([[[1., 1., 3., 2., 2.]]])
+    """
+    return _conv_transpose(
+        "conv_transpose1d",
+        1,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        groups=groups,
+        dilation=dilation,
+    )
+
+
+def conv_transpose2d(
+    input: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0,
+    output_padding: int | tuple[int, int] = 0,
+    groups: int = 1,
+    dilation: int | tuple[int, int] = 1,
+) -> np.ndarray:
+    """2-D transposed convolution over an input of shape (N, C, H, W).
 
     Same arguments (in torch's order: ``output_padding`` before ``groups`` before
-    ``dilation``), defaults and results as ``torch.nn.functional.{name}``.
+    ``dilation``), defaults and results as ``torch.nn.functional.conv_transpose2d``.
 
     Parameters
     ----------
     input : ndarray
-        ``{layout}`` or unbatched without ``N``.
+        ``(N, C, H, W)`` or unbatched without ``N``.
     weight : ndarray
-        ``(C_in, C_out/groups, {kernel})``: note ``C_in`` first, the transpose of a
+        ``(C_in, C_out/groups, kH, kW)``: note ``C_in`` first, the transpose of a
         convolution weight's layout.
     bias : ndarray, optional
         ``(C_out,)``.
@@ -292,78 +342,48 @@ _DOC = """{dim}-D transposed convolution over an input of shape {layout}.
     Returns
     -------
     ndarray
-        ``(N, C_out, {out})``.
+        ``(N, C_out, H_out, W_out)``.
+
+    Raises
+    ------
+    TypeError
+        ``input``, ``weight`` or ``bias`` is not a numeric array, their dtypes differ,
+        or a setting is not an int (or a tuple of ints).
+    ValueError
+        Shapes that do not fit (channels, ``groups``, the bias length), a setting out
+        of range, an ``output_padding`` not smaller than ``stride`` or ``dilation``, or
+        an output size below 1. The message names the argument, its value and the fix.
+
+    See Also
+    --------
+    conv_transpose1d, conv_transpose3d : The same over one and three spatial dims.
+    conv2d : The convolution this is the transpose of.
+    conv_transpose2d_backward : Its gradients.
 
     Notes
     -----
-    Per dim, :math:`o = (n - 1)s - 2p + d(k - 1) + \\text{{output\\_padding}} + 1`
+    Per dim, :math:`o = (n - 1)s - 2p + d(k - 1) + \\text{output\\_padding} + 1`
     (:func:`convlab.conv_transpose_output_size`).
 
     Examples
     --------
-{example}
-    """
-
-_EXAMPLES = {
-    1: """    >>> conv_transpose1d(np.array([[[1., 2.]]]), np.array([[[1., 1., 1.]]]), stride=2)
-    array([[[1., 1., 3., 2., 2.]]])""",
-    2: """    >>> x = np.array([[[[1., 2.], [3., 4.]]]])
+    >>> x = np.array([[[[1., 2.], [3., 4.]]]])
     >>> conv_transpose2d(x, np.ones((1, 1, 2, 2)))
     array([[[[ 1.,  3.,  2.],
              [ 4., 10.,  6.],
-             [ 3.,  7.,  4.]]]])""",
-    3: """    >>> y = conv_transpose3d(np.ones((2, 2, 2, 2)), np.ones((2, 3, 3, 3, 3)), stride=2,
-    ...                      padding=1, output_padding=1)
-    >>> y.shape
-    (3, 4, 4, 4)""",
-}
-
-
-def conv_transpose1d(
-    input: Any,
-    weight: Any,
-    bias: Any = None,
-    stride: int | tuple[int] = 1,
-    padding: int | tuple[int] = 0,
-    output_padding: int | tuple[int] = 0,
-    groups: int = 1,
-    dilation: int | tuple[int] = 1,
-) -> np.ndarray:
-    return _conv_transpose(
-        "conv_transpose1d",
-        1,
-        input,
-        weight,
-        bias,
-        stride,
-        padding,
-        output_padding,
-        groups,
-        dilation,
-    )
-
-
-def conv_transpose2d(
-    input: Any,
-    weight: Any,
-    bias: Any = None,
-    stride: int | tuple[int, int] = 1,
-    padding: int | tuple[int, int] = 0,
-    output_padding: int | tuple[int, int] = 0,
-    groups: int = 1,
-    dilation: int | tuple[int, int] = 1,
-) -> np.ndarray:
+             [ 3.,  7.,  4.]]]])
+    """
     return _conv_transpose(
         "conv_transpose2d",
         2,
-        input,
-        weight,
-        bias,
-        stride,
-        padding,
-        output_padding,
-        groups,
-        dilation,
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        groups=groups,
+        dilation=dilation,
     )
 
 
@@ -377,30 +397,34 @@ def conv_transpose3d(
     groups: int = 1,
     dilation: int | tuple[int, int, int] = 1,
 ) -> np.ndarray:
+    """3-D transposed convolution over an input of shape (N, C, D, H, W).
+
+    As :func:`conv_transpose2d` over three spatial dims: input ``(N, C, D, H, W)`` (or
+    unbatched without ``N``), weight ``(C_in, C_out/groups, kD, kH, kW)``, result ``(N,
+    C_out, D_out, H_out, W_out)``; ``stride``, ``padding``, ``output_padding`` and
+    ``dilation`` are an int or a tuple of 3 ints. As
+    ``torch.nn.functional.conv_transpose3d``.
+
+    See Also
+    --------
+    conv_transpose2d : The parameters, errors and notes in full.
+
+    Examples
+    --------
+    >>> y = conv_transpose3d(np.ones((2, 2, 2, 2)), np.ones((2, 3, 3, 3, 3)), stride=2,
+    ...                      padding=1, output_padding=1)
+    >>> y.shape
+    (3, 4, 4, 4)
+    """
     return _conv_transpose(
         "conv_transpose3d",
         3,
-        input,
-        weight,
-        bias,
-        stride,
-        padding,
-        output_padding,
-        groups,
-        dilation,
-    )
-
-
-for _f, _dim, _kernel, _out in (
-    (conv_transpose1d, 1, "kL", "L_out"),
-    (conv_transpose2d, 2, "kH, kW", "H_out, W_out"),
-    (conv_transpose3d, 3, "kD, kH, kW", "D_out, H_out, W_out"),
-):
-    _f.__doc__ = _DOC.format(
-        dim=_dim,
-        name=_f.__name__,
-        layout=LAYOUTS[_dim],
-        kernel=_kernel,
-        out=_out,
-        example=_EXAMPLES[_dim],
+        input=input,
+        weight=weight,
+        bias=bias,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        groups=groups,
+        dilation=dilation,
     )

@@ -14,8 +14,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 import convlab
 from convlab import conv as conv_module
-from convlab import pool as pool_module
-from convlab import strategies
+from convlab import pool_windows, strategies
 from convlab import transpose as transpose_module
 
 
@@ -49,7 +48,7 @@ def chunks(request, monkeypatch):
     monkeypatch.setattr(strategies, "_CHUNK_BYTES", request.param)
     monkeypatch.setattr(strategies, "_DEPTHWISE_BYTES", request.param)
     monkeypatch.setattr(conv_module, "_IMAGES_BYTES", request.param)
-    monkeypatch.setattr(pool_module, "_CHUNK_BYTES", request.param)
+    monkeypatch.setattr(pool_windows, "_CHUNK_BYTES", request.param)
     monkeypatch.setattr(transpose_module, "_CHUNK_BYTES", request.param)
     return request.param
 

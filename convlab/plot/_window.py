@@ -23,7 +23,9 @@ from .._validation import (
 )
 from ..conv import conv_forward, parse_conv
 from ..padding import PAD_MODE_OF
-from ..pool import avg_pool_divisor, avg_pool_sum, max_pool_forward, parse_pool
+from ..pool_avg import avg_pool_divisor, avg_pool_sum
+from ..pool_max import max_pool_forward
+from ..pool_windows import parse_pool
 from ._style import fmt_value
 
 KINDS = ("correlation", "convolution", "max", "avg")
@@ -133,7 +135,16 @@ def conv_window(
     convolution = check_bool(func, "convolution", convolution)
     w = w.astype(x.dtype)
     spec = parse_conv(
-        func, 2, x[None], w[None, None], None, stride, padding, dilation, 1, padding_mode
+        func,
+        2,
+        input=x[None],
+        weight=w[None, None],
+        bias=None,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=1,
+        padding_mode=padding_mode,
     )
     slid = w[::-1, ::-1].copy() if convolution else w
     y = conv_forward(replace(spec, weight=slid[None, None]))[0, 0]
@@ -163,7 +174,16 @@ def pool_window(
     check_ndim(func, "x", x, (2,), "(H, W)")
     mode = check_choice(func, "mode", mode, ("max", "avg"))
     count_include_pad = check_bool(func, "count_include_pad", count_include_pad)
-    spec = parse_pool(func, 2, x[None], kernel_size, stride, padding, dilation, ceil_mode)
+    spec = parse_pool(
+        func,
+        2,
+        input=x[None],
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+    )
     if mode == "max":
         y, idx = max_pool_forward(spec, True)
         padded, divisor, argmax = spec.padded(-np.inf)[0, 0], None, idx[0, 0]

@@ -30,7 +30,16 @@ class Stamps:
         check_ndim(func, "weight", w, (2,), "(kH, kW)")
         w = w.astype(x.dtype)
         spec = parse_conv_transpose(
-            func, 2, x[None], w[None, None], None, stride, padding, output_padding, 1, dilation
+            func,
+            2,
+            input=x[None],
+            weight=w[None, None],
+            bias=None,
+            stride=stride,
+            padding=padding,
+            output_padding=output_padding,
+            groups=1,
+            dilation=dilation,
         )
         self.x, self.weight = x, w
         self.stride, self.padding = spec.stride, spec.padding
