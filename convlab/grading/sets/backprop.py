@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ... import conv2d_backward, conv_output_size, conv_transpose_output_size, max_pool2d
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ints, normal, two
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from ...data import load_digits
 from ..compare import Satisfies
-from ..registry import FORBIDDEN_MODULES, Case, Exercise, Mistake
+from ..exercise_types import FORBIDDEN_MODULES, Case, Exercise, Mistake
 
 # ------------------------------------------------------------------ gradient check
 

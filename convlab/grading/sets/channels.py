@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv2d, conv_params
-from ..registry import Case, Exercise, Mistake, TimeBudget
+from ..exercise_types import Case, Exercise, Mistake, TimeBudget
 from ._inputs import ints, normal
 
 

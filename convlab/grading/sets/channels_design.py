@@ -18,7 +18,7 @@ import operator
 
 from ... import conv_macs, conv_output_size, conv_params, pool_output_size
 from ..compare import Satisfies
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 
 
 def _walk(layers, input_shape, bias=True, groups=True, macs_on_input=False):

@@ -10,7 +10,7 @@ import numpy as np
 
 from ... import conv2d, convolve
 from ..compare import Satisfies
-from ..registry import Case, Exercise, Mistake, TimeBudget
+from ..exercise_types import Case, Exercise, Mistake, TimeBudget
 from ._inputs import ints, normal
 
 

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from ... import conv_transpose2d, hdc_check, receptive_field
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ints, normal
 
 

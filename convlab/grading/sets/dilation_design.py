@@ -11,7 +11,7 @@ import operator
 
 from ... import dilation_coverage, receptive_field
 from ..compare import Satisfies
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 
 
 def hole_count_ref(dilations, kernel_size: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv2d, conv_output_size, pad
-from ..registry import FORBIDDEN_FUNCTIONS, Case, Exercise, Mistake
+from ..exercise_types import FORBIDDEN_FUNCTIONS, Case, Exercise, Mistake
 from ._inputs import ceil_div, ints, normal, two
 
 

@@ -11,7 +11,7 @@ import operator
 
 from ... import conv_output_size
 from ..compare import Satisfies
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ceil_div
 
 

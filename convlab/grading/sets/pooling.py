@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import avg_pool2d, max_pool2d, pool_output_size
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ceil_div, distinct, ints, normal
 
 

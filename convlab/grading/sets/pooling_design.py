@@ -10,7 +10,7 @@ import numpy as np
 
 from ... import avg_pool2d_backward, pool_output_size
 from ...adaptive import adaptive_windows
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ints, normal
 
 

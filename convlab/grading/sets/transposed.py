@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv_matrix, conv_output_size, conv_transpose2d, conv_transpose_output_size
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ints, normal
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv_transpose2d
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ints, normal
 
 
