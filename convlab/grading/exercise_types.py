@@ -3,8 +3,11 @@
 
 The sets (:mod:`convlab.grading.sets`, one module per lesson) build exercises from these
 types; the catalogue (:mod:`convlab.grading.registry`) collects the sets and looks them up
-by id. Both import this module and neither imports the other's dependants, so there is no
-import cycle.
+by id. Both import this module, so the imports run one way: types <- sets <- registry.
+
+Every type is built by keyword only (``Case(label=..., make=...)``): a row written by
+position, or with two fields swapped, is a ``TypeError`` at import, not a silently
+wrong case.
 
 >>> ex = Exercise(
 ...     id="00.double", func="double", params=("x",), points=1, title="Double it",
@@ -52,7 +55,7 @@ Args = tuple[Any, ...]
 _TIMED_INDEX = 1_000_000  # the timed call's generator index, far past any case's
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Case:
     """One input, made fresh from a random generator: ``make(rng) -> positional args``."""
 
@@ -62,7 +65,7 @@ class Case:
     raises: str | None = None  # name of the exception the function must raise
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Mistake:
     """A usual mistake: ``compute(*args)`` is its (wrong) answer; matching it gives ``hint``."""
 
@@ -72,7 +75,7 @@ class Mistake:
     item: int | None = None  # compare with this item of a returned tuple only
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TimeBudget:
     """``points`` of the exercise require running within ``factor`` x the baseline's time."""
 
@@ -83,7 +86,7 @@ class TimeBudget:
     baseline: str = "conv2d"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Exercise:
     """One graded function: what the learner writes, its cases and how to judge an answer.
 
