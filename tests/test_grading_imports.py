@@ -32,8 +32,9 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path: Path) -> set[str]:
-    """The convlab modules ``path`` imports anywhere in its body (not under TYPE_CHECKING)."""
+def _imports(path: Path, root: str) -> set[str]:
+    """The modules under ``root`` that ``path`` imports anywhere in its body, function-level
+    imports included (not under TYPE_CHECKING: those never run)."""
     name = _module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -57,13 +58,15 @@ def _imports(path: Path) -> set[str]:
             found.add(base)
             found |= {f"{base}.{a.name}" for a in node.names}  # `from . import sets`
     # a parent package is initialised before any of its modules anyway: not an edge
-    return {m for m in found if m.startswith("convlab.grading") and not name.startswith(f"{m}.")}
+    return {m for m in found if m.startswith(root) and not name.startswith(f"{m}.")}
 
 
-def _graph() -> dict[str, set[str]]:
-    files = sorted((PACKAGE / "grading").rglob("*.py"))
+def _graph(root: str = "convlab.grading") -> dict[str, set[str]]:
+    """Who imports whom among the modules of package ``root`` (``"convlab"``: all of it)."""
+    folder = PACKAGE.parent.joinpath(*root.split("."))
+    files = sorted(folder.rglob("*.py"))
     names = {_module_name(f) for f in files}
-    return {_module_name(f): _imports(f) & names - {_module_name(f)} for f in files}
+    return {_module_name(f): _imports(f, root) & names - {_module_name(f)} for f in files}
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str]:
