@@ -119,13 +119,13 @@ class Exercise:
         """The generator of case ``index`` under ``seed`` (stable across processes)."""
         return np.random.default_rng([seed, zlib.crc32(self.id.encode()), index])
 
-    def timed_args(self, seed: int, round: int = 0) -> Args:
-        """The arguments of the budget's timed call ``round`` under ``seed``.
+    def timed_args(self, seed: int, timed_round: int = 0) -> Args:
+        """The arguments of the budget's timed call in round ``timed_round`` under ``seed``.
 
         Each round has its own generator, far past any case's index, so a timed call never
         repeats a case's inputs and a function that remembers its last answer gains nothing.
         """
-        return self.budget.make(self.rng(seed, _TIMED_INDEX + round))
+        return self.budget.make(self.rng(seed, _TIMED_INDEX + timed_round))
 
     def expected(self, case: Case, args: Args) -> Any:
         """What a correct function returns for ``args`` (or :class:`Raises`)."""
