@@ -16,7 +16,9 @@ Four kinds of question, one constructor each:
 A checkpoint never raises on a learner's answer, prints as plain text where there is no
 display, and a saved notebook (no kernel) shows the question with "run this cell to
 answer". :meth:`Checkpoint.submit` is what the buttons call; tests and learners without
-a front end can call it directly:
+a front end can call it directly. How a typed or clicked answer is read (``"2×16×8×8"``,
+``"b"``, ``"4, 5"``) lives in :mod:`convlab._quizread`; this module holds the question,
+its tries and its display.
 
 >>> from convlab import quiz
 >>> q = quiz.number("A 3×3 kernel slides over a 5×5 input. Output size?", 3,
@@ -32,11 +34,11 @@ False
 from __future__ import annotations
 
 import html
-import math
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from ._quizread import cells_reader, choice_reader, read_number, read_shape, show_cells
 
 __all__ = ["Checkpoint", "Verdict", "cells", "choice", "number", "shape"]
 
@@ -186,26 +188,6 @@ def _feedback_html(verdict: Verdict) -> str:
 
 
 # ---------------------------------------------------------------------- number
-def _read_number(value: Any) -> float:
-    if isinstance(value, bool):
-        raise TypeError("type a number, e.g. 3")
-    if isinstance(value, str):
-        text = value.strip().replace("−", "-").replace(",", "").replace("_", "")
-        if not text:
-            raise ValueError("type a number first, e.g. 3")
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a number: type e.g. 3 or 0.5") from None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{value!r} is not a number: type e.g. 3 or 0.5") from None
-    if not math.isfinite(number):
-        raise ValueError("type a finite number")
-    return number
-
-
 def number(
     question: str, answer: float, *, explain: str, tolerance: float = 0, hint: str | None = None
 ) -> Checkpoint:
@@ -220,38 +202,19 @@ def number(
     >>> q.submit(11).text
     '❌ Not quite. The answer is 10. 9 weights + 1 bias.'
     """
-    target = _read_number(answer)
+    target = read_number(answer)
     return Checkpoint(
         question,
         target,
         explain=explain,
         hint=hint,
-        parse=_read_number,
+        parse=read_number,
         same=lambda given, right: abs(given - right) <= tolerance,
         show=lambda v: f"{v:g}",
     )
 
 
 # ---------------------------------------------------------------------- shape
-def _read_shape(value: Any) -> tuple[int, ...]:
-    if isinstance(value, str):
-        parts = [p for p in re.split(r"[\s,×x*]+", value.strip().strip("()[]")) if p]
-        if not parts:
-            raise ValueError("type the sizes separated by commas, e.g. 2, 16, 8, 8")
-        try:
-            return tuple(int(p) for p in parts)
-        except ValueError:
-            raise ValueError(
-                f"{value!r} is not a shape: type whole sizes separated by commas, e.g. 2, 16, 8, 8"
-            ) from None
-    if isinstance(value, Iterable):
-        try:
-            return tuple(int(v) for v in value)
-        except (TypeError, ValueError):
-            pass
-    raise TypeError(f"{value!r} is not a shape: type e.g. 2, 16, 8, 8")
-
-
 def shape(
     question: str, answer: Sequence[int], *, explain: str, hint: str | None = None
 ) -> Checkpoint:
@@ -262,13 +225,13 @@ def shape(
     >>> q.submit("(2, 16, 6, 6)").correct
     True
     """
-    target = _read_shape(answer)
+    target = read_shape(answer)
     return Checkpoint(
         question,
         target,
         explain=explain,
         hint=hint,
-        parse=_read_shape,
+        parse=read_shape,
         same=lambda given, right: given == right,
         show=lambda v: "(" + ", ".join(map(str, v)) + ")",
     )
@@ -303,26 +266,12 @@ def choice(
             f"{len(options) - 1}); got {answer!r}"
         )
 
-    def parse(value: Any) -> int:
-        if value is None:
-            raise ValueError("pick an option first")
-        if isinstance(value, str):
-            text = value.strip()
-            if len(text) == 1 and text.isalpha() and ord(text.lower()) - 97 < len(options):
-                return ord(text.lower()) - 97
-            if text in options:
-                return options.index(text)
-            raise ValueError(f"pick one of the options: a to {chr(96 + len(options))}")
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(options):
-            return value
-        raise ValueError(f"pick one of the options: a to {chr(96 + len(options))}")
-
     return _Choice(
         question,
         answer,
         explain=explain,
         hint=hint,
-        parse=parse,
+        parse=choice_reader(options),
         same=lambda given, right: given == right,
         show=lambda i: f"{chr(97 + i)}) {options[i]}",
         options=options,
@@ -384,29 +333,8 @@ def cells(
     if len(grid) != 2 or min(grid) < 1:
         raise ValueError(f"quiz.cells: shape must be a length or (rows, cols); got {shape!r}")
 
-    def key(item: Any) -> tuple[int, int]:
-        if grid[0] == 1 and not isinstance(item, (tuple, list)):
-            return (0, int(item))
-        r, c = item
-        return (int(r), int(c))
-
-    def parse(value: Any) -> frozenset:
-        if isinstance(value, str):
-            value = [p for p in re.split(r"[\s,;]+", value.strip()) if p]
-        try:
-            picked = frozenset(key(v) for v in value)
-        except (TypeError, ValueError):
-            raise ValueError("pick cells by clicking them (or list their indices)") from None
-        outside = [p for p in picked if not (0 <= p[0] < grid[0] and 0 <= p[1] < grid[1])]
-        if outside:
-            raise ValueError(f"cell {outside[0]} is outside the {grid[0]}×{grid[1]} grid")
-        return picked
-
+    parse = cells_reader(grid)
     right = parse(list(answer))
-
-    def show(picked: frozenset) -> str:
-        items = sorted(picked)
-        return ", ".join(str(c) if grid[0] == 1 else f"({r}, {c})" for r, c in items) or "none"
 
     return _Cells(
         question,
@@ -415,7 +343,7 @@ def cells(
         hint=hint,
         parse=parse,
         same=lambda given, target: given == target,
-        show=show,
+        show=lambda picked: show_cells(picked, grid),
         grid=grid,
         values=values,
     )

@@ -735,6 +735,8 @@ def test_count_params_macs_agrees_with_convlab_summary():
     import convlab
     from convlab.grading.sets.channels_design import _NETS, count_params_macs_ref
 
-    for label, layers, shape, _ in _NETS:
+    for net in _NETS:
+        layers, shape = net["layers"], net["shape"]
         table = convlab.summary(layers, (1, *shape))
-        assert count_params_macs_ref(layers, shape) == (table.total_params, table.total_macs), label
+        want = (table.total_params, table.total_macs)
+        assert count_params_macs_ref(layers, shape) == want, net["label"]

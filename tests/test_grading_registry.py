@@ -204,3 +204,38 @@ def test_transpose_scatter_reference_is_torch():
         )
         assert np.allclose(expected, got.numpy())
     assert transposed.conv_matrix_ref((2, 2), np.ones((1, 1))).tolist() == np.eye(4).tolist()
+
+
+def test_exercise_types_are_built_by_keyword_only():
+    """A row written by position (or with two fields swapped) fails at import, loudly."""
+    from convlab.grading.exercise_types import Case, Mistake, TimeBudget
+
+    make = lambda rng: (3,)  # noqa: E731
+    assert Case(label="x = 3", make=make).public
+    with pytest.raises(TypeError, match="positional"):
+        Case("x = 3", make)
+    with pytest.raises(TypeError, match="positional"):
+        Mistake("hint", make)
+    with pytest.raises(TypeError, match="positional"):
+        TimeBudget(10.0, 1, make, "label")
+
+
+def test_every_case_builder_of_the_sets_takes_keywords_only():
+    """Each helper that returns a Case row has keyword-only parameters, so its calls in the
+    ``cases=`` tables name every value (``_pool(label=..., shape=..., k=2, s=None, p=0)``)."""
+    import ast
+    from pathlib import Path
+
+    import convlab.grading.sets as sets
+
+    builders = []
+    for path in sorted(Path(sets.__file__).parent.glob("*.py")):
+        for fn in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(fn, ast.FunctionDef) and any(
+                isinstance(n, ast.Call) and getattr(n.func, "id", None) == "Case"
+                for n in ast.walk(fn)
+            ):
+                builders.append(fn.name)
+                positional = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+                assert not positional and fn.args.vararg is None, (path.name, fn.name, positional)
+    assert len(builders) >= 30

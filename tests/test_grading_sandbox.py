@@ -311,6 +311,22 @@ def test_a_deep_tree_cannot_cost_the_result(monkeypatch):
     assert seen and not os.path.exists(seen[0])
 
 
+def test_the_worker_runs_under_the_cpu_limits_that_limits_decided():
+    """Both CPU limits come from Limits (soft: SIGXCPU, hard: SIGKILL); the worker only
+    applies them, so there is one place that adds a second."""
+    job = sandbox.Job(
+        "f",
+        [{"cell": 1, "line": 1, "source": _RLIMIT_CPU}],
+        [()],
+    )
+    limits = sandbox.Limits(timeout=2.5)
+    assert (limits.cpu_seconds, limits.cpu_kill_seconds) == (3, 4)
+    assert sandbox.run(job, limits).cases == [(3, 4)]
+
+
+_RLIMIT_CPU = "import resource\ndef f():\n    return resource.getrlimit(resource.RLIMIT_CPU)"
+
+
 def test_a_directory_that_cannot_be_removed_is_a_note_not_an_error(monkeypatch, tmp_path):
     monkeypatch.setattr(sandbox.shutil, "rmtree", lambda path: 1 / 0)
     monkeypatch.setattr(sandbox.subprocess, "run", lambda *a, **k: None)

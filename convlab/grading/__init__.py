@@ -4,7 +4,8 @@ Learners call :func:`check` in their exercise notebooks. Instructors use the ``c
 command (:mod:`convlab.cli`): ``convlab assign`` writes ``exercises/`` from ``solutions/``,
 ``convlab grade`` grades submitted notebooks in sandboxed worker processes. The modules:
 
-- :mod:`~convlab.grading.registry` and :mod:`~convlab.grading.sets`: the exercises;
+- :mod:`~convlab.grading.exercise_types`, :mod:`~convlab.grading.sets` and
+  :mod:`~convlab.grading.registry`: the exercises (types, sets, catalogue);
 - :mod:`~convlab.grading.compare`: expected vs got, in words;
 - :mod:`~convlab.grading.feedback`: :func:`check`, and :func:`assert_exercise` for
   nbgrader and Otter-Grader tests (:mod:`~convlab.grading.export`);

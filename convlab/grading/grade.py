@@ -25,7 +25,7 @@ from typing import Any
 
 from . import forbid, sandbox
 from .compare import Raised, Raises, compare
-from .registry import _TIMED_INDEX, Exercise, all_exercises
+from .registry import Exercise, all_exercises
 from .source import Selection, Submission, is_stub, select
 
 __all__ = ["ExerciseReport", "Prepared", "detect_lessons", "grade_exercise", "prepare"]
@@ -78,14 +78,14 @@ def prepare(ex: Exercise, seed: int) -> Prepared:
     """Draw every case's inputs from ``seed`` and compute the expected values.
 
     A time budget gets ``sandbox.ROUNDS`` timed rounds, each on inputs of its own (so a
-    function that remembers its last answer gains nothing); round 0 is ``timed_args``.
+    function that remembers its last answer gains nothing): round ``r`` calls with
+    ``ex.timed_args(seed, r)``.
     """
     args = [case.make(ex.rng(seed, i)) for i, case in enumerate(ex.cases)]
     expected = [ex.expected(case, a) for case, a in zip(ex.cases, args, strict=True)]
     if ex.budget is None:
         return Prepared(ex, args, expected)
-    more = [ex.budget.make(ex.rng(seed, _TIMED_INDEX + r)) for r in range(1, sandbox.ROUNDS)]
-    timed = (ex.timed_args(seed), *more)
+    timed = tuple(ex.timed_args(seed, r) for r in range(sandbox.ROUNDS))
     return Prepared(ex, args, expected, timed, tuple(ex.reference(*t) for t in timed))
 
 

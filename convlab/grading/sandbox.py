@@ -67,8 +67,15 @@ class Limits:
 
     @property
     def cpu_seconds(self) -> int:
-        """The CPU-time limit: one second past the wall-clock limit, rounded down."""
+        """The CPU-time limit (SIGXCPU, reported as ``stopped_by="cpu"``): one second past
+        the wall-clock limit, rounded down."""
         return int(self.timeout) + 1
+
+    @property
+    def cpu_kill_seconds(self) -> int:
+        """The hard CPU-time limit: SIGKILL one second after :attr:`cpu_seconds`, for a
+        worker that ignores SIGXCPU."""
+        return self.cpu_seconds + 1
 
 
 @dataclass(frozen=True)
@@ -145,6 +152,7 @@ def _write_job(job_dir: str, job: Job, limits: Limits) -> list[bytes]:
         "forbidden": {"modules": list(job.forbid_modules), "functions": list(job.forbid_functions)},
         "limits": {
             "cpu_seconds": limits.cpu_seconds,
+            "cpu_kill_seconds": limits.cpu_kill_seconds,
             "memory_mb": limits.memory_mb,
             "file_mb": limits.file_mb,
         },

@@ -75,8 +75,8 @@ class _Tail(io.TextIOBase):
 def _set_limits(limits: dict) -> None:
     mb = 2**20
     wanted = [
-        # SIGXCPU at the limit (reported as "cpu"), SIGKILL a second later if it is ignored
-        ("RLIMIT_CPU", int(limits["cpu_seconds"]), int(limits["cpu_seconds"]) + 1),
+        # SIGXCPU at the limit, SIGKILL at the hard one (both decided by sandbox.Limits)
+        ("RLIMIT_CPU", int(limits["cpu_seconds"]), int(limits["cpu_kill_seconds"])),
         ("RLIMIT_AS", int(limits["memory_mb"]) * mb, int(limits["memory_mb"]) * mb),
         ("RLIMIT_FSIZE", int(limits["file_mb"]) * mb, int(limits["file_mb"]) * mb),
         ("RLIMIT_NOFILE", 64, 64),
@@ -381,7 +381,9 @@ def main(job_dir: str, work: str, fd: int) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "--selftest":  # can a worker start under these limits?
-        _set_limits({"cpu_seconds": 10, "memory_mb": int(sys.argv[2]), "file_mb": 1})
+        _set_limits(
+            {"cpu_seconds": 10, "cpu_kill_seconds": 11, "memory_mb": int(sys.argv[2]), "file_mb": 1}
+        )
         import numpy  # noqa: F401
 
         print("ok")

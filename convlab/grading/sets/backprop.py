@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ... import conv2d_backward, conv_output_size, conv_transpose_output_size, max_pool2d
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ints, normal, two
 
 
@@ -37,13 +37,13 @@ def grad_input_ref(grad_out, w, input_shape, stride=1, padding=0) -> np.ndarray:
     return conv2d_backward(grad_out, x, w, stride=stride, padding=padding)[0]
 
 
-def _pool_case(label, shape, k, s, p, public=True):
+def _pool_case(*, label, shape, k, s, p, public=True):
     def args(r):
         x = normal(r, *shape)
         _, idx = max_pool2d(x, k, s, p, return_indices=True)
         return ints(r, *idx.shape), idx, tuple(shape)
 
-    return Case(label, args, public)
+    return Case(label=label, make=args, public=public)
 
 
 def _out_shape(xs, o, k, s, p):
@@ -51,37 +51,90 @@ def _out_shape(xs, o, k, s, p):
     return (xs[0], o, *size)
 
 
-def _weight_case(label, xs, o, k, s, p, public, make):
+def _weight_case(*, label, x_shape, filters, k, s, p, public, make):
     return Case(
-        label, lambda r: (make(r, *xs), make(r, *_out_shape(xs, o, k, s, p)), k, s, p), public
+        label=label,
+        make=lambda r: (
+            make(r, *x_shape),
+            make(r, *_out_shape(x_shape, filters, k, s, p)),
+            k,
+            s,
+            p,
+        ),
+        public=public,
     )
 
 
-def _input_case(label, xs, o, k, s, p, public, make):
+def _input_case(*, label, x_shape, filters, k, s, p, public, make):
     def args(r):
-        gy = make(r, *_out_shape(xs, o, k, s, p))
-        return gy, make(r, o, xs[1], *two(k)), tuple(xs), s, p
+        gy = make(r, *_out_shape(x_shape, filters, k, s, p))
+        return gy, make(r, filters, x_shape[1], *two(k)), tuple(x_shape), s, p
 
-    return Case(label, args, public)
+    return Case(label=label, make=args, public=public)
 
 
-# (label, input shape, filters, kernel, stride, padding, public, make): both conv gradients
+# both conv gradients' cases: input shape xs, o filters of size k, stride s, padding p
 _CONV_GRAD_CASES = (
-    ("1×1×4×4 input, 1 filter 2×2", (1, 1, 4, 4), 1, 2, 1, 0, True, ints),
-    ("1×2×5×5 input, 3 filters 3×3, padding 1", (1, 2, 5, 5), 3, 3, 1, 1, True, ints),
-    ("2×2×6×6, 2 filters 3×3, stride 2, padding 1", (2, 2, 6, 6), 2, 3, 2, 1, True, ints),
-    (
-        "2×3×7×8, 4 filters 3×2, stride (2, 1), padding (1, 0)",
-        (2, 3, 7, 8),
-        4,
-        (3, 2),
-        (2, 1),
-        (1, 0),
-        False,
-        normal,
+    dict(
+        label="1×1×4×4 input, 1 filter 2×2",
+        x_shape=(1, 1, 4, 4),
+        filters=1,
+        k=2,
+        s=1,
+        p=0,
+        public=True,
+        make=ints,
     ),
-    ("3×2×9×7, 2 filters 3×3, stride 3 (unvisited rows)", (3, 2, 9, 7), 2, 3, 3, 0, False, normal),
-    ("1×1×5×5, 1 filter 5×5, padding 2", (1, 1, 5, 5), 1, 5, 1, 2, False, normal),
+    dict(
+        label="1×2×5×5 input, 3 filters 3×3, padding 1",
+        x_shape=(1, 2, 5, 5),
+        filters=3,
+        k=3,
+        s=1,
+        p=1,
+        public=True,
+        make=ints,
+    ),
+    dict(
+        label="2×2×6×6, 2 filters 3×3, stride 2, padding 1",
+        x_shape=(2, 2, 6, 6),
+        filters=2,
+        k=3,
+        s=2,
+        p=1,
+        public=True,
+        make=ints,
+    ),
+    dict(
+        label="2×3×7×8, 4 filters 3×2, stride (2, 1), padding (1, 0)",
+        x_shape=(2, 3, 7, 8),
+        filters=4,
+        k=(3, 2),
+        s=(2, 1),
+        p=(1, 0),
+        public=False,
+        make=normal,
+    ),
+    dict(
+        label="3×2×9×7, 2 filters 3×3, stride 3 (unvisited rows)",
+        x_shape=(3, 2, 9, 7),
+        filters=2,
+        k=3,
+        s=3,
+        p=0,
+        public=False,
+        make=normal,
+    ),
+    dict(
+        label="1×1×5×5, 1 filter 5×5, padding 2",
+        x_shape=(1, 1, 5, 5),
+        filters=1,
+        k=5,
+        s=1,
+        p=2,
+        public=False,
+        make=normal,
+    ),
 )
 
 
@@ -107,13 +160,19 @@ EXERCISES = (
         title="Backward pass of max pooling",
         reference=max_pool_backward_ref,
         cases=(
-            _pool_case("1×1×4×4, k=2 (no overlap)", (1, 1, 4, 4), 2, 2, 0),
-            _pool_case("1×1×5×5, k=3, s=1 (overlapping windows)", (1, 1, 5, 5), 3, 1, 0),
-            _pool_case("1×2×5×5, k=3, s=2, p=1", (1, 2, 5, 5), 3, 2, 1),
-            _pool_case("2×3×8×7, k=3, s=2, p=1", (2, 3, 8, 7), 3, 2, 1, False),
-            _pool_case("1×1×6×6, k=2, s=1", (1, 1, 6, 6), 2, 1, 0, False),
-            _pool_case("2×1×9×9, k=4, s=2, p=2", (2, 1, 9, 9), 4, 2, 2, False),
-            _pool_case("1×1×1×1, k=1", (1, 1, 1, 1), 1, 1, 0, False),
+            _pool_case(label="1×1×4×4, k=2 (no overlap)", shape=(1, 1, 4, 4), k=2, s=2, p=0),
+            _pool_case(
+                label="1×1×5×5, k=3, s=1 (overlapping windows)", shape=(1, 1, 5, 5), k=3, s=1, p=0
+            ),
+            _pool_case(label="1×2×5×5, k=3, s=2, p=1", shape=(1, 2, 5, 5), k=3, s=2, p=1),
+            _pool_case(
+                label="2×3×8×7, k=3, s=2, p=1", shape=(2, 3, 8, 7), k=3, s=2, p=1, public=False
+            ),
+            _pool_case(label="1×1×6×6, k=2, s=1", shape=(1, 1, 6, 6), k=2, s=1, p=0, public=False),
+            _pool_case(
+                label="2×1×9×9, k=4, s=2, p=2", shape=(2, 1, 9, 9), k=4, s=2, p=2, public=False
+            ),
+            _pool_case(label="1×1×1×1, k=1", shape=(1, 1, 1, 1), k=1, s=1, p=0, public=False),
         ),
         hint=(
             "grad_input is zero except at the argmax positions: for each (n, c) plane, add "
@@ -121,9 +180,9 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Windows overlap: several outputs can pick the same input pixel and their "
+                hint="Windows overlap: several outputs can pick the same input pixel and their "
                 "gradients add up (np.add.at or np.bincount); assignment keeps only one.",
-                _assigned,
+                compute=_assigned,
             ),
         ),
     ),
@@ -134,20 +193,20 @@ EXERCISES = (
         points=3,
         title="Gradient of conv2d with respect to the weights",
         reference=grad_weight_ref,
-        cases=tuple(_weight_case(*spec) for spec in _CONV_GRAD_CASES),
+        cases=tuple(_weight_case(**spec) for spec in _CONV_GRAD_CASES),
         hint=(
             "dW[o, c, u, v] = Σ_{n,i,j} grad_out[n, o, i, j] · xp[n, c, i·s + u, j·s + v]: "
             "a correlation of the padded input with grad_out, summed over the batch."
         ),
         mistakes=(
             Mistake(
-                "The weight gradient is a correlation (no flip): tap (u, v) pairs grad_out[i, j] "
-                "with xp[i·s + u, j·s + v].",
-                lambda x, gy, k, s, p: grad_weight_ref(x, gy, k, s, p)[:, :, ::-1, ::-1],
+                hint="The weight gradient is a correlation (no flip): tap (u, v) pairs "
+                "grad_out[i, j] with xp[i·s + u, j·s + v].",
+                compute=lambda x, gy, k, s, p: grad_weight_ref(x, gy, k, s, p)[:, :, ::-1, ::-1],
             ),
             Mistake(
-                "Sum over the batch: the same weights serve every sample.",
-                lambda x, gy, k, s, p: grad_weight_ref(x[:1], gy[:1], k, s, p),
+                hint="Sum over the batch: the same weights serve every sample.",
+                compute=lambda x, gy, k, s, p: grad_weight_ref(x[:1], gy[:1], k, s, p),
             ),
         ),
     ),
@@ -158,7 +217,7 @@ EXERCISES = (
         points=4,
         title="Gradient of conv2d with respect to the input",
         reference=grad_input_ref,
-        cases=tuple(_input_case(*spec) for spec in _CONV_GRAD_CASES),
+        cases=tuple(_input_case(**spec) for spec in _CONV_GRAD_CASES),
         hint=(
             "Scatter back: every output gradient grad_out[n, o, i, j] adds w[o] · grad_out into "
             "the window it came from (a transposed convolution), then crop the padding. "
@@ -166,14 +225,16 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "As a full convolution, the input gradient uses the flipped kernel; scattering "
-                "w as it is into each window is the simplest correct route.",
-                lambda gy, w, shape, s, p: grad_input_ref(gy, w[:, :, ::-1, ::-1], shape, s, p),
+                hint="As a full convolution, the input gradient uses the flipped kernel; "
+                "scattering w as it is into each window is the simplest correct route.",
+                compute=lambda gy, w, shape, s, p: grad_input_ref(
+                    gy, w[:, :, ::-1, ::-1], shape, s, p
+                ),
             ),
             Mistake(
-                "Rows/columns that no window read still get a (zero) gradient: the result "
+                hint="Rows/columns that no window read still get a (zero) gradient: the result "
                 "has exactly the input's shape.",
-                _unvisited_shape,
+                compute=_unvisited_shape,
                 shape_only=True,
             ),
         ),

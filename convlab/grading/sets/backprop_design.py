@@ -14,7 +14,7 @@ import numpy as np
 
 from ...data import load_digits
 from ..compare import Satisfies
-from ..registry import FORBIDDEN_MODULES, Case, Exercise, Mistake
+from ..exercise_types import FORBIDDEN_MODULES, Case, Exercise, Mistake
 
 # ------------------------------------------------------------------ gradient check
 
@@ -30,7 +30,7 @@ def true_gradient(x, w, r) -> np.ndarray:
     return (r * (1 - np.tanh(x @ w) ** 2)) @ w.T
 
 
-def _numeric(x, w, r, eps, scheme="central", divisor=2.0):
+def _numeric(x, w, r, eps, *, scheme="central", divisor=2.0):
     grad = np.zeros_like(x)
     for index in np.ndindex(x.shape):
         plus, minus = x.copy(), x.copy()
@@ -43,7 +43,7 @@ def _numeric(x, w, r, eps, scheme="central", divisor=2.0):
     return grad
 
 
-def _worst(analytic, numeric, relative=True):
+def _worst(analytic, numeric, *, relative=True):
     error = np.abs(analytic - numeric)
     if relative:
         error = error / np.maximum(np.maximum(np.abs(analytic), np.abs(numeric)), TINY)
@@ -102,7 +102,7 @@ def _flat_index(x, w, r, analytic, eps):
     return Satisfies(test, "")
 
 
-def _gc(label, shape, plant, eps=1e-4, public=True):
+def _gc(*, label, shape, plant, eps=1e-4, public=True):
     def args(rng):
         n, m, p = shape
         x, w, r = (
@@ -112,7 +112,7 @@ def _gc(label, shape, plant, eps=1e-4, public=True):
         )
         return x, w, r, plant(rng, true_gradient(x, w, r)), eps
 
-    return Case(label, args, public)
+    return Case(label=label, make=args, public=public)
 
 
 def _one_entry(rng, g):
@@ -142,12 +142,12 @@ def _digits():
     return load_digits("float32")
 
 
-def _train_case(seed, public=True):
+def _train_case(*, seed, public=True):
     def args(rng):
         d = _digits()
         return d.x_train.copy(), d.y_train.copy(), d.x_test.copy(), seed
 
-    return Case(f"digits: 1438 training images, seed={seed}", args, public)
+    return Case(label=f"digits: 1438 training images, seed={seed}", make=args, public=public)
 
 
 def _accuracy(got) -> float:
@@ -191,14 +191,27 @@ EXERCISES = (
         title="Write a gradient check: central differences, relative error, the worst entry",
         reference=gradient_check_ref,
         cases=(
-            _gc("3×4 x, right gradient", (3, 4, 2), lambda rng, g: g),
-            _gc("3×4 x, one entry wrong", (3, 4, 2), _one_entry),
-            _gc("4×3 x, every entry a little off", (4, 3, 3), _slightly_off),
-            _gc("2×5 x, one entry zero", (2, 5, 3), _one_zero),
-            _gc("5×6 x, right gradient", (5, 6, 4), lambda rng, g: g, public=False),
-            _gc("6×4 x, one entry wrong", (6, 4, 5), _one_entry, public=False),
-            _gc("1×8 x, every entry a little off", (1, 8, 2), _slightly_off, public=False),
-            _gc("7×7 x, right gradient, eps 1e-3", (7, 7, 3), lambda rng, g: g, 1e-3, False),
+            _gc(label="3×4 x, right gradient", shape=(3, 4, 2), plant=lambda rng, g: g),
+            _gc(label="3×4 x, one entry wrong", shape=(3, 4, 2), plant=_one_entry),
+            _gc(label="4×3 x, every entry a little off", shape=(4, 3, 3), plant=_slightly_off),
+            _gc(label="2×5 x, one entry zero", shape=(2, 5, 3), plant=_one_zero),
+            _gc(
+                label="5×6 x, right gradient", shape=(5, 6, 4), plant=lambda rng, g: g, public=False
+            ),
+            _gc(label="6×4 x, one entry wrong", shape=(6, 4, 5), plant=_one_entry, public=False),
+            _gc(
+                label="1×8 x, every entry a little off",
+                shape=(1, 8, 2),
+                plant=_slightly_off,
+                public=False,
+            ),
+            _gc(
+                label="7×7 x, right gradient, eps 1e-3",
+                shape=(7, 7, 3),
+                plant=lambda rng, g: g,
+                eps=1e-3,
+                public=False,
+            ),
         ),
         hint=(
             "For every entry x[i, j]: numeric = (S(x + eps·e_ij) − S(x − eps·e_ij)) / (2·eps) "
@@ -207,23 +220,29 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Use central differences (S(x + eps) − S(x − eps)) / (2·eps): the one-sided "
+                hint="Use central differences (S(x + eps) − S(x − eps)) / (2·eps): the one-sided "
                 "(S(x + eps) − S(x)) / eps is off by O(eps), enough to fail a right gradient.",
-                _matches(lambda x, w, r, a, eps: _worst(a, _numeric(x, w, r, eps, "forward"))),
+                compute=_matches(
+                    lambda x, w, r, a, eps: _worst(a, _numeric(x, w, r, eps, scheme="forward"))
+                ),
             ),
             Mistake(
-                "Divide by 2·eps: the two points are 2·eps apart.",
-                _matches(lambda x, w, r, a, eps: _worst(a, _numeric(x, w, r, eps, divisor=1.0))),
+                hint="Divide by 2·eps: the two points are 2·eps apart.",
+                compute=_matches(
+                    lambda x, w, r, a, eps: _worst(a, _numeric(x, w, r, eps, divisor=1.0))
+                ),
             ),
             Mistake(
-                "Report the *relative* error |a − n| / max(|a|, |n|): an absolute error "
+                hint="Report the *relative* error |a − n| / max(|a|, |n|): an absolute error "
                 "depends on the scale of the gradient.",
-                _matches(lambda x, w, r, a, eps: _worst(a, _numeric(x, w, r, eps), False)),
+                compute=_matches(
+                    lambda x, w, r, a, eps: _worst(a, _numeric(x, w, r, eps), relative=False)
+                ),
             ),
             Mistake(
-                "Return the index as a tuple (row, column), e.g. with np.unravel_index, not the "
-                "flat position of np.argmax.",
-                _flat_index,
+                hint="Return the index as a tuple (row, column), e.g. with np.unravel_index, not "
+                "the flat position of np.argmax.",
+                compute=_flat_index,
             ),
         ),
     ),
@@ -235,7 +254,7 @@ EXERCISES = (
         tier="design",
         title="Assemble and train: a small CNN on the 8×8 digits",
         reference=train_digits_ref,
-        cases=(_train_case(0), _train_case(1, public=False)),
+        cases=(_train_case(seed=0), _train_case(seed=1, public=False)),
         hint=(
             f"A 3×3 conv (8 filters, padding 1) as one im2col product, ReLU, 2×2 max pooling "
             f"and a linear layer to 10 classes, trained with softmax cross-entropy and SGD with "
@@ -244,14 +263,14 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Return one label per test image (logits.argmax(axis=1)), not the scores.",
-                _scores,
+                hint="Return one label per test image (logits.argmax(axis=1)), not the scores.",
+                compute=_scores,
             ),
             Mistake(
-                "The accuracy is at chance level: the network did not learn. Check the sign of "
-                "the update (p −= lr · grad), the learning rate and that the gradients reach "
+                hint="The accuracy is at chance level: the network did not learn. Check the sign "
+                "of the update (p −= lr · grad), the learning rate and that the gradients reach "
                 "every parameter (a gradient check helps).",
-                _untrained,
+                compute=_untrained,
             ),
         ),
         forbid_modules=(*FORBIDDEN_MODULES, "sklearn"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv2d, conv_params
-from ..registry import Case, Exercise, Mistake, TimeBudget
+from ..exercise_types import Case, Exercise, Mistake, TimeBudget
 from ._inputs import ints, normal
 
 
@@ -21,26 +21,34 @@ def conv2d_multi_ref(x, w, b=None, stride=1, padding=0, dilation=1) -> np.ndarra
     return conv2d(x, w, b, stride=stride, padding=padding, dilation=dilation)
 
 
-def _counts(c_in, c_out, k, bias, public=True):
+def _counts(*, c_in, c_out, k, bias, public=True):
     return Case(
-        f"c_in={c_in}, c_out={c_out}, k={k}, bias={bias}", lambda r: (c_in, c_out, k, bias), public
+        label=f"c_in={c_in}, c_out={c_out}, k={k}, bias={bias}",
+        make=lambda r: (c_in, c_out, k, bias),
+        public=public,
     )
 
 
-def _conv1x1(label, n, c, h, w, o, bias, public=True, make=ints):
+def _conv1x1(*, label, n, c, h, w, filters, bias, public=True, make=ints):
     return Case(
-        label,
-        lambda r: (make(r, n, c, h, w), make(r, o, c, 1, 1), make(r, o) if bias else None),
-        public,
+        label=label,
+        make=lambda r: (
+            make(r, n, c, h, w),
+            make(r, filters, c, 1, 1),
+            make(r, filters) if bias else None,
+        ),
+        public=public,
     )
 
 
-def _conv(label, xs, ws, bias, stride=1, padding=0, dilation=1, public=True, make=ints, **kw):
+def _conv(
+    *, label, x_shape, w_shape, bias, stride=1, padding=0, dilation=1, public=True, make=ints, **kw
+):
     def args(r):
-        b = make(r, ws[0], **kw) if bias else None
-        return (make(r, *xs, **kw), make(r, *ws, **kw), b, stride, padding, dilation)
+        b = make(r, w_shape[0], **kw) if bias else None
+        return (make(r, *x_shape, **kw), make(r, *w_shape, **kw), b, stride, padding, dilation)
 
-    return Case(label, args, public)
+    return Case(label=label, make=args, public=public)
 
 
 def _no_bias(x, w, b=None, *settings):
@@ -58,13 +66,13 @@ EXERCISES = (
         title="Parameters: standard vs depthwise-separable convolution",
         reference=param_counts_ref,
         cases=(
-            _counts(3, 64, 3, True),
-            _counts(64, 64, 3, True),
-            _counts(32, 128, 5, False),
-            _counts(1, 1, 1, False, False),
-            _counts(128, 256, 3, True, False),
-            _counts(16, 8, 7, True, False),
-            _counts(3, 3, 1, True, False),
+            _counts(c_in=3, c_out=64, k=3, bias=True),
+            _counts(c_in=64, c_out=64, k=3, bias=True),
+            _counts(c_in=32, c_out=128, k=5, bias=False),
+            _counts(c_in=1, c_out=1, k=1, bias=False, public=False),
+            _counts(c_in=128, c_out=256, k=3, bias=True, public=False),
+            _counts(c_in=16, c_out=8, k=7, bias=True, public=False),
+            _counts(c_in=3, c_out=3, k=1, bias=True, public=False),
         ),
         hint=(
             "Standard: c_out·c_in·k² (+ c_out biases). Separable: a depthwise k×k conv with "
@@ -72,18 +80,21 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "You left out the biases: one per output channel of each layer "
+                hint="You left out the biases: one per output channel of each layer "
                 "(the separable block has two layers, so c_in + c_out biases).",
-                lambda i, o, k, bias: param_counts_ref(i, o, k, False),
+                compute=lambda i, o, k, bias: param_counts_ref(i, o, k, False),
             ),
             Mistake(
-                "A k×k kernel has k·k = k² weights per input channel, not k.",
-                lambda i, o, k, bias: (o * i * k + o * bias, i * k + i * bias + o * i + o * bias),
+                hint="A k×k kernel has k·k = k² weights per input channel, not k.",
+                compute=lambda i, o, k, bias: (
+                    o * i * k + o * bias,
+                    i * k + i * bias + o * i + o * bias,
+                ),
             ),
             Mistake(
-                "The depthwise layer has one k×k filter per input channel (groups=c_in): "
+                hint="The depthwise layer has one k×k filter per input channel (groups=c_in): "
                 "c_in·k² weights, not c_in·c_in·k².",
-                lambda i, o, k, bias: (
+                compute=lambda i, o, k, bias: (
                     param_counts_ref(i, o, k, bias)[0],
                     conv_params(i, i, k, bias=bias) + conv_params(i, o, 1, bias=bias),
                 ),
@@ -98,18 +109,50 @@ EXERCISES = (
         title="1×1 convolution as a matrix product over channels",
         reference=lambda x, w, b: conv2d(x, w, b),
         cases=(
-            _conv1x1("1×1×2×2 input, 1 filter, no bias", 1, 1, 2, 2, 1, False),
-            _conv1x1("1×3×2×3 input, 2 filters", 1, 3, 2, 3, 2, True),
-            _conv1x1("2×4×5×5 input, 3 filters", 2, 4, 5, 5, 3, True),
-            _conv1x1("3×8×7×6 input, 16 filters", 3, 8, 7, 6, 16, True, False, normal),
-            _conv1x1("2×5×1×1 input, 4 filters, no bias", 2, 5, 1, 1, 4, False, False, normal),
-            _conv1x1("1×16×9×9 input, 1 filter", 1, 16, 9, 9, 1, True, False, normal),
+            _conv1x1(
+                label="1×1×2×2 input, 1 filter, no bias", n=1, c=1, h=2, w=2, filters=1, bias=False
+            ),
+            _conv1x1(label="1×3×2×3 input, 2 filters", n=1, c=3, h=2, w=3, filters=2, bias=True),
+            _conv1x1(label="2×4×5×5 input, 3 filters", n=2, c=4, h=5, w=5, filters=3, bias=True),
+            _conv1x1(
+                label="3×8×7×6 input, 16 filters",
+                n=3,
+                c=8,
+                h=7,
+                w=6,
+                filters=16,
+                bias=True,
+                public=False,
+                make=normal,
+            ),
+            _conv1x1(
+                label="2×5×1×1 input, 4 filters, no bias",
+                n=2,
+                c=5,
+                h=1,
+                w=1,
+                filters=4,
+                bias=False,
+                public=False,
+                make=normal,
+            ),
+            _conv1x1(
+                label="1×16×9×9 input, 1 filter",
+                n=1,
+                c=16,
+                h=9,
+                w=9,
+                filters=1,
+                bias=True,
+                public=False,
+                make=normal,
+            ),
         ),
         hint=(
             "At every pixel, out[n, o] = Σ_c w[o, c, 0, 0] · x[n, c] + b[o]: one einsum, "
             "np.einsum('oc,nchw->nohw', w[:, :, 0, 0], x)."
         ),
-        mistakes=(Mistake(NO_BIAS, lambda x, w, b: conv2d(x, w)),),
+        mistakes=(Mistake(hint=NO_BIAS, compute=lambda x, w, b: conv2d(x, w)),),
     ),
     Exercise(
         id="03.conv2d_multi",
@@ -119,60 +162,78 @@ EXERCISES = (
         title="Vectorised multi-channel conv2d with stride, padding and dilation",
         reference=conv2d_multi_ref,
         cases=(
-            _conv("1×1×4×4 input, one 2×2 filter", (1, 1, 4, 4), (1, 1, 2, 2), False),
-            _conv("1×2×5×5 input, 3 filters 3×3, bias", (1, 2, 5, 5), (3, 2, 3, 3), True),
             _conv(
-                "2×3×6×7, 4 filters 3×2, stride 2, padding 1",
-                (2, 3, 6, 7),
-                (4, 3, 3, 2),
-                True,
-                2,
-                1,
-            ),
-            _conv("1×2×7×7, 2 filters 3×3, dilation 2", (1, 2, 7, 7), (2, 2, 3, 3), False, 1, 0, 2),
-            _conv(
-                "2×3×9×8, stride (2, 1), padding (1, 2), dilation (1, 2)",
-                (2, 3, 9, 8),
-                (5, 3, 3, 3),
-                True,
-                (2, 1),
-                (1, 2),
-                (1, 2),
-                False,
-                normal,
+                label="1×1×4×4 input, one 2×2 filter",
+                x_shape=(1, 1, 4, 4),
+                w_shape=(1, 1, 2, 2),
+                bias=False,
             ),
             _conv(
-                "1×4×5×5, 2 filters 5×5, padding 2",
-                (1, 4, 5, 5),
-                (2, 4, 5, 5),
-                True,
-                1,
-                2,
-                1,
-                False,
-                normal,
+                label="1×2×5×5 input, 3 filters 3×3, bias",
+                x_shape=(1, 2, 5, 5),
+                w_shape=(3, 2, 3, 3),
+                bias=True,
             ),
             _conv(
-                "3×2×11×10, 3 filters 2×3, stride 3",
-                (3, 2, 11, 10),
-                (3, 2, 2, 3),
-                False,
-                3,
-                0,
-                1,
-                False,
-                normal,
+                label="2×3×6×7, 4 filters 3×2, stride 2, padding 1",
+                x_shape=(2, 3, 6, 7),
+                w_shape=(4, 3, 3, 2),
+                bias=True,
+                stride=2,
+                padding=1,
             ),
             _conv(
-                "float32: 2×3×8×8, 4 filters 3×3, padding 1 (keep the dtype)",
-                (2, 3, 8, 8),
-                (4, 3, 3, 3),
-                True,
-                1,
-                1,
-                1,
-                False,
-                normal,
+                label="1×2×7×7, 2 filters 3×3, dilation 2",
+                x_shape=(1, 2, 7, 7),
+                w_shape=(2, 2, 3, 3),
+                bias=False,
+                stride=1,
+                padding=0,
+                dilation=2,
+            ),
+            _conv(
+                label="2×3×9×8, stride (2, 1), padding (1, 2), dilation (1, 2)",
+                x_shape=(2, 3, 9, 8),
+                w_shape=(5, 3, 3, 3),
+                bias=True,
+                stride=(2, 1),
+                padding=(1, 2),
+                dilation=(1, 2),
+                public=False,
+                make=normal,
+            ),
+            _conv(
+                label="1×4×5×5, 2 filters 5×5, padding 2",
+                x_shape=(1, 4, 5, 5),
+                w_shape=(2, 4, 5, 5),
+                bias=True,
+                stride=1,
+                padding=2,
+                dilation=1,
+                public=False,
+                make=normal,
+            ),
+            _conv(
+                label="3×2×11×10, 3 filters 2×3, stride 3",
+                x_shape=(3, 2, 11, 10),
+                w_shape=(3, 2, 2, 3),
+                bias=False,
+                stride=3,
+                padding=0,
+                dilation=1,
+                public=False,
+                make=normal,
+            ),
+            _conv(
+                label="float32: 2×3×8×8, 4 filters 3×3, padding 1 (keep the dtype)",
+                x_shape=(2, 3, 8, 8),
+                w_shape=(4, 3, 3, 3),
+                bias=True,
+                stride=1,
+                padding=1,
+                dilation=1,
+                public=False,
+                make=normal,
                 dtype=np.float32,
             ),
         ),
@@ -182,15 +243,15 @@ EXERCISES = (
             "np.tensordot(w[:, :, i, j], slice, axes=([1], [1])); add the bias last."
         ),
         mistakes=(
-            Mistake(NO_BIAS, _no_bias),
+            Mistake(hint=NO_BIAS, compute=_no_bias),
             Mistake(
-                "You flipped the kernel; conv2d is cross-correlation.",
-                lambda x, w, b, *s: conv2d_multi_ref(x, w[:, :, ::-1, ::-1], b, *s),
+                hint="You flipped the kernel; conv2d is cross-correlation.",
+                compute=lambda x, w, b, *s: conv2d_multi_ref(x, w[:, :, ::-1, ::-1], b, *s),
             ),
             Mistake(
-                "Dilation d spaces the taps d pixels apart: "
+                hint="Dilation d spaces the taps d pixels apart: "
                 "tap (i, j) reads xp[i·d + s·oi, j·d + s·oj].",
-                lambda x, w, b, s, p, d: conv2d_multi_ref(x, w, b, s, p, 1),
+                compute=lambda x, w, b, s, p, d: conv2d_multi_ref(x, w, b, s, p, 1),
                 shape_only=True,
             ),
         ),

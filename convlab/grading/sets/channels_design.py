@@ -18,10 +18,10 @@ import operator
 
 from ... import conv_macs, conv_output_size, conv_params, pool_output_size
 from ..compare import Satisfies
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 
 
-def _walk(layers, input_shape, bias=True, groups=True, macs_on_input=False):
+def _walk(layers, input_shape, *, bias=True, groups=True, macs_on_input=False):
     """(params, MACs) of a spec list; the flags switch on the usual mistakes."""
     c, h, w = input_shape
     params = macs = 0
@@ -55,11 +55,12 @@ def count_params_macs_ref(layers, input_shape) -> tuple[int, int]:
     return _walk(layers, input_shape)
 
 
-def _conv(o, k, s=1, p=0, g=1, bias=True):
-    spec = {"type": "conv2d", "out_channels": o, "kernel_size": k}
-    spec.update({"stride": s} if s != 1 else {})
-    spec.update({"padding": p} if p else {})
-    spec.update({"groups": g} if g != 1 else {})
+def _conv(*, out_channels, kernel_size, stride=1, padding=0, groups=1, bias=True):
+    """A conv2d layer spec as convlab.summary reads it, defaults left out."""
+    spec = {"type": "conv2d", "out_channels": out_channels, "kernel_size": kernel_size}
+    spec.update({"stride": stride} if stride != 1 else {})
+    spec.update({"padding": padding} if padding else {})
+    spec.update({"groups": groups} if groups != 1 else {})
     return spec | ({} if bias else {"bias": False})
 
 
@@ -68,54 +69,77 @@ RELU = {"type": "relu"}
 FLATTEN = {"type": "flatten"}
 LINEAR = {"type": "linear", "out_features": 10}
 
-_NETS = (
-    ("one conv 3→8, 3×3, padding 1, on 3×8×8", [_conv(8, 3, p=1)], (3, 8, 8), True),
-    (
-        "conv, relu, pool, linear on 1×8×8",
-        [_conv(4, 3, p=1), RELU, POOL, FLATTEN, LINEAR],
-        (1, 8, 8),
-        True,
+_NETS = (  # each net's label, layers, input shape (C, H, W) and whether it is public
+    dict(
+        label="one conv 3→8, 3×3, padding 1, on 3×8×8",
+        layers=[_conv(out_channels=8, kernel_size=3, padding=1)],
+        shape=(3, 8, 8),
+        public=True,
     ),
-    (
-        "strided conv 16→32 (stride 2, no bias) on 16×15×15",
-        [_conv(32, 3, s=2, bias=False)],
-        (16, 15, 15),
-        True,
+    dict(
+        label="conv, relu, pool, linear on 1×8×8",
+        layers=[_conv(out_channels=4, kernel_size=3, padding=1), RELU, POOL, FLATTEN, LINEAR],
+        shape=(1, 8, 8),
+        public=True,
     ),
-    (
-        "depthwise 3×3 (groups 32) + pointwise 1×1 on 32×28×28",
-        [_conv(32, 3, p=1, g=32), RELU, _conv(64, 1)],
-        (32, 28, 28),
-        True,
+    dict(
+        label="strided conv 16→32 (stride 2, no bias) on 16×15×15",
+        layers=[_conv(out_channels=32, kernel_size=3, stride=2, bias=False)],
+        shape=(16, 15, 15),
+        public=True,
     ),
-    (
-        "ResNet stem: conv 7×7/2 3→64, maxpool 3/2 ... on 3×224×224",
-        [
-            _conv(64, 7, 2, 3, bias=False),
+    dict(
+        label="depthwise 3×3 (groups 32) + pointwise 1×1 on 32×28×28",
+        layers=[
+            _conv(out_channels=32, kernel_size=3, padding=1, groups=32),
+            RELU,
+            _conv(out_channels=64, kernel_size=1),
+        ],
+        shape=(32, 28, 28),
+        public=True,
+    ),
+    dict(
+        label="ResNet stem: conv 7×7/2 3→64, maxpool 3/2 ... on 3×224×224",
+        layers=[
+            _conv(out_channels=64, kernel_size=7, stride=2, padding=3, bias=False),
             RELU,
             {"type": "maxpool2d", "kernel_size": 3, "stride": 2},
         ],
-        (3, 224, 224),
-        False,
+        shape=(3, 224, 224),
+        public=False,
     ),
-    (
-        "digits CNN of lesson 7 on 1×8×8",
-        [_conv(16, 3, p=1), RELU, POOL, _conv(32, 3, p=1), RELU, POOL, FLATTEN, LINEAR],
-        (1, 8, 8),
-        False,
+    dict(
+        label="digits CNN of lesson 7 on 1×8×8",
+        layers=[
+            _conv(out_channels=16, kernel_size=3, padding=1),
+            RELU,
+            POOL,
+            _conv(out_channels=32, kernel_size=3, padding=1),
+            RELU,
+            POOL,
+            FLATTEN,
+            LINEAR,
+        ],
+        shape=(1, 8, 8),
+        public=False,
     ),
-    (
-        "grouped conv 12→24 (groups 3, 5×5, stride 2, padding 2) on 12×17×9",
-        [_conv(24, 5, 2, 2, 3), {"type": "avgpool2d", "kernel_size": 2}],
-        (12, 17, 9),
-        False,
+    dict(
+        label="grouped conv 12→24 (groups 3, 5×5, stride 2, padding 2) on 12×17×9",
+        layers=[
+            _conv(out_channels=24, kernel_size=5, stride=2, padding=2, groups=3),
+            {"type": "avgpool2d", "kernel_size": 2},
+        ],
+        shape=(12, 17, 9),
+        public=False,
     ),
-    ("no layers", [], (3, 4, 4), False),
+    dict(label="no layers", layers=[], shape=(3, 4, 4), public=False),
 )
 
 
-def _net(label, layers, shape, public):
-    return Case(label, lambda r: ([dict(layer) for layer in layers], tuple(shape)), public)
+def _net(*, label, layers, shape, public):
+    return Case(
+        label=label, make=lambda r: ([dict(layer) for layer in layers], tuple(shape)), public=public
+    )
 
 
 # ------------------------------------------------------------------ separable budget
@@ -164,7 +188,10 @@ def minimum(c_in, c_out, k) -> int:
 def separable_budget_ref(c_in: int, c_out: int, k: int, budget: int) -> Satisfies:
     least = minimum(c_in, c_out, k)
     fits = least <= budget
-    example = [_conv(c_in, k, p=k // 2, g=c_in, bias=False), _conv(c_out, 1, bias=False)]
+    example = [
+        _conv(out_channels=c_in, kernel_size=k, padding=k // 2, groups=c_in, bias=False),
+        _conv(out_channels=c_out, kernel_size=1, bias=False),
+    ]
     if fits:
         text = f"a [depthwise, pointwise] design with at most {budget:,} parameters, e.g. {example}"
     else:
@@ -209,9 +236,9 @@ def _none_but_fits(c_in, c_out, k, budget):
     return Satisfies(test, "")
 
 
-def _budget(c_in, c_out, k, budget, public=True):
+def _budget(*, c_in, c_out, k, budget, public=True):
     label = f"c_in={c_in}, c_out={c_out}, k={k}, budget={budget:,}"
-    return Case(label, lambda r: (c_in, c_out, k, budget), public)
+    return Case(label=label, make=lambda r: (c_in, c_out, k, budget), public=public)
 
 
 EXERCISES = (
@@ -223,7 +250,7 @@ EXERCISES = (
         tier="design",
         title="Read a network: parameters and multiply-accumulates",
         reference=count_params_macs_ref,
-        cases=tuple(_net(*net) for net in _NETS),
+        cases=tuple(_net(**net) for net in _NETS),
         hint=(
             "Walk the layers carrying (C, H, W). conv2d: O·(C/g)·k² weights (+ O biases), "
             "MACs = O·(C/g)·k²·oh·ow with oh = ⌊(H + 2p − k)/s⌋ + 1; pooling and relu: none "
@@ -232,19 +259,22 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Count the biases: one per output channel (per output feature for linear), "
+                hint="Count the biases: one per output channel (per output feature for linear), "
                 "unless the spec says 'bias': False.",
-                lambda layers, shape: (_walk(layers, shape, False)[0], _walk(layers, shape)[1]),
+                compute=lambda layers, shape: (
+                    _walk(layers, shape, bias=False)[0],
+                    _walk(layers, shape)[1],
+                ),
             ),
             Mistake(
-                "A grouped conv connects each output channel to C/groups input channels only: "
+                hint="A grouped conv connects each output channel to C/groups input channels only: "
                 "O·(C/g)·k² weights and MACs.",
-                lambda layers, shape: _walk(layers, shape, groups=False),
+                compute=lambda layers, shape: _walk(layers, shape, groups=False),
             ),
             Mistake(
-                "MACs are counted per *output* pixel: use the conv's output size "
+                hint="MACs are counted per *output* pixel: use the conv's output size "
                 "⌊(H + 2p − k)/s⌋ + 1, not the input's H × W.",
-                lambda layers, shape: _walk(layers, shape, macs_on_input=True),
+                compute=lambda layers, shape: _walk(layers, shape, macs_on_input=True),
             ),
         ),
     ),
@@ -257,15 +287,15 @@ EXERCISES = (
         title="Design: a depthwise-separable block within a parameter budget",
         reference=separable_budget_ref,
         cases=(
-            _budget(32, 64, 3, 3_000),
-            _budget(64, 64, 3, 4_000),
-            _budget(3, 16, 5, 200),
-            _budget(16, 32, 3, 656),
-            _budget(128, 256, 3, 50_000, False),
-            _budget(256, 256, 3, 60_000, False),
-            _budget(8, 8, 7, 480, False),
-            _budget(1, 1, 1, 2, False),
-            _budget(24, 48, 5, 1_751, False),
+            _budget(c_in=32, c_out=64, k=3, budget=3_000),
+            _budget(c_in=64, c_out=64, k=3, budget=4_000),
+            _budget(c_in=3, c_out=16, k=5, budget=200),
+            _budget(c_in=16, c_out=32, k=3, budget=656),
+            _budget(c_in=128, c_out=256, k=3, budget=50_000, public=False),
+            _budget(c_in=256, c_out=256, k=3, budget=60_000, public=False),
+            _budget(c_in=8, c_out=8, k=7, budget=480, public=False),
+            _budget(c_in=1, c_out=1, k=1, budget=2, public=False),
+            _budget(c_in=24, c_out=48, k=5, budget=1_751, public=False),
         ),
         hint=(
             "Depthwise: {'type': 'conv2d', 'out_channels': c_in, 'kernel_size': k, "
@@ -275,19 +305,19 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "The biases count too: without them your design fits, with them it does not. "
+                hint="The biases count too: without them your design fits, with them it does not. "
                 "Add 'bias': False to the layers (or budget c_in + c_out more).",
-                _over_by_bias,
+                compute=_over_by_bias,
             ),
             Mistake(
-                "A depthwise layer has one k×k filter per input channel: groups = c_in "
+                hint="A depthwise layer has one k×k filter per input channel: groups = c_in "
                 "(c_in·k² weights), not a full conv (c_in²·k²).",
-                _full_depthwise,
+                compute=_full_depthwise,
             ),
             Mistake(
-                "A design fits: the smallest one (multiplier 1, no biases) has c_in·k² + "
+                hint="A design fits: the smallest one (multiplier 1, no biases) has c_in·k² + "
                 "c_in·c_out parameters. Count the depthwise layer as c_in·k², not c_in²·k².",
-                _none_but_fits,
+                compute=_none_but_fits,
             ),
         ),
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv2d
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ints, normal
 
 
@@ -26,8 +26,8 @@ def _valid_minus_one(x, k):
     return np.empty((x.shape[0] - k.shape[0], x.shape[1] - k.shape[1]))
 
 
-def _pair(label, xs, ks, make=ints, public=True):
-    return Case(label, lambda r: (make(r, *xs), make(r, *ks)), public)
+def _pair(*, label, x_shape, k_shape, make=ints, public=True):
+    return Case(label=label, make=lambda r: (make(r, *x_shape), make(r, *k_shape)), public=public)
 
 
 FLIPPED = (
@@ -48,18 +48,36 @@ EXERCISES = (
         title="Cross-correlation with loops",
         reference=corr2d_ref,
         cases=(
-            _pair("3×3 image, 2×2 kernel", (3, 3), (2, 2)),
-            _pair("4×5 image, 3×2 kernel", (4, 5), (3, 2)),
-            _pair("5×5 image, 1×1 kernel", (5, 5), (1, 1)),
-            _pair("6×6 image, 3×3 kernel", (6, 6), (3, 3)),
-            _pair("8×7 image, 2×4 kernel", (8, 7), (2, 4), normal, False),
-            _pair("4×4 image, 4×4 kernel", (4, 4), (4, 4), normal, False),
-            _pair("20×16 image, 5×3 kernel", (20, 16), (5, 3), normal, False),
+            _pair(label="3×3 image, 2×2 kernel", x_shape=(3, 3), k_shape=(2, 2)),
+            _pair(label="4×5 image, 3×2 kernel", x_shape=(4, 5), k_shape=(3, 2)),
+            _pair(label="5×5 image, 1×1 kernel", x_shape=(5, 5), k_shape=(1, 1)),
+            _pair(label="6×6 image, 3×3 kernel", x_shape=(6, 6), k_shape=(3, 3)),
+            _pair(
+                label="8×7 image, 2×4 kernel",
+                x_shape=(8, 7),
+                k_shape=(2, 4),
+                make=normal,
+                public=False,
+            ),
+            _pair(
+                label="4×4 image, 4×4 kernel",
+                x_shape=(4, 4),
+                k_shape=(4, 4),
+                make=normal,
+                public=False,
+            ),
+            _pair(
+                label="20×16 image, 5×3 kernel",
+                x_shape=(20, 16),
+                k_shape=(5, 3),
+                make=normal,
+                public=False,
+            ),
         ),
         hint="Loop over every output position (i, j) and sum x[i:i+kh, j:j+kw] * k.",
         mistakes=(
-            Mistake(FLIPPED, conv2d_true_ref),
-            Mistake(OFF_BY_ONE, _valid_minus_one, shape_only=True),
+            Mistake(hint=FLIPPED, compute=conv2d_true_ref),
+            Mistake(hint=OFF_BY_ONE, compute=_valid_minus_one, shape_only=True),
         ),
     ),
     Exercise(
@@ -70,12 +88,30 @@ EXERCISES = (
         title="True convolution (flip the kernel)",
         reference=conv2d_true_ref,
         cases=(
-            _pair("3×3 image, 2×2 kernel", (3, 3), (2, 2)),
-            _pair("4×4 image, 3×3 kernel", (4, 4), (3, 3)),
-            _pair("5×4 image, 2×3 kernel", (5, 4), (2, 3)),
-            _pair("7×9 image, 4×2 kernel", (7, 9), (4, 2), normal, False),
-            _pair("6×6 image, 1×3 kernel", (6, 6), (1, 3), normal, False),
-            _pair("12×10 image, 5×5 kernel", (12, 10), (5, 5), normal, False),
+            _pair(label="3×3 image, 2×2 kernel", x_shape=(3, 3), k_shape=(2, 2)),
+            _pair(label="4×4 image, 3×3 kernel", x_shape=(4, 4), k_shape=(3, 3)),
+            _pair(label="5×4 image, 2×3 kernel", x_shape=(5, 4), k_shape=(2, 3)),
+            _pair(
+                label="7×9 image, 4×2 kernel",
+                x_shape=(7, 9),
+                k_shape=(4, 2),
+                make=normal,
+                public=False,
+            ),
+            _pair(
+                label="6×6 image, 1×3 kernel",
+                x_shape=(6, 6),
+                k_shape=(1, 3),
+                make=normal,
+                public=False,
+            ),
+            _pair(
+                label="12×10 image, 5×5 kernel",
+                x_shape=(12, 10),
+                k_shape=(5, 5),
+                make=normal,
+                public=False,
+            ),
         ),
         hint=(
             "Convolution flips the kernel in both axes (rot180) and then slides it: "
@@ -83,23 +119,23 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "You did not flip the kernel: that is cross-correlation. "
+                hint="You did not flip the kernel: that is cross-correlation. "
                 "Convolution uses k[::-1, ::-1].",
-                corr2d_ref,
+                compute=corr2d_ref,
             ),
             Mistake(
-                "You flipped the rows only: flip both axes, k[::-1, ::-1].",
-                lambda x, k: corr2d_ref(x, k[::-1]),
+                hint="You flipped the rows only: flip both axes, k[::-1, ::-1].",
+                compute=lambda x, k: corr2d_ref(x, k[::-1]),
             ),
             Mistake(
-                "You flipped the columns only: flip both axes, k[::-1, ::-1].",
-                lambda x, k: corr2d_ref(x, k[:, ::-1]),
+                hint="You flipped the columns only: flip both axes, k[::-1, ::-1].",
+                compute=lambda x, k: corr2d_ref(x, k[:, ::-1]),
             ),
             Mistake(
-                "You transposed the kernel (k.T); the flip is a 180° rotation, k[::-1, ::-1].",
-                lambda x, k: corr2d_ref(x, k.T),
+                hint="You transposed the kernel (k.T); the flip is a 180° rotation, k[::-1, ::-1].",
+                compute=lambda x, k: corr2d_ref(x, k.T),
             ),
-            Mistake(OFF_BY_ONE, _valid_minus_one, shape_only=True),
+            Mistake(hint=OFF_BY_ONE, compute=_valid_minus_one, shape_only=True),
         ),
     ),
     Exercise(
@@ -110,12 +146,30 @@ EXERCISES = (
         title="Full convolution (scipy.signal.convolve2d's default)",
         reference=conv2d_full_ref,
         cases=(
-            _pair("2×2 image, 2×2 kernel", (2, 2), (2, 2)),
-            _pair("3×4 image, 2×3 kernel", (3, 4), (2, 3)),
-            _pair("4×4 image, 3×3 kernel", (4, 4), (3, 3)),
-            _pair("2×3 image, 3×4 kernel (kernel larger)", (2, 3), (3, 4), normal, False),
-            _pair("1×1 image, 3×2 kernel", (1, 1), (3, 2), normal, False),
-            _pair("9×7 image, 4×5 kernel", (9, 7), (4, 5), normal, False),
+            _pair(label="2×2 image, 2×2 kernel", x_shape=(2, 2), k_shape=(2, 2)),
+            _pair(label="3×4 image, 2×3 kernel", x_shape=(3, 4), k_shape=(2, 3)),
+            _pair(label="4×4 image, 3×3 kernel", x_shape=(4, 4), k_shape=(3, 3)),
+            _pair(
+                label="2×3 image, 3×4 kernel (kernel larger)",
+                x_shape=(2, 3),
+                k_shape=(3, 4),
+                make=normal,
+                public=False,
+            ),
+            _pair(
+                label="1×1 image, 3×2 kernel",
+                x_shape=(1, 1),
+                k_shape=(3, 2),
+                make=normal,
+                public=False,
+            ),
+            _pair(
+                label="9×7 image, 4×5 kernel",
+                x_shape=(9, 7),
+                k_shape=(4, 5),
+                make=normal,
+                public=False,
+            ),
         ),
         hint=(
             "The full output has H + kh − 1 rows: pad kh − 1 zeros on both sides (top and "
@@ -123,14 +177,15 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "You returned the valid part only: full mode also keeps every partial overlap, "
-                "so the output has (H + kh − 1, W + kw − 1) entries.",
-                conv2d_true_ref,
+                hint="You returned the valid part only: full mode also keeps every partial "
+                "overlap, so the output has (H + kh − 1, W + kw − 1) entries.",
+                compute=conv2d_true_ref,
                 shape_only=True,
             ),
             Mistake(
-                "You did not flip the kernel (that is full cross-correlation): use k[::-1, ::-1].",
-                lambda x, k: conv2d_full_ref(x, k[::-1, ::-1]),
+                hint="You did not flip the kernel (that is full cross-correlation): use k[::-1, "
+                "::-1].",
+                compute=lambda x, k: conv2d_full_ref(x, k[::-1, ::-1]),
             ),
         ),
     ),

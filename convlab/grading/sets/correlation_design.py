@@ -10,7 +10,7 @@ import numpy as np
 
 from ... import conv2d, convolve
 from ..compare import Satisfies
-from ..registry import Case, Exercise, Mistake, TimeBudget
+from ..exercise_types import Case, Exercise, Mistake, TimeBudget
 from ._inputs import ints, normal
 
 
@@ -18,7 +18,7 @@ def fft_conv2d_ref(x: np.ndarray, k: np.ndarray, mode: str = "full") -> np.ndarr
     return convolve(x, k, mode=mode, method="direct")
 
 
-def _crop(full: np.ndarray, x: np.ndarray, k: np.ndarray, mode: str, top, left) -> np.ndarray:
+def _crop(full: np.ndarray, x: np.ndarray, k: np.ndarray, mode: str, *, top, left) -> np.ndarray:
     (h, w), (kh, kw) = x.shape, k.shape
     if mode == "full":
         return full
@@ -35,7 +35,7 @@ def _circular(x, k, mode="full"):
 def _same_late(x, k, mode="full"):
     """'same' cropped from k // 2 instead of (k - 1) // 2 (differs for even kernels)."""
     full = fft_conv2d_ref(x, k, "full")
-    return _crop(full, x, k, mode, k.shape[0] // 2, k.shape[1] // 2)
+    return _crop(full, x, k, mode, top=k.shape[0] // 2, left=k.shape[1] // 2)
 
 
 def _complex(x, k, mode="full"):
@@ -45,18 +45,20 @@ def _complex(x, k, mode="full"):
     )
 
 
-def _fft(label, xs, ks, mode, make=ints, public=True):
-    return Case(label, lambda r: (make(r, *xs), make(r, *ks), mode), public)
+def _fft(*, label, x_shape, k_shape, mode, make=ints, public=True):
+    return Case(
+        label=label, make=lambda r: (make(r, *x_shape), make(r, *k_shape), mode), public=public
+    )
 
 
-def _fft_random(label, mode):
+def _fft_random(*, label, mode):
     """Sizes drawn per seed: image 5…24, kernel 1…5 per axis, so odd and even both occur."""
 
     def args(r):
         xs, ks = r.integers(5, 25, size=2), r.integers(1, 6, size=2)
         return normal(r, *map(int, xs)), normal(r, *map(int, ks)), mode
 
-    return Case(label, args, public=False)
+    return Case(label=label, make=args, public=False)
 
 
 def conv2d_im2col_ref(x, w, b=None, stride=1, padding=0) -> np.ndarray:
@@ -70,11 +72,17 @@ def _tap_major(x, w, b=None, stride=1, padding=0):
     return conv2d_im2col_ref(x, mixed, b, stride, padding)
 
 
-def _im2col(label, xs, ws, bias, stride=1, padding=0, public=True, make=ints):
+def _im2col(*, label, x_shape, w_shape, bias, stride=1, padding=0, public=True, make=ints):
     def args(r):
-        return make(r, *xs), make(r, *ws), make(r, ws[0]) if bias else None, stride, padding
+        return (
+            make(r, *x_shape),
+            make(r, *w_shape),
+            make(r, w_shape[0]) if bias else None,
+            stride,
+            padding,
+        )
 
-    return Case(label, args, public)
+    return Case(label=label, make=args, public=public)
 
 
 EXERCISES = (
@@ -87,19 +95,68 @@ EXERCISES = (
         title="The convolution theorem: convolution by FFT (full, same, valid)",
         reference=fft_conv2d_ref,
         cases=(
-            _fft("4×5 image, 2×3 kernel, full", (4, 5), (2, 3), "full"),
-            _fft("5×5 image, 3×3 kernel, same", (5, 5), (3, 3), "same"),
-            _fft("6×5 image, 2×2 kernel (even), same", (6, 5), (2, 2), "same"),
-            _fft("6×7 image, 3×2 kernel, valid", (6, 7), (3, 2), "valid"),
-            _fft("3×2 image, 4×3 kernel (larger), full", (3, 2), (4, 3), "full", normal, False),
-            _fft("16×13 image, 4×5 kernel, same", (16, 13), (4, 5), "same", normal, False),
-            _fft("9×8 image, 5×5 kernel, valid", (9, 8), (5, 5), "valid", normal, False),
-            _fft("7×7 image, 1×1 kernel, same", (7, 7), (1, 1), "same", normal, False),
-            _fft("32×31 image, 7×6 kernel, same", (32, 31), (7, 6), "same", normal, False),
-            _fft("20×20 image, 6×6 kernel, valid", (20, 20), (6, 6), "valid", normal, False),
-            _fft_random("random sizes (odd and even), full", "full"),
-            _fft_random("random sizes (odd and even), same", "same"),
-            _fft_random("random sizes (odd and even), valid", "valid"),
+            _fft(label="4×5 image, 2×3 kernel, full", x_shape=(4, 5), k_shape=(2, 3), mode="full"),
+            _fft(label="5×5 image, 3×3 kernel, same", x_shape=(5, 5), k_shape=(3, 3), mode="same"),
+            _fft(
+                label="6×5 image, 2×2 kernel (even), same",
+                x_shape=(6, 5),
+                k_shape=(2, 2),
+                mode="same",
+            ),
+            _fft(
+                label="6×7 image, 3×2 kernel, valid", x_shape=(6, 7), k_shape=(3, 2), mode="valid"
+            ),
+            _fft(
+                label="3×2 image, 4×3 kernel (larger), full",
+                x_shape=(3, 2),
+                k_shape=(4, 3),
+                mode="full",
+                make=normal,
+                public=False,
+            ),
+            _fft(
+                label="16×13 image, 4×5 kernel, same",
+                x_shape=(16, 13),
+                k_shape=(4, 5),
+                mode="same",
+                make=normal,
+                public=False,
+            ),
+            _fft(
+                label="9×8 image, 5×5 kernel, valid",
+                x_shape=(9, 8),
+                k_shape=(5, 5),
+                mode="valid",
+                make=normal,
+                public=False,
+            ),
+            _fft(
+                label="7×7 image, 1×1 kernel, same",
+                x_shape=(7, 7),
+                k_shape=(1, 1),
+                mode="same",
+                make=normal,
+                public=False,
+            ),
+            _fft(
+                label="32×31 image, 7×6 kernel, same",
+                x_shape=(32, 31),
+                k_shape=(7, 6),
+                mode="same",
+                make=normal,
+                public=False,
+            ),
+            _fft(
+                label="20×20 image, 6×6 kernel, valid",
+                x_shape=(20, 20),
+                k_shape=(6, 6),
+                mode="valid",
+                make=normal,
+                public=False,
+            ),
+            _fft_random(label="random sizes (odd and even), full", mode="full"),
+            _fft_random(label="random sizes (odd and even), same", mode="same"),
+            _fft_random(label="random sizes (odd and even), valid", mode="valid"),
         ),
         hint=(
             "Zero-pad both to (H + kh − 1, W + kw − 1) (np.fft.rfft2(a, s=shape)), multiply, "
@@ -109,24 +166,24 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Without zero padding the FFT product is a *circular* convolution: the kernel "
+                hint="Without zero padding the FFT product is a *circular* convolution: the kernel "
                 "wraps around the image's edges. Transform both at size (H + kh − 1, W + kw − 1).",
-                _circular,
+                compute=_circular,
             ),
             Mistake(
-                "'same' keeps the centre of the full output starting at (kh − 1)//2, not kh//2: "
-                "for an even kernel the extra row and column come off the end, as in scipy.",
-                _same_late,
+                hint="'same' keeps the centre of the full output starting at (kh − 1)//2, not "
+                "kh//2: for an even kernel the extra row and column come off the end, as in scipy.",
+                compute=_same_late,
             ),
             Mistake(
-                "You returned complex numbers: the result of a real convolution is real. Use "
+                hint="You returned complex numbers: the result of a real convolution is real. Use "
                 "np.fft.irfft2 (or take .real of np.fft.ifft2).",
-                _complex,
+                compute=_complex,
             ),
             Mistake(
-                "That is cross-correlation (the kernel not flipped). The convolution theorem "
+                hint="That is cross-correlation (the kernel not flipped). The convolution theorem "
                 "multiplies the plain spectra: FFT(x) · FFT(k).",
-                lambda x, k, mode: fft_conv2d_ref(x, k[::-1, ::-1], mode),
+                compute=lambda x, k, mode: fft_conv2d_ref(x, k[::-1, ::-1], mode),
             ),
         ),
     ),
@@ -139,55 +196,65 @@ EXERCISES = (
         title="conv2d as one unfold and one matrix product (im2col)",
         reference=conv2d_im2col_ref,
         cases=(
-            _im2col("1×1×4×4 input, one 2×2 filter", (1, 1, 4, 4), (1, 1, 2, 2), False),
-            _im2col("1×2×5×5 input, 3 filters 3×3, bias", (1, 2, 5, 5), (3, 2, 3, 3), True),
             _im2col(
-                "2×3×6×7 input, 4 filters 3×2, stride 2, padding 1",
-                (2, 3, 6, 7),
-                (4, 3, 3, 2),
-                True,
-                2,
-                1,
+                label="1×1×4×4 input, one 2×2 filter",
+                x_shape=(1, 1, 4, 4),
+                w_shape=(1, 1, 2, 2),
+                bias=False,
             ),
             _im2col(
-                "2×3×9×8, 5 filters 3×3, stride (2, 1), padding (1, 2)",
-                (2, 3, 9, 8),
-                (5, 3, 3, 3),
-                True,
-                (2, 1),
-                (1, 2),
-                False,
-                normal,
+                label="1×2×5×5 input, 3 filters 3×3, bias",
+                x_shape=(1, 2, 5, 5),
+                w_shape=(3, 2, 3, 3),
+                bias=True,
             ),
             _im2col(
-                "1×4×5×5, 2 filters 5×5, padding 2",
-                (1, 4, 5, 5),
-                (2, 4, 5, 5),
-                True,
-                1,
-                2,
-                False,
-                normal,
+                label="2×3×6×7 input, 4 filters 3×2, stride 2, padding 1",
+                x_shape=(2, 3, 6, 7),
+                w_shape=(4, 3, 3, 2),
+                bias=True,
+                stride=2,
+                padding=1,
             ),
             _im2col(
-                "3×2×11×10, 3 filters 2×3, stride 3",
-                (3, 2, 11, 10),
-                (3, 2, 2, 3),
-                False,
-                3,
-                0,
-                False,
-                normal,
+                label="2×3×9×8, 5 filters 3×3, stride (2, 1), padding (1, 2)",
+                x_shape=(2, 3, 9, 8),
+                w_shape=(5, 3, 3, 3),
+                bias=True,
+                stride=(2, 1),
+                padding=(1, 2),
+                public=False,
+                make=normal,
             ),
             _im2col(
-                "1×8×1×1 input, 4 filters 1×1",
-                (1, 8, 1, 1),
-                (4, 8, 1, 1),
-                True,
-                1,
-                0,
-                False,
-                normal,
+                label="1×4×5×5, 2 filters 5×5, padding 2",
+                x_shape=(1, 4, 5, 5),
+                w_shape=(2, 4, 5, 5),
+                bias=True,
+                stride=1,
+                padding=2,
+                public=False,
+                make=normal,
+            ),
+            _im2col(
+                label="3×2×11×10, 3 filters 2×3, stride 3",
+                x_shape=(3, 2, 11, 10),
+                w_shape=(3, 2, 2, 3),
+                bias=False,
+                stride=3,
+                padding=0,
+                public=False,
+                make=normal,
+            ),
+            _im2col(
+                label="1×8×1×1 input, 4 filters 1×1",
+                x_shape=(1, 8, 1, 1),
+                w_shape=(4, 8, 1, 1),
+                bias=True,
+                stride=1,
+                padding=0,
+                public=False,
+                make=normal,
             ),
         ),
         hint=(
@@ -198,18 +265,18 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Add the bias: b[o] is added to every pixel of output channel o.",
-                lambda x, w, b, s, p: conv2d_im2col_ref(x, w, None, s, p),
+                hint="Add the bias: b[o] is added to every pixel of output channel o.",
+                compute=lambda x, w, b, s, p: conv2d_im2col_ref(x, w, None, s, p),
             ),
             Mistake(
-                "The columns and the flattened weight must list the taps in the same order: "
+                hint="The columns and the flattened weight must list the taps in the same order: "
                 "w.reshape(O, -1) runs over (c, u, v), so each unfolded row must too "
                 "(channel first, then kernel row, then kernel column).",
-                _tap_major,
+                compute=_tap_major,
             ),
             Mistake(
-                "You flipped the kernel; conv2d is cross-correlation.",
-                lambda x, w, b, s, p: conv2d_im2col_ref(x, w[:, :, ::-1, ::-1], b, s, p),
+                hint="You flipped the kernel; conv2d is cross-correlation.",
+                compute=lambda x, w, b, s, p: conv2d_im2col_ref(x, w[:, :, ::-1, ::-1], b, s, p),
             ),
         ),
         budget=TimeBudget(

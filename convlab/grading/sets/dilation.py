@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from ... import conv_transpose2d, hdc_check, receptive_field
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ints, normal
 
 
@@ -40,17 +40,19 @@ def _m(dilations, k, i: int) -> int:
     return hdc_check(dilations, k).M[i - 1]
 
 
-def _dilate(label, kh, kw, d, public=True, make=ints):
-    return Case(label, lambda r: (make(r, kh, kw), d), public)
+def _dilate(*, label, kh, kw, d, public=True, make=ints):
+    return Case(label=label, make=lambda r: (make(r, kh, kw), d), public=public)
 
 
-def _stack(layers, public=True):
+def _stack(*, layers, public=True):
     text = ", ".join(f"(k={k}, s={s}, d={d})" for k, s, d in layers)
-    return Case(text, lambda r: ([tuple(layer) for layer in layers],), public)
+    return Case(label=text, make=lambda r: ([tuple(layer) for layer in layers],), public=public)
 
 
-def _hdc(dilations, k, public=True):
-    return Case(f"dilations={dilations}, K={k}", lambda r: (list(dilations), k), public)
+def _hdc(*, dilations, k, public=True):
+    return Case(
+        label=f"dilations={dilations}, K={k}", make=lambda r: (list(dilations), k), public=public
+    )
 
 
 def _holes_d(k, d):
@@ -66,12 +68,12 @@ EXERCISES = (
         title="Dilate a kernel (insert the holes)",
         reference=dilate_kernel_ref,
         cases=(
-            _dilate("2×2 kernel, d=1 (unchanged)", 2, 2, 1),
-            _dilate("3×3 kernel, d=2", 3, 3, 2),
-            _dilate("2×3 kernel, d=3", 2, 3, 3),
-            _dilate("1×4 kernel, d=2", 1, 4, 2, False, normal),
-            _dilate("5×5 kernel, d=4", 5, 5, 4, False, normal),
-            _dilate("3×1 kernel, d=5", 3, 1, 5, False, normal),
+            _dilate(label="2×2 kernel, d=1 (unchanged)", kh=2, kw=2, d=1),
+            _dilate(label="3×3 kernel, d=2", kh=3, kw=3, d=2),
+            _dilate(label="2×3 kernel, d=3", kh=2, kw=3, d=3),
+            _dilate(label="1×4 kernel, d=2", kh=1, kw=4, d=2, public=False, make=normal),
+            _dilate(label="5×5 kernel, d=4", kh=5, kw=5, d=4, public=False, make=normal),
+            _dilate(label="3×1 kernel, d=5", kh=3, kw=1, d=5, public=False, make=normal),
         ),
         hint=(
             "Allocate zeros of shape ((kh − 1)·d + 1, (kw − 1)·d + 1) and put k on every d-th "
@@ -79,9 +81,9 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Dilation d puts d − 1 zeros between neighbouring taps (d = 1 means no holes), "
-                "so the size is (k − 1)·d + 1.",
-                _holes_d,
+                hint="Dilation d puts d − 1 zeros between neighbouring taps (d = 1 means no "
+                "holes), so the size is (k − 1)·d + 1.",
+                compute=_holes_d,
                 shape_only=True,
             ),
         ),
@@ -94,29 +96,29 @@ EXERCISES = (
         title="Receptive field of a stack of layers",
         reference=receptive_field_ref,
         cases=(
-            _stack([(3, 1, 1)]),
-            _stack([(3, 1, 1), (3, 1, 1)]),
-            _stack([(3, 2, 1), (3, 2, 1), (3, 1, 1)]),
-            _stack([(3, 1, 1), (3, 1, 2), (3, 1, 4)], False),
-            _stack([(7, 2, 1), (3, 2, 1), (3, 1, 1), (3, 1, 1)], False),
-            _stack([(5, 1, 1), (2, 2, 1), (5, 1, 1), (2, 2, 1)], False),
-            _stack([(3, 2, 2), (3, 2, 3), (1, 1, 1), (2, 3, 1)], False),
+            _stack(layers=[(3, 1, 1)]),
+            _stack(layers=[(3, 1, 1), (3, 1, 1)]),
+            _stack(layers=[(3, 2, 1), (3, 2, 1), (3, 1, 1)]),
+            _stack(layers=[(3, 1, 1), (3, 1, 2), (3, 1, 4)], public=False),
+            _stack(layers=[(7, 2, 1), (3, 2, 1), (3, 1, 1), (3, 1, 1)], public=False),
+            _stack(layers=[(5, 1, 1), (2, 2, 1), (5, 1, 1), (2, 2, 1)], public=False),
+            _stack(layers=[(3, 2, 2), (3, 2, 3), (1, 1, 1), (2, 3, 1)], public=False),
         ),
         hint="r_l = r_{l−1} + (k_l − 1)·d_l·j_{l−1}, j_l = j_{l−1}·s_l, starting from r = j = 1.",
         mistakes=(
             Mistake(
-                "Each layer steps over the previous layer's grid: multiply (k − 1)·d by the jump "
-                "j_{l−1}, the product of the earlier strides.",
-                lambda layers: receptive_field_ref([(k, 1, d) for k, s, d in layers]),
+                hint="Each layer steps over the previous layer's grid: multiply (k − 1)·d by the "
+                "jump j_{l−1}, the product of the earlier strides.",
+                compute=lambda layers: receptive_field_ref([(k, 1, d) for k, s, d in layers]),
             ),
             Mistake(
-                "A dilated kernel spans (k − 1)·d + 1 pixels: multiply (k − 1) by d.",
-                lambda layers: receptive_field_ref([(k, s, 1) for k, s, d in layers]),
+                hint="A dilated kernel spans (k − 1)·d + 1 pixels: multiply (k − 1) by d.",
+                compute=lambda layers: receptive_field_ref([(k, s, 1) for k, s, d in layers]),
             ),
             Mistake(
-                "Update the jump after adding the layer: layer l uses j_{l−1}, the jump of the "
-                "layers before it.",
-                lambda layers: receptive_field_ref([(k, s, d * s) for k, s, d in layers]),
+                hint="Update the jump after adding the layer: layer l uses j_{l−1}, the jump of "
+                "the layers before it.",
+                compute=lambda layers: receptive_field_ref([(k, s, d * s) for k, s, d in layers]),
             ),
         ),
     ),
@@ -128,18 +130,18 @@ EXERCISES = (
         title="The HDC rule as stated in the paper (Wang et al. 2018)",
         reference=hdc_ok_ref,
         cases=(
-            _hdc([1, 2, 5], 3),
-            _hdc([2, 4, 6], 3),
-            _hdc([1, 2, 9], 3),
-            _hdc([2, 2, 2], 3),
-            _hdc([1, 2, 3], 3, False),
-            _hdc([1, 3], 3, False),
-            _hdc([1, 4], 3, False),
-            _hdc([1, 2, 4, 8], 3, False),
-            _hdc([1, 5, 9], 5, False),
-            _hdc([1, 5, 9], 3, False),
-            _hdc([3, 6], 7, False),
-            _hdc([1, 1, 1], 3, False),
+            _hdc(dilations=[1, 2, 5], k=3),
+            _hdc(dilations=[2, 4, 6], k=3),
+            _hdc(dilations=[1, 2, 9], k=3),
+            _hdc(dilations=[2, 2, 2], k=3),
+            _hdc(dilations=[1, 2, 3], k=3, public=False),
+            _hdc(dilations=[1, 3], k=3, public=False),
+            _hdc(dilations=[1, 4], k=3, public=False),
+            _hdc(dilations=[1, 2, 4, 8], k=3, public=False),
+            _hdc(dilations=[1, 5, 9], k=5, public=False),
+            _hdc(dilations=[1, 5, 9], k=3, public=False),
+            _hdc(dilations=[3, 6], k=7, public=False),
+            _hdc(dilations=[1, 1, 1], k=3, public=False),
         ),
         hint=(
             "M_n = r_n, M_i = max(M_{i+1} − 2r_i, M_{i+1} − 2(M_{i+1} − r_i), r_i) for "
@@ -149,17 +151,17 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Also test the common factor: [2, 2, 2] passes the distance test but every "
+                hint="Also test the common factor: [2, 2, 2] passes the distance test but every "
                 "rate is even, so odd pixels are never seen (gridding). Require gcd = 1.",
-                lambda r, k: _m(r, k, 2) <= k,
+                compute=lambda r, k: _m(r, k, 2) <= k,
             ),
             Mistake(
-                "Stop the recursion at M_2 (the first layer is never part of it).",
-                lambda r, k: _m(r, k, 1) <= k and math.gcd(*r) == 1,
+                hint="Stop the recursion at M_2 (the first layer is never part of it).",
+                compute=lambda r, k: _m(r, k, 1) <= k and math.gcd(*r) == 1,
             ),
             Mistake(
-                "The rule is M_2 ≤ K (equal is fine), not M_2 < K.",
-                lambda r, k: _m(r, k, 2) < k and math.gcd(*r) == 1,
+                hint="The rule is M_2 ≤ K (equal is fine), not M_2 < K.",
+                compute=lambda r, k: _m(r, k, 2) < k and math.gcd(*r) == 1,
             ),
         ),
     ),

@@ -11,7 +11,7 @@ import operator
 
 from ... import dilation_coverage, receptive_field
 from ..compare import Satisfies
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 
 
 def hole_count_ref(dilations, kernel_size: int) -> int:
@@ -30,8 +30,10 @@ def _gcd_only(dilations, k):
     return size - ((size - 1) // g + 1)
 
 
-def _holes(dilations, k, public=True):
-    return Case(f"dilations={dilations}, K={k}", lambda r: (list(dilations), k), public)
+def _holes(*, dilations, k, public=True):
+    return Case(
+        label=f"dilations={dilations}, K={k}", make=lambda r: (list(dilations), k), public=public
+    )
 
 
 def rf_start_jump_ref(layers) -> list[tuple[int, int, int]]:
@@ -50,9 +52,9 @@ def _rf_wrong(layers, start_rule):
     return out
 
 
-def _layers(layers, public=True):
+def _layers(*, layers, public=True):
     text = ", ".join(f"(k={k}, s={s}, p={p}, d={d})" for k, s, p, d in layers)
-    return Case(text, lambda r: ([tuple(layer) for layer in layers],), public)
+    return Case(label=text, make=lambda r: ([tuple(layer) for layer in layers],), public=public)
 
 
 def _rates(got, n_layers) -> list[int] | None:
@@ -117,8 +119,10 @@ def _gave_up(n_layers, k, min_rf):
     return Satisfies(lambda got: "" if got is None and k**n_layers >= min_rf else "no", "")
 
 
-def _schedule(n, k, min_rf, public=True):
-    return Case(f"n_layers={n}, k={k}, min_rf={min_rf}", lambda r: (n, k, min_rf), public)
+def _schedule(*, n, k, min_rf, public=True):
+    return Case(
+        label=f"n_layers={n}, k={k}, min_rf={min_rf}", make=lambda r: (n, k, min_rf), public=public
+    )
 
 
 EXERCISES = (
@@ -131,17 +135,17 @@ EXERCISES = (
         title="Count the holes of a dilated stack (the truth the HDC rule estimates)",
         reference=hole_count_ref,
         cases=(
-            _holes([1, 2, 5], 3),
-            _holes([2, 2], 3),
-            _holes([2, 3], 3),
-            _holes([2, 4, 6], 3),
-            _holes([1, 3, 1], 3, False),
-            _holes([1, 2, 9], 3, False),
-            _holes([3, 5], 3, False),
-            _holes([1, 4], 3, False),
-            _holes([1, 2, 5, 1, 2, 5], 3, False),
-            _holes([4, 8], 5, False),
-            _holes([7], 2, False),
+            _holes(dilations=[1, 2, 5], k=3),
+            _holes(dilations=[2, 2], k=3),
+            _holes(dilations=[2, 3], k=3),
+            _holes(dilations=[2, 4, 6], k=3),
+            _holes(dilations=[1, 3, 1], k=3, public=False),
+            _holes(dilations=[1, 2, 9], k=3, public=False),
+            _holes(dilations=[3, 5], k=3, public=False),
+            _holes(dilations=[1, 4], k=3, public=False),
+            _holes(dilations=[1, 2, 5, 1, 2, 5], k=3, public=False),
+            _holes(dilations=[4, 8], k=5, public=False),
+            _holes(dilations=[7], k=2, public=False),
         ),
         hint=(
             "Along one row, a layer with rate d reaches the offsets {0, d, …, (k − 1)d}; a "
@@ -150,14 +154,14 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Count along one row (1-D): the 2-D picture has a hole wherever its row *or* "
+                hint="Count along one row (1-D): the 2-D picture has a hole wherever its row *or* "
                 "its column is one, so it counts far more.",
-                _holes_2d,
+                compute=_holes_2d,
             ),
             Mistake(
-                "A common factor is not the only cause of holes: [2, 3] shares none, yet "
+                hint="A common factor is not the only cause of holes: [2, 3] shares none, yet "
                 "offsets 1 and 9 are never reached. Enumerate the sums of the offsets.",
-                _gcd_only,
+                compute=_gcd_only,
             ),
         ),
     ),
@@ -170,14 +174,14 @@ EXERCISES = (
         title="Receptive field size, jump and start of every layer (Araujo et al.)",
         reference=rf_start_jump_ref,
         cases=(
-            _layers([(3, 1, 1, 1)]),
-            _layers([(3, 1, 0, 1), (2, 2, 0, 1)]),
-            _layers([(3, 1, 1, 1), (2, 2, 0, 1), (3, 1, 2, 2)]),
-            _layers([(7, 2, 3, 1), (3, 2, 1, 1)]),
-            _layers([(3, 2, 1, 1), (3, 2, 1, 1), (3, 2, 1, 1)], False),
-            _layers([(5, 1, 4, 2), (3, 3, 0, 1), (3, 1, 1, 3)], False),
-            _layers([(1, 1, 0, 1)], False),
-            _layers([(4, 2, 1, 1), (4, 2, 1, 1), (3, 1, 1, 1), (2, 2, 0, 1)], False),
+            _layers(layers=[(3, 1, 1, 1)]),
+            _layers(layers=[(3, 1, 0, 1), (2, 2, 0, 1)]),
+            _layers(layers=[(3, 1, 1, 1), (2, 2, 0, 1), (3, 1, 2, 2)]),
+            _layers(layers=[(7, 2, 3, 1), (3, 2, 1, 1)]),
+            _layers(layers=[(3, 2, 1, 1), (3, 2, 1, 1), (3, 2, 1, 1)], public=False),
+            _layers(layers=[(5, 1, 4, 2), (3, 3, 0, 1), (3, 1, 1, 3)], public=False),
+            _layers(layers=[(1, 1, 0, 1)], public=False),
+            _layers(layers=[(4, 2, 1, 1), (4, 2, 1, 1), (3, 1, 1, 1), (2, 2, 0, 1)], public=False),
         ),
         hint=(
             "Start from r = j = 1, t = 0. Per layer (k, s, p, d): r += d(k − 1)·j, "
@@ -185,19 +189,19 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "The padding is counted in the previous layer's pixels: t −= p·j_{l−1}, not "
+                hint="The padding is counted in the previous layer's pixels: t −= p·j_{l−1}, not "
                 "t −= p (one step of layer l − 1 spans j_{l−1} input pixels).",
-                lambda layers: _rf_wrong(layers, lambda t, p, j, s: t - p),
+                compute=lambda layers: _rf_wrong(layers, lambda t, p, j, s: t - p),
             ),
             Mistake(
-                "Update the start with the jump of the layers *before* this one (j_{l−1}), "
+                hint="Update the start with the jump of the layers *before* this one (j_{l−1}), "
                 "then multiply the jump by s.",
-                lambda layers: _rf_wrong(layers, lambda t, p, j, s: t - p * j * s),
+                compute=lambda layers: _rf_wrong(layers, lambda t, p, j, s: t - p * j * s),
             ),
             Mistake(
-                "Padding moves the start: unit 0's window begins p·j_{l−1} pixels before the "
+                hint="Padding moves the start: unit 0's window begins p·j_{l−1} pixels before the "
                 "previous start (negative = inside the padding).",
-                lambda layers: _rf_wrong(layers, lambda t, p, j, s: t),
+                compute=lambda layers: _rf_wrong(layers, lambda t, p, j, s: t),
             ),
         ),
     ),
@@ -210,16 +214,16 @@ EXERCISES = (
         title="Design: a dilation schedule without holes and a large receptive field",
         reference=dilation_schedule_ref,
         cases=(
-            _schedule(3, 3, 15),
-            _schedule(2, 3, 9),
-            _schedule(3, 3, 28),
-            _schedule(4, 3, 30),
-            _schedule(1, 5, 5, False),
-            _schedule(3, 2, 8, False),
-            _schedule(5, 3, 100, False),
-            _schedule(2, 2, 5, False),
-            _schedule(6, 3, 200, False),
-            _schedule(4, 5, 626, False),
+            _schedule(n=3, k=3, min_rf=15),
+            _schedule(n=2, k=3, min_rf=9),
+            _schedule(n=3, k=3, min_rf=28),
+            _schedule(n=4, k=3, min_rf=30),
+            _schedule(n=1, k=5, min_rf=5, public=False),
+            _schedule(n=3, k=2, min_rf=8, public=False),
+            _schedule(n=5, k=3, min_rf=100, public=False),
+            _schedule(n=2, k=2, min_rf=5, public=False),
+            _schedule(n=6, k=3, min_rf=200, public=False),
+            _schedule(n=4, k=5, min_rf=626, public=False),
         ),
         hint=(
             "The receptive field is 1 + (k − 1)·Σd. The stack has no holes while each rate is "
@@ -229,19 +233,19 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Your schedule leaves holes (gridding): check it with dilation_coverage or "
+                hint="Your schedule leaves holes (gridding): check it with dilation_coverage or "
                 "your hole_count. Start at 1 and keep d_i ≤ (k − 1)(d_1 + … + d_{i−1}) + 1.",
-                _with_holes,
+                compute=_with_holes,
             ),
             Mistake(
-                "No holes, but the receptive field 1 + (k − 1)·Σd is too small: grow the "
+                hint="No holes, but the receptive field 1 + (k − 1)·Σd is too small: grow the "
                 "rates faster (up to [1, k, k², …]).",
-                _too_small,
+                compute=_too_small,
             ),
             Mistake(
-                "A schedule exists: [1, k, k², …] has no holes and receptive field k^n. "
+                hint="A schedule exists: [1, k, k², …] has no holes and receptive field k^n. "
                 "(Doubling, [1, 2, 4, …], is not the limit.)",
-                _gave_up,
+                compute=_gave_up,
             ),
         ),
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv2d, conv_output_size, pad
-from ..registry import FORBIDDEN_FUNCTIONS, Case, Exercise, Mistake
+from ..exercise_types import FORBIDDEN_FUNCTIONS, Case, Exercise, Mistake
 from ._inputs import ceil_div, ints, normal, two
 
 
@@ -17,8 +17,10 @@ def conv2d_single_ref(x, k, stride=1, padding=0) -> np.ndarray:
     return conv2d(x[None, None], k[None, None], stride=stride, padding=padding)[0, 0]
 
 
-def _size(n, k, s, p, d, public=True):
-    return Case(f"n={n}, k={k}, s={s}, p={p}, d={d}", lambda r: (n, k, s, p, d), public)
+def _size(*, n, k, s, p, d, public=True):
+    return Case(
+        label=f"n={n}, k={k}, s={s}, p={p}, d={d}", make=lambda r: (n, k, s, p, d), public=public
+    )
 
 
 def _numpy_pad(mode):
@@ -31,8 +33,12 @@ def _ceil_shape(x, k, stride, padding):
     return np.empty((rows, ceil_div(x.shape[1] + 2 * q - k.shape[1], t) + 1))
 
 
-def _conv_case(label, xs, ks, stride, padding, make=ints, public=True):
-    return Case(label, lambda r: (make(r, *xs), make(r, *ks), stride, padding), public)
+def _conv_case(*, label, x_shape, k_shape, stride, padding, make=ints, public=True):
+    return Case(
+        label=label,
+        make=lambda r: (make(r, *x_shape), make(r, *k_shape), stride, padding),
+        public=public,
+    )
 
 
 PUBLISHED = (
@@ -50,48 +56,48 @@ EXERCISES = (
         title="Output size of a convolution",
         reference=conv_output_size,
         cases=(
-            _size(5, 3, 1, 0, 1),
-            _size(7, 3, 2, 1, 1),
-            _size(6, 3, 2, 0, 1),
-            _size(10, 3, 1, 0, 2),
-            _size(224, 7, 2, 3, 1, False),
-            _size(32, 3, 1, 1, 1, False),
-            _size(28, 5, 3, 2, 2, False),
-            _size(9, 4, 2, 1, 3, False),
-            _size(1, 1, 1, 0, 1, False),
-            _size(15, 2, 4, 0, 1, False),
+            _size(n=5, k=3, s=1, p=0, d=1),
+            _size(n=7, k=3, s=2, p=1, d=1),
+            _size(n=6, k=3, s=2, p=0, d=1),
+            _size(n=10, k=3, s=1, p=0, d=2),
+            _size(n=224, k=7, s=2, p=3, d=1, public=False),
+            _size(n=32, k=3, s=1, p=1, d=1, public=False),
+            _size(n=28, k=5, s=3, p=2, d=2, public=False),
+            _size(n=9, k=4, s=2, p=1, d=3, public=False),
+            _size(n=1, k=1, s=1, p=0, d=1, public=False),
+            _size(n=15, k=2, s=4, p=0, d=1, public=False),
         ),
         hint="o = ⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1, computed with integer division //.",
         mistakes=(
             Mistake(
-                "You used true division /: sizes are whole numbers, use // (floor).",
-                lambda n, k, s, p, d: (n + 2 * p - d * (k - 1) - 1) / s + 1,
+                hint="You used true division /: sizes are whole numbers, use // (floor).",
+                compute=lambda n, k, s, p, d: (n + 2 * p - d * (k - 1) - 1) / s + 1,
             ),
             Mistake(
-                "Floor, not ceil: a last window that does not fit entirely is dropped.",
-                lambda n, k, s, p, d: ceil_div(n + 2 * p - d * (k - 1) - 1, s) + 1,
+                hint="Floor, not ceil: a last window that does not fit entirely is dropped.",
+                compute=lambda n, k, s, p, d: ceil_div(n + 2 * p - d * (k - 1) - 1, s) + 1,
             ),
             Mistake(
-                "Flooring the published (W − k + P + s + 1)/s is not enough: its extra + 1 "
+                hint="Flooring the published (W − k + P + s + 1)/s is not enough: its extra + 1 "
                 "remains (n = 4, k = 3, s = 2 gives 2 instead of 1). Count window starts: "
                 "⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1.",
-                lambda n, k, s, p, d: (n - k + 2 * p + s + 1) // s,
+                compute=lambda n, k, s, p, d: (n - k + 2 * p + s + 1) // s,
             ),
             Mistake(  # after the floored one: 2.0 would also match an int 2
-                PUBLISHED,
-                lambda n, k, s, p, d: (n - k + 2 * p + s + 1) / s,
+                hint=PUBLISHED,
+                compute=lambda n, k, s, p, d: (n - k + 2 * p + s + 1) / s,
             ),
             Mistake(
-                "padding=p is added on each side: the input grows by 2p, not p.",
-                lambda n, k, s, p, d: (n + p - d * (k - 1) - 1) // s + 1,
+                hint="padding=p is added on each side: the input grows by 2p, not p.",
+                compute=lambda n, k, s, p, d: (n + p - d * (k - 1) - 1) // s + 1,
             ),
             Mistake(
-                "A dilated kernel spans d(k − 1) + 1 pixels: use that instead of k.",
-                lambda n, k, s, p, d: (n + 2 * p - k) // s + 1,
+                hint="A dilated kernel spans d(k − 1) + 1 pixels: use that instead of k.",
+                compute=lambda n, k, s, p, d: (n + 2 * p - k) // s + 1,
             ),
             Mistake(
-                "Count the first window too: the formula ends with + 1.",
-                lambda n, k, s, p, d: (n + 2 * p - d * (k - 1) - 1) // s,
+                hint="Count the first window too: the formula ends with + 1.",
+                compute=lambda n, k, s, p, d: (n + 2 * p - d * (k - 1) - 1) // s,
             ),
         ),
     ),
@@ -103,16 +109,23 @@ EXERCISES = (
         title="Reflect padding by hand",
         reference=reflect_pad_ref,
         cases=(
-            Case("3×3, p=1", lambda r: (ints(r, 3, 3), 1)),
-            Case("4×5, p=2", lambda r: (ints(r, 4, 5), 2)),
-            Case("5×4, p=3", lambda r: (ints(r, 5, 4), 3)),
+            Case(label="3×3, p=1", make=lambda r: (ints(r, 3, 3), 1)),
+            Case(label="4×5, p=2", make=lambda r: (ints(r, 4, 5), 2)),
+            Case(label="5×4, p=3", make=lambda r: (ints(r, 5, 4), 3)),
             Case(
-                "3×3, p=3 must raise ValueError", lambda r: (ints(r, 3, 3), 3), raises="ValueError"
+                label="3×3, p=3 must raise ValueError",
+                make=lambda r: (ints(r, 3, 3), 3),
+                raises="ValueError",
             ),
-            Case("6×6, p=0", lambda r: (normal(r, 6, 6), 0), False),
-            Case("7×3, p=2", lambda r: (normal(r, 7, 3), 2), False),
-            Case("2×5, p=2 must raise", lambda r: (normal(r, 2, 5), 2), False, "ValueError"),
-            Case("10×12, p=9", lambda r: (normal(r, 10, 12), 9), False),
+            Case(label="6×6, p=0", make=lambda r: (normal(r, 6, 6), 0), public=False),
+            Case(label="7×3, p=2", make=lambda r: (normal(r, 7, 3), 2), public=False),
+            Case(
+                label="2×5, p=2 must raise",
+                make=lambda r: (normal(r, 2, 5), 2),
+                public=False,
+                raises="ValueError",
+            ),
+            Case(label="10×12, p=9", make=lambda r: (normal(r, 10, 12), 9), public=False),
         ),
         hint=(
             "Reflect mirrors around the edge pixel without repeating it: padded row p − i is "
@@ -121,18 +134,22 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "You repeated the edge pixel: that is 'symmetric' padding. Reflect mirrors "
+                hint="You repeated the edge pixel: that is 'symmetric' padding. Reflect mirrors "
                 "around the edge pixel: [1 2 3] padded by 2 is [3 2 | 1 2 3 | 2 1].",
-                _numpy_pad("symmetric"),
+                compute=_numpy_pad("symmetric"),
             ),
             Mistake(
-                "That is replicate padding (the edge value copied outwards); reflect mirrors.",
-                _numpy_pad("edge"),
+                hint="That is replicate padding (the edge value copied outwards); reflect mirrors.",
+                compute=_numpy_pad("edge"),
             ),
             Mistake(
-                "That is zero padding; reflect copies mirrored pixels.", _numpy_pad("constant")
+                hint="That is zero padding; reflect copies mirrored pixels.",
+                compute=_numpy_pad("constant"),
             ),
-            Mistake("That is circular padding (wrap-around); reflect mirrors.", _numpy_pad("wrap")),
+            Mistake(
+                hint="That is circular padding (wrap-around); reflect mirrors.",
+                compute=_numpy_pad("wrap"),
+            ),
         ),
         forbid_functions=(*FORBIDDEN_FUNCTIONS, "numpy.pad"),
     ),
@@ -144,30 +161,74 @@ EXERCISES = (
         title="Single-channel convolution with stride and zero padding",
         reference=conv2d_single_ref,
         cases=(
-            _conv_case("4×4, 2×2 kernel", (4, 4), (2, 2), 1, 0),
-            _conv_case("5×5, 3×3 kernel, padding 1", (5, 5), (3, 3), 1, 1),
-            _conv_case("5×5, 3×3 kernel, stride 2", (5, 5), (3, 3), 2, 0),
-            _conv_case("6×7, 3×3 kernel, stride 2, padding 1", (6, 7), (3, 3), 2, 1),
-            _conv_case("7×7, stride 3, padding 2", (7, 7), (3, 3), 3, 2, normal, False),
             _conv_case(
-                "8×6, 2×4, stride (2, 1), padding (1, 2)",
-                (8, 6),
-                (2, 4),
-                (2, 1),
-                (1, 2),
-                normal,
-                False,
+                label="4×4, 2×2 kernel", x_shape=(4, 4), k_shape=(2, 2), stride=1, padding=0
             ),
-            _conv_case("9×9, 4×4, stride 2, padding 1", (9, 9), (4, 4), 2, 1, normal, False),
-            _conv_case("3×3, 3×3 kernel", (3, 3), (3, 3), 1, 0, normal, False),
             _conv_case(
-                "12×10, 5×5, stride (3, 2), padding (2, 0)",
-                (12, 10),
-                (5, 5),
-                (3, 2),
-                (2, 0),
-                normal,
-                False,
+                label="5×5, 3×3 kernel, padding 1",
+                x_shape=(5, 5),
+                k_shape=(3, 3),
+                stride=1,
+                padding=1,
+            ),
+            _conv_case(
+                label="5×5, 3×3 kernel, stride 2",
+                x_shape=(5, 5),
+                k_shape=(3, 3),
+                stride=2,
+                padding=0,
+            ),
+            _conv_case(
+                label="6×7, 3×3 kernel, stride 2, padding 1",
+                x_shape=(6, 7),
+                k_shape=(3, 3),
+                stride=2,
+                padding=1,
+            ),
+            _conv_case(
+                label="7×7, stride 3, padding 2",
+                x_shape=(7, 7),
+                k_shape=(3, 3),
+                stride=3,
+                padding=2,
+                make=normal,
+                public=False,
+            ),
+            _conv_case(
+                label="8×6, 2×4, stride (2, 1), padding (1, 2)",
+                x_shape=(8, 6),
+                k_shape=(2, 4),
+                stride=(2, 1),
+                padding=(1, 2),
+                make=normal,
+                public=False,
+            ),
+            _conv_case(
+                label="9×9, 4×4, stride 2, padding 1",
+                x_shape=(9, 9),
+                k_shape=(4, 4),
+                stride=2,
+                padding=1,
+                make=normal,
+                public=False,
+            ),
+            _conv_case(
+                label="3×3, 3×3 kernel",
+                x_shape=(3, 3),
+                k_shape=(3, 3),
+                stride=1,
+                padding=0,
+                make=normal,
+                public=False,
+            ),
+            _conv_case(
+                label="12×10, 5×5, stride (3, 2), padding (2, 0)",
+                x_shape=(12, 10),
+                k_shape=(5, 5),
+                stride=(3, 2),
+                padding=(2, 0),
+                make=normal,
+                public=False,
             ),
         ),
         hint=(
@@ -176,23 +237,25 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "You flipped the kernel; deep-learning 'convolution' is cross-correlation.",
-                lambda x, k, s, p: conv2d_single_ref(x, k[::-1, ::-1], s, p),
+                hint="You flipped the kernel; deep-learning 'convolution' is cross-correlation.",
+                compute=lambda x, k, s, p: conv2d_single_ref(x, k[::-1, ::-1], s, p),
             ),
             Mistake(
-                "You kept every window position: with stride s keep every s-th one "
+                hint="You kept every window position: with stride s keep every s-th one "
                 "(out[i, j] starts at row i·s, column j·s).",
-                lambda x, k, s, p: conv2d_single_ref(x, k, 1, p),
+                compute=lambda x, k, s, p: conv2d_single_ref(x, k, 1, p),
                 shape_only=True,
             ),
             Mistake(
-                "Floor, not ceil: the last window must fit inside the padded input.",
-                _ceil_shape,
+                hint="Floor, not ceil: the last window must fit inside the padded input.",
+                compute=_ceil_shape,
                 shape_only=True,
             ),
             Mistake(
-                "padding=p adds p zeros on each side (2p in total), not p in total.",
-                lambda x, k, s, p: conv2d_single_ref(x, k, s, tuple(v // 2 for v in two(p))),
+                hint="padding=p adds p zeros on each side (2p in total), not p in total.",
+                compute=lambda x, k, s, p: conv2d_single_ref(
+                    x, k, s, tuple(v // 2 for v in two(p))
+                ),
             ),
         ),
     ),

@@ -11,7 +11,7 @@ import operator
 
 from ... import conv_output_size
 from ..compare import Satisfies
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ceil_div
 
 
@@ -24,8 +24,8 @@ def output_size_fixed_ref(W: int, k: int, P: int, s: int) -> int:
     return (W - k + P) // s + 1
 
 
-def _fix(W, k, P, s, public=True):
-    return Case(f"W={W}, k={k}, P={P}, s={s}", lambda r: (W, k, P, s), public)
+def _fix(*, W, k, P, s, public=True):
+    return Case(label=f"W={W}, k={k}, P={P}, s={s}", make=lambda r: (W, k, P, s), public=public)
 
 
 def designs(n: int, k: int, target: int) -> list[tuple[int, int]]:
@@ -103,11 +103,13 @@ def _pair_when_impossible(n, k, target):
     return Satisfies(lambda got: "" if got is not None and not designs(n, k, target) else "no", "")
 
 
-def _choose(n, k, target, public=True):
-    return Case(f"n={n}, k={k}, target={target}", lambda r: (n, k, target), public)
+def _choose(*, n, k, target, public=True):
+    return Case(
+        label=f"n={n}, k={k}, target={target}", make=lambda r: (n, k, target), public=public
+    )
 
 
-def _size(n, k, s, p):
+def _size(*, n, k, s, p):
     return (n + 2 * p - k) // s + 1 if s >= 1 and n + 2 * p >= k else None
 
 
@@ -121,16 +123,16 @@ EXERCISES = (
         title="Find the bug: a published output-size formula",
         reference=output_size_fixed_ref,
         cases=(
-            _fix(4, 3, 0, 2),
-            _fix(5, 3, 2, 1),
-            _fix(7, 3, 0, 2),
-            _fix(6, 2, 1, 3),
-            _fix(224, 7, 6, 2, False),
-            _fix(32, 3, 2, 1, False),
-            _fix(10, 4, 0, 3, False),
-            _fix(9, 3, 2, 4, False),
-            _fix(11, 5, 0, 3, False),
-            _fix(3, 3, 0, 1, False),
+            _fix(W=4, k=3, P=0, s=2),
+            _fix(W=5, k=3, P=2, s=1),
+            _fix(W=7, k=3, P=0, s=2),
+            _fix(W=6, k=2, P=1, s=3),
+            _fix(W=224, k=7, P=6, s=2, public=False),
+            _fix(W=32, k=3, P=2, s=1, public=False),
+            _fix(W=10, k=4, P=0, s=3, public=False),
+            _fix(W=9, k=3, P=2, s=4, public=False),
+            _fix(W=11, k=5, P=0, s=3, public=False),
+            _fix(W=3, k=3, P=0, s=1, public=False),
         ),
         hint=(
             "Count the window positions: the first window starts at 0, the last at most at "
@@ -138,30 +140,30 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Floor alone does not fix it: the extra + 1 remains. (W − k + P + s + 1)//s "
+                hint="Floor alone does not fix it: the extra + 1 remains. (W − k + P + s + 1)//s "
                 "counts one window too many whenever W − k + P + 1 is a multiple of s "
                 "(W = 4, k = 3, s = 2).",
-                lambda W, k, P, s: (W - k + P + s + 1) // s,
+                compute=lambda W, k, P, s: (W - k + P + s + 1) // s,
             ),
             Mistake(  # after the floored one: 2.0 would also match an int 2
-                "That is the published formula unchanged: it has an extra + 1 and no floor "
+                hint="That is the published formula unchanged: it has an extra + 1 and no floor "
                 "(W = 4, k = 3, s = 2 gives 2.0 instead of 1). Count window starts: "
                 "⌊(W − k + P)/s⌋ + 1.",
-                published,
+                compute=published,
             ),
             Mistake(
-                "Sizes are whole numbers: take the floor (//), a last window that does not "
+                hint="Sizes are whole numbers: take the floor (//), a last window that does not "
                 "fit is dropped.",
-                lambda W, k, P, s: (W - k + P + s) / s,
+                compute=lambda W, k, P, s: (W - k + P + s) / s,
             ),
             Mistake(
-                "In this note P is the *total* padding (both sides together), so the input "
+                hint="In this note P is the *total* padding (both sides together), so the input "
                 "grows by P, not 2P.",
-                lambda W, k, P, s: (W - k + 2 * P) // s + 1,
+                compute=lambda W, k, P, s: (W - k + 2 * P) // s + 1,
             ),
             Mistake(
-                "Floor, not ceil: a last window that does not fit entirely is dropped.",
-                lambda W, k, P, s: ceil_div(W - k + P, s) + 1,
+                hint="Floor, not ceil: a last window that does not fit entirely is dropped.",
+                compute=lambda W, k, P, s: ceil_div(W - k + P, s) + 1,
             ),
         ),
     ),
@@ -174,18 +176,18 @@ EXERCISES = (
         title="Design: padding and stride for a target output size",
         reference=choose_ref,
         cases=(
-            _choose(32, 3, 16),
-            _choose(7, 3, 4),
-            _choose(10, 4, 10),
-            _choose(5, 3, 7),
-            _choose(224, 7, 112, False),
-            _choose(28, 5, 28, False),
-            _choose(9, 2, 9, False),
-            _choose(100, 3, 1, False),
-            _choose(13, 5, 20, False),
-            _choose(64, 4, 32, False),
-            _choose(1, 1, 1, False),
-            _choose(6, 5, 9, False),
+            _choose(n=32, k=3, target=16),
+            _choose(n=7, k=3, target=4),
+            _choose(n=10, k=4, target=10),
+            _choose(n=5, k=3, target=7),
+            _choose(n=224, k=7, target=112, public=False),
+            _choose(n=28, k=5, target=28, public=False),
+            _choose(n=9, k=2, target=9, public=False),
+            _choose(n=100, k=3, target=1, public=False),
+            _choose(n=13, k=5, target=20, public=False),
+            _choose(n=64, k=4, target=32, public=False),
+            _choose(n=1, k=1, target=1, public=False),
+            _choose(n=6, k=5, target=9, public=False),
         ),
         hint=(
             "Try every p in 0 … k − 1 and every s from 1 up to n + 2p: the output size is "
@@ -193,33 +195,35 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "No (p, s) with p < k reaches this target: the largest output is n + k − 1 "
+                hint="No (p, s) with p < k reaches this target: the largest output is n + k − 1 "
                 "(p = k − 1, s = 1), and with s = 1 an even kernel changes the size by an odd "
                 "number, so it can never keep n. Return None.",
-                _pair_when_impossible,
+                compute=_pair_when_impossible,
             ),
             Mistake(
-                "Return (p, s) in that order: your pair works as (s, p).",
-                _when(lambda n, k, t, p, s: _size(n, k, p, s) == t),
+                hint="Return (p, s) in that order: your pair works as (s, p).",
+                compute=_when(lambda n, k, t, p, s: _size(n=n, k=k, s=p, p=s) == t),
             ),
             Mistake(
-                "padding p is added on each side: the input grows by 2p. Your (p, s) would "
+                hint="padding p is added on each side: the input grows by 2p. Your (p, s) would "
                 "be right if it grew by p.",
-                _when(lambda n, k, t, p, s: s >= 1 and n + p >= k and (n + p - k) // s + 1 == t),
+                compute=_when(
+                    lambda n, k, t, p, s: s >= 1 and n + p >= k and (n + p - k) // s + 1 == t
+                ),
             ),
             Mistake(
-                "The output size uses floor, not ceil: your (p, s) gives the target only with "
+                hint="The output size uses floor, not ceil: your (p, s) gives the target only with "
                 "ceil.",
-                _when(lambda n, k, t, p, s: s >= 1 and ceil_div(n + 2 * p - k, s) + 1 == t),
+                compute=_when(lambda n, k, t, p, s: s >= 1 and ceil_div(n + 2 * p - k, s) + 1 == t),
             ),
             Mistake(
-                "Keep p < k: with p ≥ k some windows read nothing but padding.",
-                _when(lambda n, k, t, p, s: p >= k and _size(n, k, s, p) == t),
+                hint="Keep p < k: with p ≥ k some windows read nothing but padding.",
+                compute=_when(lambda n, k, t, p, s: p >= k and _size(n=n, k=k, s=s, p=p) == t),
             ),
             Mistake(
-                "A design exists: search every p < k and every stride s ≥ 1 before giving up "
+                hint="A design exists: search every p < k and every stride s ≥ 1 before giving up "
                 "(a large stride can shrink any size to 1).",
-                _none_when_possible,
+                compute=_none_when_possible,
             ),
         ),
     ),

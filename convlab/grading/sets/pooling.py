@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import avg_pool2d, max_pool2d, pool_output_size
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ceil_div, distinct, ints, normal
 
 
@@ -48,13 +48,16 @@ def _zero_padded(x, k, s=None, p=0):
     return max_pool2d(np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))), k, s)
 
 
-def _size(n, k, s, p, ceil_mode, public=True):
+def _size(*, n, k, s, p, ceil_mode, public=True):
     label = f"n={n}, k={k}, s={s}, p={p}, ceil_mode={ceil_mode}"
-    return Case(label, lambda r: (n, k, s, p, ceil_mode), public)
+    return Case(label=label, make=lambda r: (n, k, s, p, ceil_mode), public=public)
 
 
-def _pool(label, shape, k, s, p, *more, public=True, make=ints, **kw):
-    return Case(label, lambda r: (make(r, *shape, **kw), k, s, p, *more), public)
+def _pool(*, label, shape, k, s, p, count_include_pad=None, public=True, make=ints, **kw):
+    """A pooling case: ``make(rng, *shape, **kw)`` as the input, then the settings (and
+    ``count_include_pad`` where the exercise takes it)."""
+    more = () if count_include_pad is None else (count_include_pad,)
+    return Case(label=label, make=lambda r: (make(r, *shape, **kw), k, s, p, *more), public=public)
 
 
 EXERCISES = (
@@ -66,16 +69,16 @@ EXERCISES = (
         title="Pooled size with ceil_mode (PyTorch's rule)",
         reference=pool_size_ref,
         cases=(
-            _size(4, 2, 2, 0, False),
-            _size(5, 2, 2, 0, False),
-            _size(5, 2, 2, 0, True),
-            _size(3, 2, 2, 1, True),
-            _size(5, 2, 3, 1, True, False),
-            _size(6, 3, 2, 1, True, False),
-            _size(112, 3, 2, 1, False, False),
-            _size(7, 3, 2, 0, True, False),
-            _size(8, 3, 3, 1, True, False),
-            _size(1, 1, 1, 0, True, False),
+            _size(n=4, k=2, s=2, p=0, ceil_mode=False),
+            _size(n=5, k=2, s=2, p=0, ceil_mode=False),
+            _size(n=5, k=2, s=2, p=0, ceil_mode=True),
+            _size(n=3, k=2, s=2, p=1, ceil_mode=True),
+            _size(n=5, k=2, s=3, p=1, ceil_mode=True, public=False),
+            _size(n=6, k=3, s=2, p=1, ceil_mode=True, public=False),
+            _size(n=112, k=3, s=2, p=1, ceil_mode=False, public=False),
+            _size(n=7, k=3, s=2, p=0, ceil_mode=True, public=False),
+            _size(n=8, k=3, s=3, p=1, ceil_mode=True, public=False),
+            _size(n=1, k=1, s=1, p=0, ceil_mode=True, public=False),
         ),
         hint=(
             "Floor: ⌊(n + 2p − k)/s⌋ + 1. Ceil: ⌈(n + 2p − k)/s⌉ + 1, then PyTorch drops the "
@@ -83,13 +86,15 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "PyTorch drops a last window that would start inside the right padding: "
+                hint="PyTorch drops a last window that would start inside the right padding: "
                 "if (o − 1)·s ≥ n + p, the size is o − 1.",
-                lambda n, k, s, p, c: (ceil_div if c else int.__floordiv__)(n + 2 * p - k, s) + 1,
+                compute=lambda n, k, s, p, c: (
+                    (ceil_div if c else int.__floordiv__)(n + 2 * p - k, s) + 1
+                ),
             ),
             Mistake(
-                "ceil_mode=True rounds up, so a partial last window still counts.",
-                lambda n, k, s, p, c: (n + 2 * p - k) // s + 1,
+                hint="ceil_mode=True rounds up, so a partial last window still counts.",
+                compute=lambda n, k, s, p, c: (n + 2 * p - k) // s + 1,
             ),
         ),
     ),
@@ -101,33 +106,65 @@ EXERCISES = (
         title="Average pooling with count_include_pad",
         reference=lambda x, k, s, p, c: avg_pool2d(x, k, s, p, count_include_pad=c),
         cases=(
-            _pool("1×1×4×4, k=2", (1, 1, 4, 4), 2, None, 0, True),
-            _pool("1×2×5×5, k=3, s=2, p=1, count_include_pad=True", (1, 2, 5, 5), 3, 2, 1, True),
-            _pool("1×2×5×5, k=3, s=2, p=1, count_include_pad=False", (1, 2, 5, 5), 3, 2, 1, False),
             _pool(
-                "2×3×6×7, k=2, s=1, p=1, False",
-                (2, 3, 6, 7),
-                2,
-                1,
-                1,
-                False,
+                label="1×1×4×4, k=2", shape=(1, 1, 4, 4), k=2, s=None, p=0, count_include_pad=True
+            ),
+            _pool(
+                label="1×2×5×5, k=3, s=2, p=1, count_include_pad=True",
+                shape=(1, 2, 5, 5),
+                k=3,
+                s=2,
+                p=1,
+                count_include_pad=True,
+            ),
+            _pool(
+                label="1×2×5×5, k=3, s=2, p=1, count_include_pad=False",
+                shape=(1, 2, 5, 5),
+                k=3,
+                s=2,
+                p=1,
+                count_include_pad=False,
+            ),
+            _pool(
+                label="2×3×6×7, k=2, s=1, p=1, False",
+                shape=(2, 3, 6, 7),
+                k=2,
+                s=1,
+                p=1,
+                count_include_pad=False,
                 public=False,
                 make=normal,
             ),
             _pool(
-                "1×1×7×7, k=3, p=1, True", (1, 1, 7, 7), 3, None, 1, True, public=False, make=normal
-            ),
-            _pool(
-                "2×2×9×8, k=4, s=3, p=2, False",
-                (2, 2, 9, 8),
-                4,
-                3,
-                2,
-                False,
+                label="1×1×7×7, k=3, p=1, True",
+                shape=(1, 1, 7, 7),
+                k=3,
+                s=None,
+                p=1,
+                count_include_pad=True,
                 public=False,
                 make=normal,
             ),
-            _pool("1×3×4×4, k=4", (1, 3, 4, 4), 4, None, 0, True, public=False, make=normal),
+            _pool(
+                label="2×2×9×8, k=4, s=3, p=2, False",
+                shape=(2, 2, 9, 8),
+                k=4,
+                s=3,
+                p=2,
+                count_include_pad=False,
+                public=False,
+                make=normal,
+            ),
+            _pool(
+                label="1×3×4×4, k=4",
+                shape=(1, 3, 4, 4),
+                k=4,
+                s=None,
+                p=0,
+                count_include_pad=True,
+                public=False,
+                make=normal,
+            ),
         ),
         hint=(
             "Sum each window of the zero-padded input, then divide by k·k "
@@ -135,17 +172,17 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "count_include_pad=False divides by the number of real (non-padding) pixels "
+                hint="count_include_pad=False divides by the number of real (non-padding) pixels "
                 "in each window, not by k·k.",
-                lambda x, k, s, p, c: avg_pool2d(x, k, s, p, count_include_pad=True),
+                compute=lambda x, k, s, p, c: avg_pool2d(x, k, s, p, count_include_pad=True),
             ),
             Mistake(
-                "count_include_pad=True divides by k·k everywhere, padding included.",
-                lambda x, k, s, p, c: avg_pool2d(x, k, s, p, count_include_pad=False),
+                hint="count_include_pad=True divides by k·k everywhere, padding included.",
+                compute=lambda x, k, s, p, c: avg_pool2d(x, k, s, p, count_include_pad=False),
             ),
             Mistake(
-                "stride=None means stride = kernel_size (non-overlapping windows).",
-                lambda x, k, s, p, c: avg_pool2d(x, k, 1, p, count_include_pad=c),
+                hint="stride=None means stride = kernel_size (non-overlapping windows).",
+                compute=lambda x, k, s, p, c: avg_pool2d(x, k, 1, p, count_include_pad=c),
                 shape_only=True,
             ),
         ),
@@ -158,27 +195,43 @@ EXERCISES = (
         title="Max pooling with PyTorch's flat indices",
         reference=max_pool_ref,
         cases=(
-            _pool("1×1×4×4, k=2", (1, 1, 4, 4), 2, None, 0, make=distinct),
-            _pool("1×1×5×5, k=3, s=2, p=1", (1, 1, 5, 5), 3, 2, 1, make=distinct),
-            _pool("1×2×4×5, k=2, s=1", (1, 2, 4, 5), 2, 1, 0, make=distinct),
+            _pool(label="1×1×4×4, k=2", shape=(1, 1, 4, 4), k=2, s=None, p=0, make=distinct),
+            _pool(label="1×1×5×5, k=3, s=2, p=1", shape=(1, 1, 5, 5), k=3, s=2, p=1, make=distinct),
+            _pool(label="1×2×4×5, k=2, s=1", shape=(1, 2, 4, 5), k=2, s=1, p=0, make=distinct),
             _pool(
-                "2×3×7×6, k=3, s=2, p=1, all negative",
-                (2, 3, 7, 6),
-                3,
-                2,
-                1,
+                label="2×3×7×6, k=3, s=2, p=1, all negative",
+                shape=(2, 3, 7, 6),
+                k=3,
+                s=2,
+                p=1,
                 public=False,
                 make=distinct,
                 negative=True,
             ),
-            _pool("1×1×6×6, k=2, p=1", (1, 1, 6, 6), 2, None, 1, public=False, make=distinct),
-            _pool("2×2×9×9, k=4, s=3, p=2", (2, 2, 9, 9), 4, 3, 2, public=False, make=distinct),
             _pool(
-                "1×1×3×3, k=3, p=1, all negative",
-                (1, 1, 3, 3),
-                3,
-                None,
-                1,
+                label="1×1×6×6, k=2, p=1",
+                shape=(1, 1, 6, 6),
+                k=2,
+                s=None,
+                p=1,
+                public=False,
+                make=distinct,
+            ),
+            _pool(
+                label="2×2×9×9, k=4, s=3, p=2",
+                shape=(2, 2, 9, 9),
+                k=4,
+                s=3,
+                p=2,
+                public=False,
+                make=distinct,
+            ),
+            _pool(
+                label="1×1×3×3, k=3, p=1, all negative",
+                shape=(1, 1, 3, 3),
+                k=3,
+                s=None,
+                p=1,
                 public=False,
                 make=distinct,
                 negative=True,
@@ -190,22 +243,23 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Your indices count inside each window; PyTorch's index is the flat position "
+                hint="Your indices count inside each window; PyTorch's index is the flat position "
                 "row·W + col in the (unpadded) input plane.",
-                _local_argmax,
+                compute=_local_argmax,
             ),
             Mistake(
-                "Your indices point into the padded image; subtract the padding so they index "
+                hint="Your indices point into the padded image; subtract the padding so they index "
                 "the input: (row − p)·W + (col − p).",
-                _padded_indices,
+                compute=_padded_indices,
             ),
             Mistake(
-                "Indices are per (n, c) plane, in 0 … H·W − 1, not flat over the whole batch.",
-                _global_indices,
+                hint="Indices are per (n, c) plane, in 0 … H·W − 1, not flat over the whole batch.",
+                compute=_global_indices,
             ),
             Mistake(
-                "Pad with −inf, not 0: with negative inputs a zero from the padding would win.",
-                _zero_padded,
+                hint="Pad with −inf, not 0: with negative inputs a zero from the padding would "
+                "win.",
+                compute=_zero_padded,
                 item=0,
             ),
         ),

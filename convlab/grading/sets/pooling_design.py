@@ -10,7 +10,7 @@ import numpy as np
 
 from ... import avg_pool2d_backward, pool_output_size
 from ...adaptive import adaptive_windows
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ints, normal
 
 
@@ -37,8 +37,8 @@ def _rounded(n, out):
     return np.round(i * n / out).astype(np.int64), np.round((i + 1) * n / out).astype(np.int64)
 
 
-def _aw(n, out, public=True):
-    return Case(f"n={n}, out={out}", lambda r: (n, out), public)
+def _aw(*, n, out, public=True):
+    return Case(label=f"n={n}, out={out}", make=lambda r: (n, out), public=public)
 
 
 def avg_pool_backward_ref(grad_out, input_shape, kernel_size, stride, padding, count_include_pad):
@@ -76,12 +76,12 @@ def _assigned(g, shape, k, s, p, c):
     return grad[:, :, p : p + h, p : p + w]
 
 
-def _ap(label, shape, k, s, p, c, public=True, make=ints):
+def _ap(*, label, shape, k, s, p, count_include_pad, public=True, make=ints):
     def args(r):
         oh, ow = pool_output_size(shape[2:], k, s, p)
-        return make(r, shape[0], shape[1], oh, ow), tuple(shape), k, s, p, c
+        return make(r, shape[0], shape[1], oh, ow), tuple(shape), k, s, p, count_include_pad
 
-    return Case(label, args, public)
+    return Case(label=label, make=args, public=public)
 
 
 EXERCISES = (
@@ -94,16 +94,16 @@ EXERCISES = (
         title="The windows of adaptive pooling",
         reference=adaptive_windows_ref,
         cases=(
-            _aw(10, 3),
-            _aw(6, 3),
-            _aw(7, 4),
-            _aw(5, 5),
-            _aw(4, 7, False),
-            _aw(224, 7, False),
-            _aw(9, 1, False),
-            _aw(13, 5, False),
-            _aw(1, 3, False),
-            _aw(100, 6, False),
+            _aw(n=10, out=3),
+            _aw(n=6, out=3),
+            _aw(n=7, out=4),
+            _aw(n=5, out=5),
+            _aw(n=4, out=7, public=False),
+            _aw(n=224, out=7, public=False),
+            _aw(n=9, out=1, public=False),
+            _aw(n=13, out=5, public=False),
+            _aw(n=1, out=3, public=False),
+            _aw(n=100, out=6, public=False),
         ),
         hint=(
             "Window i of out covers [⌊i·n/out⌋, ⌈(i + 1)·n/out⌉): floor for the start, ceil "
@@ -112,19 +112,19 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Adaptive pooling is not one fixed pooling (stride n // out, kernel n − (out − "
-                "1)·stride): each window has its own start ⌊i·n/out⌋ and end ⌈(i + 1)·n/out⌉, "
+                hint="Adaptive pooling is not one fixed pooling (stride n // out, kernel n − (out "
+                "− 1)·stride): each window has its own start ⌊i·n/out⌋ and end ⌈(i + 1)·n/out⌉, "
                 "so windows may overlap and differ in length by one.",
-                _fixed_kernel,
+                compute=_fixed_kernel,
             ),
             Mistake(
-                "The end rounds *up*: ⌈(i + 1)·n/out⌉, so every input pixel is in a window "
+                hint="The end rounds *up*: ⌈(i + 1)·n/out⌉, so every input pixel is in a window "
                 "(n = 10, out = 3: the first window is [0, 4), not [0, 3)).",
-                _floor_ends,
+                compute=_floor_ends,
             ),
             Mistake(
-                "Do not round to nearest: start = floor(i·n/out), end = ceil((i + 1)·n/out).",
-                _rounded,
+                hint="Do not round to nearest: start = floor(i·n/out), end = ceil((i + 1)·n/out).",
+                compute=_rounded,
             ),
         ),
     ),
@@ -137,15 +137,88 @@ EXERCISES = (
         title="Backward pass of average pooling, count_include_pad both ways",
         reference=avg_pool_backward_ref,
         cases=(
-            _ap("1×1×4×4, k=2 (no overlap)", (1, 1, 4, 4), 2, None, 0, True),
-            _ap("1×1×5×5, k=3, s=1 (overlap)", (1, 1, 5, 5), 3, 1, 0, True),
-            _ap("1×2×5×5, k=3, s=2, p=1, count_include_pad=True", (1, 2, 5, 5), 3, 2, 1, True),
-            _ap("1×2×5×5, k=3, s=2, p=1, count_include_pad=False", (1, 2, 5, 5), 3, 2, 1, False),
-            _ap("2×3×6×7, k=2, s=1, p=1, False", (2, 3, 6, 7), 2, 1, 1, False, False, normal),
-            _ap("1×1×7×7, k=3, p=1, True", (1, 1, 7, 7), 3, None, 1, True, False, normal),
-            _ap("2×2×9×8, k=4, s=3, p=2, False", (2, 2, 9, 8), 4, 3, 2, False, False, normal),
-            _ap("1×3×4×4, k=4, global", (1, 3, 4, 4), 4, None, 0, False, False, normal),
-            _ap("1×1×6×6, k=3, s=1, p=1, True", (1, 1, 6, 6), 3, 1, 1, True, False, normal),
+            _ap(
+                label="1×1×4×4, k=2 (no overlap)",
+                shape=(1, 1, 4, 4),
+                k=2,
+                s=None,
+                p=0,
+                count_include_pad=True,
+            ),
+            _ap(
+                label="1×1×5×5, k=3, s=1 (overlap)",
+                shape=(1, 1, 5, 5),
+                k=3,
+                s=1,
+                p=0,
+                count_include_pad=True,
+            ),
+            _ap(
+                label="1×2×5×5, k=3, s=2, p=1, count_include_pad=True",
+                shape=(1, 2, 5, 5),
+                k=3,
+                s=2,
+                p=1,
+                count_include_pad=True,
+            ),
+            _ap(
+                label="1×2×5×5, k=3, s=2, p=1, count_include_pad=False",
+                shape=(1, 2, 5, 5),
+                k=3,
+                s=2,
+                p=1,
+                count_include_pad=False,
+            ),
+            _ap(
+                label="2×3×6×7, k=2, s=1, p=1, False",
+                shape=(2, 3, 6, 7),
+                k=2,
+                s=1,
+                p=1,
+                count_include_pad=False,
+                public=False,
+                make=normal,
+            ),
+            _ap(
+                label="1×1×7×7, k=3, p=1, True",
+                shape=(1, 1, 7, 7),
+                k=3,
+                s=None,
+                p=1,
+                count_include_pad=True,
+                public=False,
+                make=normal,
+            ),
+            _ap(
+                label="2×2×9×8, k=4, s=3, p=2, False",
+                shape=(2, 2, 9, 8),
+                k=4,
+                s=3,
+                p=2,
+                count_include_pad=False,
+                public=False,
+                make=normal,
+            ),
+            _ap(
+                label="1×3×4×4, k=4, global",
+                shape=(1, 3, 4, 4),
+                k=4,
+                s=None,
+                p=0,
+                count_include_pad=False,
+                public=False,
+                make=normal,
+            ),
+            _ap(
+                label="1×1×6×6, k=3, s=1, p=1, True",
+                shape=(1, 1, 6, 6),
+                k=3,
+                s=1,
+                p=1,
+                count_include_pad=True,
+                public=False,
+                make=normal,
+            ),
         ),
         hint=(
             "Each output spreads grad_out / divisor evenly over its window: add it (+=, "
@@ -155,18 +228,18 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "count_include_pad=False divides each window by its number of real pixels, "
+                hint="count_include_pad=False divides each window by its number of real pixels, "
                 "True by k·k (padding included): you used the other divisor.",
-                _other_divisor,
+                compute=_other_divisor,
             ),
             Mistake(
-                "Windows overlap: a pixel in several windows receives the sum of their shares "
+                hint="Windows overlap: a pixel in several windows receives the sum of their shares "
                 "(+=), not the last one (=).",
-                _assigned,
+                compute=_assigned,
             ),
             Mistake(
-                "Crop the padding: grad_input has the input's shape (N, C, H, W).",
-                _uncropped,
+                hint="Crop the padding: grad_input has the input's shape (N, C, H, W).",
+                compute=_uncropped,
                 shape_only=True,
             ),
         ),

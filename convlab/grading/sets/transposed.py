@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv_matrix, conv_output_size, conv_transpose2d, conv_transpose_output_size
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ints, normal
 
 
@@ -17,19 +17,25 @@ def scatter_ref(x: np.ndarray, w: np.ndarray, stride=1, padding=0) -> np.ndarray
     return conv_transpose2d(x, w, stride=stride, padding=padding)
 
 
-def _size(n, k, s, p, op, d, public=True):
+def _size(*, n, k, s, p, op, d, public=True):
     label = f"n={n}, k={k}, s={s}, p={p}, output_padding={op}, d={d}"
-    return Case(label, lambda r: (n, k, s, p, op, d), public)
+    return Case(label=label, make=lambda r: (n, k, s, p, op, d), public=public)
 
 
-def _matrix(shape, ks, s, p, public=True, make=ints):
-    label = f"{shape[0]}×{shape[1]} input, {ks[0]}×{ks[1]} kernel, stride {s}, padding {p}"
-    return Case(label, lambda r: (tuple(shape), make(r, *ks), s, p), public)
+def _matrix(*, shape, k_shape, s, p, public=True, make=ints):
+    label = (
+        f"{shape[0]}×{shape[1]} input, {k_shape[0]}×{k_shape[1]} kernel, stride {s}, padding {p}"
+    )
+    return Case(label=label, make=lambda r: (tuple(shape), make(r, *k_shape), s, p), public=public)
 
 
-def _scatter(xs, ws, s, p, public=True, make=ints):
-    label = f"x {'×'.join(map(str, xs))}, w {'×'.join(map(str, ws))}, stride {s}, padding {p}"
-    return Case(label, lambda r: (make(r, *xs), make(r, *ws), s, p), public)
+def _scatter(*, x_shape, w_shape, s, p, public=True, make=ints):
+    label = (
+        f"x {'×'.join(map(str, x_shape))}, w {'×'.join(map(str, w_shape))}, stride {s}, padding {p}"
+    )
+    return Case(
+        label=label, make=lambda r: (make(r, *x_shape), make(r, *w_shape), s, p), public=public
+    )
 
 
 EXERCISES = (
@@ -41,29 +47,30 @@ EXERCISES = (
         title="Output size of a transposed convolution",
         reference=conv_transpose_output_size,
         cases=(
-            _size(2, 3, 1, 0, 0, 1),
-            _size(4, 3, 2, 1, 1, 1),
-            _size(3, 4, 2, 1, 0, 1),
-            _size(5, 3, 2, 0, 0, 1, False),
-            _size(7, 5, 3, 2, 2, 1, False),
-            _size(4, 3, 1, 0, 0, 2, False),
-            _size(1, 4, 2, 1, 0, 1, False),
-            _size(16, 4, 2, 1, 0, 1, False),
+            _size(n=2, k=3, s=1, p=0, op=0, d=1),
+            _size(n=4, k=3, s=2, p=1, op=1, d=1),
+            _size(n=3, k=4, s=2, p=1, op=0, d=1),
+            _size(n=5, k=3, s=2, p=0, op=0, d=1, public=False),
+            _size(n=7, k=5, s=3, p=2, op=2, d=1, public=False),
+            _size(n=4, k=3, s=1, p=0, op=0, d=2, public=False),
+            _size(n=1, k=4, s=2, p=1, op=0, d=1, public=False),
+            _size(n=16, k=4, s=2, p=1, op=0, d=1, public=False),
         ),
         hint="o = (n − 1)·s − 2p + d·(k − 1) + output_padding + 1.",
         mistakes=(
             Mistake(
-                "That is the forward convolution's formula. The transposed convolution maps n "
+                hint="That is the forward convolution's formula. The transposed convolution maps n "
                 "back up: (n − 1)·s − 2p + d·(k − 1) + output_padding + 1.",
-                lambda n, k, s, p, op, d: conv_output_size(n, k, s, p, d),
+                compute=lambda n, k, s, p, op, d: conv_output_size(n, k, s, p, d),
             ),
             Mistake(
-                "Add output_padding: it picks which of the input sizes a strided conv maps to n.",
-                lambda n, k, s, p, op, d: conv_transpose_output_size(n, k, s, p, 0, d),
+                hint="Add output_padding: it picks which of the input sizes a strided conv maps "
+                "to n.",
+                compute=lambda n, k, s, p, op, d: conv_transpose_output_size(n, k, s, p, 0, d),
             ),
             Mistake(
-                "padding p is removed from each side: subtract 2p.",
-                lambda n, k, s, p, op, d: (n - 1) * s - p + d * (k - 1) + op + 1,
+                hint="padding p is removed from each side: subtract 2p.",
+                compute=lambda n, k, s, p, op, d: (n - 1) * s - p + d * (k - 1) + op + 1,
             ),
         ),
     ),
@@ -75,13 +82,13 @@ EXERCISES = (
         title="Convolution as a matrix",
         reference=conv_matrix_ref,
         cases=(
-            _matrix((3, 3), (2, 2), 1, 0),
-            _matrix((4, 4), (3, 3), 1, 1),
-            _matrix((4, 5), (2, 2), 2, 0),
-            _matrix((5, 5), (3, 3), 2, 1, False, normal),
-            _matrix((6, 4), (3, 2), 1, 0, False, normal),
-            _matrix((2, 2), (1, 1), 1, 0, False, normal),
-            _matrix((7, 7), (3, 3), 3, 1, False, normal),
+            _matrix(shape=(3, 3), k_shape=(2, 2), s=1, p=0),
+            _matrix(shape=(4, 4), k_shape=(3, 3), s=1, p=1),
+            _matrix(shape=(4, 5), k_shape=(2, 2), s=2, p=0),
+            _matrix(shape=(5, 5), k_shape=(3, 3), s=2, p=1, public=False, make=normal),
+            _matrix(shape=(6, 4), k_shape=(3, 2), s=1, p=0, public=False, make=normal),
+            _matrix(shape=(2, 2), k_shape=(1, 1), s=1, p=0, public=False, make=normal),
+            _matrix(shape=(7, 7), k_shape=(3, 3), s=3, p=1, public=False, make=normal),
         ),
         hint=(
             "Row r = i·ow + j of C holds the kernel where output (i, j) reads the input: "
@@ -89,14 +96,14 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Rows index outputs and columns index inputs: C has shape (oh·ow, H·W), so that "
-                "C @ x.ravel() is the output. You returned its transpose.",
-                lambda shape, k, s, p: conv_matrix_ref(shape, k, s, p).T,
+                hint="Rows index outputs and columns index inputs: C has shape (oh·ow, H·W), so "
+                "that C @ x.ravel() is the output. You returned its transpose.",
+                compute=lambda shape, k, s, p: conv_matrix_ref(shape, k, s, p).T,
                 shape_only=True,
             ),
             Mistake(
-                "You flipped the kernel; conv2d (cross-correlation) places k as it is.",
-                lambda shape, k, s, p: conv_matrix_ref(shape, k[::-1, ::-1], s, p),
+                hint="You flipped the kernel; conv2d (cross-correlation) places k as it is.",
+                compute=lambda shape, k, s, p: conv_matrix_ref(shape, k[::-1, ::-1], s, p),
             ),
         ),
     ),
@@ -108,13 +115,13 @@ EXERCISES = (
         title="Transposed convolution as a scatter of kernel stamps",
         reference=scatter_ref,
         cases=(
-            _scatter((1, 2, 2), (1, 1, 2, 2), 1, 0),
-            _scatter((1, 2, 2), (1, 1, 3, 3), 2, 0),
-            _scatter((2, 3, 3), (2, 3, 3, 3), 2, 1),
-            _scatter((3, 4, 5), (3, 2, 2, 4), 2, 0, False, normal),
-            _scatter((2, 5, 5), (2, 2, 4, 4), 2, 1, False, normal),
-            _scatter((1, 1, 1), (1, 1, 3, 3), 3, 1, False, normal),
-            _scatter((4, 3, 2), (4, 1, 3, 3), 3, 0, False, normal),
+            _scatter(x_shape=(1, 2, 2), w_shape=(1, 1, 2, 2), s=1, p=0),
+            _scatter(x_shape=(1, 2, 2), w_shape=(1, 1, 3, 3), s=2, p=0),
+            _scatter(x_shape=(2, 3, 3), w_shape=(2, 3, 3, 3), s=2, p=1),
+            _scatter(x_shape=(3, 4, 5), w_shape=(3, 2, 2, 4), s=2, p=0, public=False, make=normal),
+            _scatter(x_shape=(2, 5, 5), w_shape=(2, 2, 4, 4), s=2, p=1, public=False, make=normal),
+            _scatter(x_shape=(1, 1, 1), w_shape=(1, 1, 3, 3), s=3, p=1, public=False, make=normal),
+            _scatter(x_shape=(4, 3, 2), w_shape=(4, 1, 3, 3), s=3, p=0, public=False, make=normal),
         ),
         hint=(
             "Start from zeros of the uncropped size ((H − 1)·s + kh, (W − 1)·s + kw); each input "
@@ -123,13 +130,14 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Crop the padding: the result loses p rows/columns on each side of the scatter.",
-                lambda x, w, s, p: scatter_ref(x, w, s, 0),
+                hint="Crop the padding: the result loses p rows/columns on each side of the "
+                "scatter.",
+                compute=lambda x, w, s, p: scatter_ref(x, w, s, 0),
                 shape_only=True,
             ),
             Mistake(
-                "Each input pixel stamps w as it is (no flip) at (i·s, j·s).",
-                lambda x, w, s, p: scatter_ref(x, w[:, :, ::-1, ::-1], s, p),
+                hint="Each input pixel stamps w as it is (no flip) at (i·s, j·s).",
+                compute=lambda x, w, s, p: scatter_ref(x, w[:, :, ::-1, ::-1], s, p),
             ),
         ),
     ),

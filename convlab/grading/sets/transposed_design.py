@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import conv_transpose2d
-from ..registry import Case, Exercise, Mistake
+from ..exercise_types import Case, Exercise, Mistake
 from ._inputs import ints, normal
 
 
@@ -34,8 +34,10 @@ def _zero_insert(x, k, s, p, op, *, flip=True, zeros=None, op_sides=(0, 1)):
     return np.einsum("ijuv,uv->ij", win, kk)
 
 
-def _zi(label, xs, ks, s, p, op, public=True, make=ints):
-    return Case(label, lambda r: (make(r, *xs), make(r, *ks), s, p, op), public)
+def _zi(*, label, x_shape, k_shape, s, p, op, public=True, make=ints):
+    return Case(
+        label=label, make=lambda r: (make(r, *x_shape), make(r, *k_shape), s, p, op), public=public
+    )
 
 
 def uniform_overlap_ref(k: int, s: int) -> bool:
@@ -43,8 +45,8 @@ def uniform_overlap_ref(k: int, s: int) -> bool:
     return k % s == 0
 
 
-def _uo(k, s, public=True):
-    return Case(f"k={k}, s={s}", lambda r: (k, s), public)
+def _uo(*, k, s, public=True):
+    return Case(label=f"k={k}, s={s}", make=lambda r: (k, s), public=public)
 
 
 EXERCISES = (
@@ -57,19 +59,19 @@ EXERCISES = (
         title="Predict checkerboard overlap from kernel size and stride",
         reference=uniform_overlap_ref,
         cases=(
-            _uo(3, 2),
-            _uo(4, 2),
-            _uo(3, 1),
-            _uo(2, 3),
-            _uo(5, 2, False),
-            _uo(6, 3, False),
-            _uo(4, 3, False),
-            _uo(9, 3, False),
-            _uo(1, 1, False),
-            _uo(2, 4, False),
-            _uo(8, 4, False),
-            _uo(7, 7, False),
-            _uo(6, 4, False),
+            _uo(k=3, s=2),
+            _uo(k=4, s=2),
+            _uo(k=3, s=1),
+            _uo(k=2, s=3),
+            _uo(k=5, s=2, public=False),
+            _uo(k=6, s=3, public=False),
+            _uo(k=4, s=3, public=False),
+            _uo(k=9, s=3, public=False),
+            _uo(k=1, s=1, public=False),
+            _uo(k=2, s=4, public=False),
+            _uo(k=8, s=4, public=False),
+            _uo(k=7, s=7, public=False),
+            _uo(k=6, s=4, public=False),
         ),
         hint=(
             "Stamps of length k start every s pixels; output pixel i is covered by the stamps "
@@ -78,15 +80,15 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Overlap (k ≥ s) or an odd kernel does not make it uniform: with k = 3, s = 2 "
+                hint="Overlap (k ≥ s) or an odd kernel does not make it uniform: with k = 3, s = 2 "
                 "the pixels get 2, 1, 2, 1, … stamps (the checkerboard). Uniform exactly when "
                 "s divides k.",
-                lambda k, s: True if k % s else None,  # said uniform, is not
+                compute=lambda k, s: True if k % s else None,  # said uniform, is not
             ),
             Mistake(
-                "Not only stride 1 (or k = s) is uniform: with k = 4, s = 2 every pixel gets "
+                hint="Not only stride 1 (or k = s) is uniform: with k = 4, s = 2 every pixel gets "
                 "two stamps. Uniform exactly when s divides k.",
-                lambda k, s: False if k % s == 0 else None,  # said checkerboard, is uniform
+                compute=lambda k, s: False if k % s == 0 else None,  # said checkerboard, is uniform
             ),
         ),
     ),
@@ -99,20 +101,87 @@ EXERCISES = (
         title="Transposed convolution by zero insertion, padding and a flipped kernel",
         reference=transposed_ref,
         cases=(
-            _zi("2×2 input, 2×2 kernel, stride 1", (2, 2), (2, 2), 1, 0, 0),
-            _zi("2×2 input, 3×3 kernel, stride 2", (2, 2), (3, 3), 2, 0, 0),
-            _zi("3×3 input, 3×3 kernel, stride 2, padding 1", (3, 3), (3, 3), 2, 1, 0),
-            _zi("3×3 input, 3×3, stride 2, padding 1, output_padding 1", (3, 3), (3, 3), 2, 1, 1),
-            _zi("4×5 input, 4×4, stride 2, padding 1", (4, 5), (4, 4), 2, 1, 0, False, normal),
             _zi(
-                "3×2 input, 3×4, stride 3, output_padding 2", (3, 2), (3, 4), 3, 0, 2, False, normal
+                label="2×2 input, 2×2 kernel, stride 1",
+                x_shape=(2, 2),
+                k_shape=(2, 2),
+                s=1,
+                p=0,
+                op=0,
             ),
             _zi(
-                "1×1 input, 3×3, stride 2, padding 1, op 1", (1, 1), (3, 3), 2, 1, 1, False, normal
+                label="2×2 input, 3×3 kernel, stride 2",
+                x_shape=(2, 2),
+                k_shape=(3, 3),
+                s=2,
+                p=0,
+                op=0,
             ),
-            _zi("5×4 input, 2×2, stride 1, padding 1", (5, 4), (2, 2), 1, 1, 0, False, normal),
             _zi(
-                "6×6 input, 5×5, stride 4, padding 2, op 3", (6, 6), (5, 5), 4, 2, 3, False, normal
+                label="3×3 input, 3×3 kernel, stride 2, padding 1",
+                x_shape=(3, 3),
+                k_shape=(3, 3),
+                s=2,
+                p=1,
+                op=0,
+            ),
+            _zi(
+                label="3×3 input, 3×3, stride 2, padding 1, output_padding 1",
+                x_shape=(3, 3),
+                k_shape=(3, 3),
+                s=2,
+                p=1,
+                op=1,
+            ),
+            _zi(
+                label="4×5 input, 4×4, stride 2, padding 1",
+                x_shape=(4, 5),
+                k_shape=(4, 4),
+                s=2,
+                p=1,
+                op=0,
+                public=False,
+                make=normal,
+            ),
+            _zi(
+                label="3×2 input, 3×4, stride 3, output_padding 2",
+                x_shape=(3, 2),
+                k_shape=(3, 4),
+                s=3,
+                p=0,
+                op=2,
+                public=False,
+                make=normal,
+            ),
+            _zi(
+                label="1×1 input, 3×3, stride 2, padding 1, op 1",
+                x_shape=(1, 1),
+                k_shape=(3, 3),
+                s=2,
+                p=1,
+                op=1,
+                public=False,
+                make=normal,
+            ),
+            _zi(
+                label="5×4 input, 2×2, stride 1, padding 1",
+                x_shape=(5, 4),
+                k_shape=(2, 2),
+                s=1,
+                p=1,
+                op=0,
+                public=False,
+                make=normal,
+            ),
+            _zi(
+                label="6×6 input, 5×5, stride 4, padding 2, op 3",
+                x_shape=(6, 6),
+                k_shape=(5, 5),
+                s=4,
+                p=2,
+                op=3,
+                public=False,
+                make=normal,
             ),
         ),
         hint=(
@@ -123,31 +192,32 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake(
-                "Flip the kernel: the scatter stamps k as it is, so as a (gather) convolution "
+                hint="Flip the kernel: the scatter stamps k as it is, so as a (gather) convolution "
                 "it reads k[::-1, ::-1].",
-                lambda x, k, s, p, op: _zero_insert(x, k, s, p, op, flip=False),
+                compute=lambda x, k, s, p, op: _zero_insert(x, k, s, p, op, flip=False),
             ),
             Mistake(
-                "Insert s − 1 zeros between pixels, not s (stride 2 puts one zero between two "
+                hint="Insert s − 1 zeros between pixels, not s (stride 2 puts one zero between two "
                 "pixels).",
-                lambda x, k, s, p, op: _zero_insert(x, k, s, p, op, zeros=s),
+                compute=lambda x, k, s, p, op: _zero_insert(x, k, s, p, op, zeros=s),
                 shape_only=True,
             ),
             Mistake(
-                "output_padding adds rows and columns at the bottom and right only, not on "
+                hint="output_padding adds rows and columns at the bottom and right only, not on "
                 "both sides.",
-                lambda x, k, s, p, op: _zero_insert(x, k, s, p, op, op_sides=(1, 1)),
+                compute=lambda x, k, s, p, op: _zero_insert(x, k, s, p, op, op_sides=(1, 1)),
                 shape_only=True,
             ),
             Mistake(
-                "Add output_padding: op extra rows and columns of zeros at the bottom and right.",
-                lambda x, k, s, p, op: _zero_insert(x, k, s, p, 0),
+                hint="Add output_padding: op extra rows and columns of zeros at the bottom and "
+                "right.",
+                compute=lambda x, k, s, p, op: _zero_insert(x, k, s, p, 0),
                 shape_only=True,
             ),
             Mistake(
-                "The transposed conv's padding p *removes* p from each side: pad with "
+                hint="The transposed conv's padding p *removes* p from each side: pad with "
                 "k − 1 − p, not p.",
-                lambda x, k, s, p, op: np.empty(
+                compute=lambda x, k, s, p, op: np.empty(
                     (
                         (x.shape[0] - 1) * s + 1 + 2 * p + op - k.shape[0] + 1,
                         (x.shape[1] - 1) * s + 1 + 2 * p + op - k.shape[1] + 1,
