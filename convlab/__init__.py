@@ -22,6 +22,7 @@ from .adaptive import (
     max_unpool3d,
 )
 from .conv import conv1d, conv2d, conv3d
+from .errors import ConvlabError
 from .fields import dilation_coverage, hdc_check, receptive_field
 from .grad import conv1d_backward, conv2d_backward, conv3d_backward
 from .grad_adaptive import (
@@ -82,6 +83,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "ConvlabError",
     "Summary",
     "adaptive_avg_pool1d",
     "adaptive_avg_pool1d_backward",

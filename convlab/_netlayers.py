@@ -165,7 +165,8 @@ def _conv_transpose(spec: dict[str, Any], shape: tuple[int, ...], where: str) ->
     k, s, p, op, d = _settings(spec, where, nd, {
         "kernel_size": (None, 1), "stride": (1, 1), "padding": (0, 0),
         "output_padding": (0, 0), "dilation": (1, 1)})  # fmt: skip
-    check_output_padding(FUNC, op, s, d)
+    shown = {n: spec.get(n, v) for n, v in (("output_padding", 0), ("stride", 1), ("dilation", 1))}
+    check_output_padding(FUNC, op, s, d, **shown)
     label = _label("conv_transpose", k, stride=_nondefault(s, 1), padding=_nondefault(p, 0),
                    output_padding=_nondefault(op, 0), dilation=_nondefault(d, 1),
                    groups=groups if groups > 1 else None)  # fmt: skip
@@ -195,7 +196,7 @@ def _pool(spec: dict[str, Any], kind: str, shape: tuple[int, ...], where: str) -
     stride = spec.get("stride")
     s = k if stride is None else int_tuple(FUNC, "stride", stride, nd, minimum=1)
     ceil = check_bool(FUNC, "ceil_mode", spec.get("ceil_mode", False))
-    check_pool_padding(FUNC, p, k, d)
+    check_pool_padding(FUNC, p, k, padding=spec.get("padding", 0), kernel_size=spec["kernel_size"])
     label = _label(kind, k, stride=_nondefault(s, 1), padding=_nondefault(p, 0),
                    dilation=_nondefault(d, 1), ceil_mode="on" if ceil else None)  # fmt: skip
     size = shape[2:]

@@ -82,6 +82,7 @@ def parse_conv(
     padding_mode: str = "zeros",
 ) -> ConvSpec:
     """Check every argument of a conv call the way torch does, and normalise it."""
+    given = dict(stride=stride, padding=padding, dilation=dilation)  # as passed, for messages
     x = as_float_array(func, "input", input)
     w = as_float_array(func, "weight", weight)
     b = None if bias is None else as_float_array(func, "bias", bias)
@@ -108,14 +109,12 @@ def parse_conv(
         pads = tuple((v, v) for v in p)
     size = x.shape[2:]
     if padding_mode != "zeros":
-        check_mode_padding(func, padding_mode, list(pads), size)
+        check_mode_padding(func, ("padding_mode", padding_mode), ("padding", padding), pads, size)
     padded = shapes.padded_size(size, pads)
     extent = shapes.effective_kernel_size(kernel, dilation)
-    check_padded_fits(
-        func, size, padded, extent, weight=w.shape, padding=padding, dilation=dilation
-    )
+    check_padded_fits(func, size, padded, extent, weight=w.shape, **given)
     out = _output_size(padded, kernel, stride, dilation)
-    check_alloc(func, (x.shape[0], w.shape[0], *out), x.itemsize, padding=padding, stride=stride)
+    check_alloc(func, (x.shape[0], w.shape[0], *out), x.itemsize, **given)
     return ConvSpec(x, w, b, stride, pads, dilation, groups, padding_mode, out, unbatched)
 
 

@@ -123,9 +123,9 @@ def pad(
     spatial = x.shape[x.ndim - m :]
     if mode == "circular":  # torch crops first, then wraps what is left
         kept = tuple(n + min(b, 0) + min(a, 0) for (b, a), n in zip(pairs, spatial, strict=True))
-        check_mode_padding(func, mode, pairs, kept)
+        check_mode_padding(func, ("mode", mode), ("pad", pad), pairs, kept)
     elif mode != "constant":
-        check_mode_padding(func, mode, pairs, spatial)
+        check_mode_padding(func, ("mode", mode), ("pad", pad), pairs, spatial)
     for (before, after), n in zip(pairs, spatial, strict=True):
         if n + before + after < 0 or (before < 0 and -before > n) or (after < 0 and -after > n):
             raise fail(
