@@ -20,10 +20,11 @@ Bias additions are not counted, as is usual.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from . import shapes
-from ._netspec import FUNC, Step, dims
+from ._netspec import FUNC, Step, dims, kind_of
 from ._validation import (
     check_bool,
     check_choice,
@@ -34,6 +35,7 @@ from ._validation import (
     int_sequence,
     int_tuple,
 )
+from .errors import ConvlabError
 
 
 def step(spec: dict[str, Any], kind: str, shape: tuple[int, ...], where: str) -> Step:
@@ -277,3 +279,31 @@ def _pad(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
     label = f"pad {', '.join(f'{b}+{a}' for b, a in zip(before, after, strict=True))}"
     window = ((1,) * nd, (1,) * nd, tuple(before), (1,) * nd)
     return Step(label, (*shape[:2], *out), 0, 0, "window", window)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One row to compute: a :class:`Step` and the rows it reads (-1: the input)."""
+
+    name: str
+    step: Step
+    inputs: tuple[int, ...]
+    owner: int | None = None  # id of the module whose parameters the row counts
+
+
+def layer_step(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
+    """:func:`step` with the layer named in every error."""
+    kind = kind_of(spec, where, len(shape) - 2)
+    try:
+        return step(spec, kind, shape, where)
+    except ConvlabError as exc:
+        if where in exc.message:  # the step named the layer itself
+            raise
+        raise fail(
+            FUNC,
+            f"{where} ({kind}): {exc.message}",
+            exc.fix,
+            kind=type(exc),
+            argument=exc.argument,
+            value=exc.value,
+        ) from None
