@@ -22,6 +22,7 @@ from .adaptive import (
     max_unpool3d,
 )
 from .conv import conv1d, conv2d, conv3d
+from .costs import conv_macs, conv_params
 from .errors import ConvlabError
 from .fields import dilation_coverage, hdc_check, receptive_field
 from .grad import conv1d_backward, conv2d_backward, conv3d_backward
@@ -57,9 +58,7 @@ from .pool import (
     max_pool3d,
 )
 from .shapes import (
-    conv_macs,
     conv_output_size,
-    conv_params,
     conv_transpose_output_size,
     pool_output_size,
     same_padding,

@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from . import shapes
+from . import costs, shapes
 from ._netspec import FUNC, Step, dims, kind_of
 from ._validation import (
     check_bool,
@@ -152,8 +152,8 @@ def _conv(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
     padded = shapes.padded_size(size, pads)
     _fits(where, label, size, padded, shapes.effective_kernel_size(k, d))
     out = shapes.conv_output_size(padded, k, s, 0, d)
-    macs = n * shapes.conv_macs(padded, c_in, c_out, k, s, 0, d, groups)
-    params = shapes.conv_params(c_in, c_out, k, groups, bool(spec.get("bias", True)), nd)
+    macs = n * costs.conv_macs(padded, c_in, c_out, k, s, 0, d, groups)
+    params = costs.conv_params(c_in, c_out, k, groups, bool(spec.get("bias", True)), nd)
     window = (k, s, tuple(b for b, _ in pads), d)
     return Step(label, (n, c_out, *out), params, macs, "window", window)
 
@@ -177,8 +177,8 @@ def _conv_transpose(spec: dict[str, Any], shape: tuple[int, ...], where: str) ->
     if min(out) < 1:
         raise fail(FUNC, f"{where} ({label}): output would be {dims(out)} for input {dims(size)}",
                    "Use less padding or a bigger input")  # fmt: skip
-    params = shapes.conv_params(c_in, c_out, k, groups, bool(spec.get("bias", True)), nd)
-    macs = n * math.prod(size) * shapes.conv_params(c_in, c_out, k, groups, False, nd)
+    params = costs.conv_params(c_in, c_out, k, groups, bool(spec.get("bias", True)), nd)
+    macs = n * math.prod(size) * costs.conv_params(c_in, c_out, k, groups, False, nd)
     if all(v == 1 for v in s):  # a stride-1 transposed conv is a conv with d(k-1)-p padding
         full = shapes.effective_kernel_size(k, d)
         window = (k, s, tuple(e - 1 - q for e, q in zip(full, p, strict=True)), d)

@@ -104,8 +104,9 @@ def conv_matrix(
     p = int_tuple(func, "padding", padding, 2, minimum=0)
     d = int_tuple(func, "dilation", dilation, 2, minimum=1)
     c_out, _, kh, kw = w.shape
-    ho, wo = (shapes._conv_size(func, *dim) for dim in zip((h, wd), (kh, kw), s, p, d, strict=True))
-    settings = dict(weight=w.shape, stride=s, padding=p, dilation=d)
+    dims = zip((h, wd), (kh, kw), s, p, d, strict=True)
+    ho, wo = (shapes.checked_conv_size(func, *dim) for dim in dims)
+    settings = dict(weight=w.shape, stride=stride, padding=padding, dilation=dilation)
     check_output_size(func, (ho, wo), (h, wd), **settings)
     rows, cols = c_out * ho * wo, c_in * h * wd
     max_bytes = check_int(func, "max_bytes", max_bytes, minimum=0)
