@@ -31,6 +31,8 @@ def network_nodes(model: Any, shape: tuple[int, ...]) -> list[Node]:
             f" got model={type(model).__name__}",
             'E.g. [{"type": "conv", "out_channels": 8, "kernel_size": 3}]',
             kind=TypeError,
+            argument="model",
+            value=model,
         )
     nodes: list[Node] = []
     for i, layer in enumerate(layers):

@@ -57,7 +57,12 @@ def _parse_adaptive(func: str, nd: int, input: Any, output_size: Any, max_pool: 
         output_size = tuple(n if o is None else o for o, n in zip(output_size, size, strict=True))
     out = int_tuple(func, "output_size", output_size, nd, minimum=0)
     if min(size) < 1:
-        raise fail(func, f"input must be non-empty in every spatial dim; got shape {x.shape}")
+        raise fail(
+            func,
+            f"input must be non-empty in every spatial dim; got shape {x.shape}",
+            argument="input",
+            value=x,
+        )
     if max_pool:
         check_channels(func, x, nd)
     check_alloc(func, (*x.shape[:2], *out), x.itemsize, output_size=output_size)
@@ -153,11 +158,15 @@ def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_s
             f"indices must be an integer array (from max_pool{nd}d(..., return_indices=True)); "
             f"got indices of dtype {idx.dtype}",
             kind=TypeError,
+            argument="indices",
+            value=indices,
         )
     if idx.shape != x.shape:
         raise fail(
             func,
             f"indices must have the shape of input {x.shape}; got indices with shape {idx.shape}",
+            argument="indices",
+            value=indices,
         )
     x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     idx = idx[None] if unbatched else idx
@@ -183,6 +192,8 @@ def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_s
             f"{settings_text(dict(settings, output_size=output_size))}); got indices from "
             f"{flat_idx.min()} to {flat_idx.max()}",
             "Pass the output_size of the input you pooled",
+            argument="indices",
+            value=indices,
         )
     y = np.zeros((flat_idx.shape[0], n_out), x.dtype)
     np.put_along_axis(y, flat_idx, x.reshape(flat_idx.shape), axis=1)

@@ -100,8 +100,11 @@ def parse_conv(
         if padding == "same" and any(s != 1 for s in stride):
             raise fail(
                 func,
-                f"padding='same' is not supported for strided convolutions; got stride={stride}",
+                "padding='same' is not supported for strided convolutions; got "
+                f"stride={given['stride']!r}",
                 "Compute the padding yourself (see same_padding) or use stride=1",
+                argument="padding",
+                value=padding,
             )
         pads = tuple(shapes.same_padding(kernel, dilation)) if padding == "same" else ((0, 0),) * nd
     else:

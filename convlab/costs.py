@@ -90,6 +90,8 @@ def _conv_params(
                 func,
                 f"ndim must be 1, 2 or 3 (spatial dims of a conv layer); got ndim={ndim!r}",
                 "Give kernel_size as a tuple, one entry per dim, for other shapes",
+                argument="ndim",
+                value=ndim,
             )
     k = int_tuple(func, "kernel_size", kernel_size, n, minimum=1)
     check_groups(func, i, o, g)

@@ -79,6 +79,8 @@ def receptive_field(layers: Sequence[Mapping[str, Any]]) -> list[Field]:
             f"layers must be a list of dicts; got layers={layers!r}",
             'Wrap a single layer in a list: [{"kernel_size": 3}]',
             kind=TypeError,
+            argument="layers",
+            value=layers,
         )
     dims = 1
     for layer in layers:
@@ -126,6 +128,8 @@ def _layer(func: str, i: int, layer: Any, dims: int) -> tuple[tuple[int, ...], .
             func,
             f"layers[{i}] must be a dict such as {{'kernel_size': 3, 'stride': 1}}; got {layer!r}",
             kind=TypeError,
+            argument=f"layers[{i}]",
+            value=layer,
         )
     unknown = set(layer) - _LAYER_KEYS
     if unknown or "kernel_size" not in layer:
@@ -133,6 +137,8 @@ def _layer(func: str, i: int, layer: Any, dims: int) -> tuple[tuple[int, ...], .
             func,
             f"layers[{i}] needs 'kernel_size' and may have 'stride', 'padding', 'dilation', "
             f"'name'; got keys {sorted(layer)}",
+            argument=f"layers[{i}]",
+            value=layer,
         )
     return (
         int_tuple(func, f"layers[{i}]['kernel_size']", layer["kernel_size"], dims, minimum=1),
@@ -153,7 +159,12 @@ def _dilations(func: str, dilations: Any, kernel_size: Any) -> tuple[tuple[int, 
         minimum=1,
     )
     if not rates:
-        raise fail(func, "dilations must name at least one layer; got dilations=[]")
+        raise fail(
+            func,
+            "dilations must name at least one layer; got dilations=[]",
+            argument="dilations",
+            value=dilations,
+        )
     k = int_tuple(func, "kernel_size", kernel_size, 1, minimum=1)[0]
     return rates, k
 

@@ -92,7 +92,12 @@ def conv_matrix(
             f"(kH, kW); got input_shape={tuple(input_shape)} and weight of shape {w.shape}",
         )
     if min(w.shape[2:]) < 1:
-        raise fail(func, f"weight must have a non-empty kernel; got weight with shape {w.shape}")
+        raise fail(
+            func,
+            f"weight must have a non-empty kernel; got weight with shape {w.shape}",
+            argument="weight",
+            value=w,
+        )
     c_in, h, wd = shape
     if w.shape[1] != c_in:
         raise fail(

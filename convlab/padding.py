@@ -99,12 +99,16 @@ def pad(
             func,
             f"pad must have an even length, a (before, after) pair per dim; got pad={pad!r}",
             "Last dim first: (left, right, top, bottom, ...)",
+            argument="pad",
+            value=pad,
         )
     m = len(widths) // 2
     if m > x.ndim:
         raise fail(
             func,
             f"pad pads {m} dims but input has only {x.ndim} (shape {x.shape}); got pad={pad!r}",
+            argument="pad",
+            value=pad,
         )
     spatial_dims = min(x.ndim - 2, 3)
     if mode != "constant" and not (1 <= m <= 3 and x.ndim in (m + 1, m + 2)):
@@ -132,6 +136,8 @@ def pad(
                 func,
                 f"negative padding crops more than the input holds; got pad={pad!r} for "
                 f"input of shape {x.shape}",
+                argument="pad",
+                value=pad,
             )
     value = real_number(func, "value", 0.0 if value is None else value)
     out = [*x.shape[: x.ndim - m], *(n + b + a for (b, a), n in zip(pairs, spatial, strict=True))]

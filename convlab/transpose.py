@@ -99,6 +99,8 @@ def parse_conv_transpose(
             func,
             f"input must be non-empty in every spatial dim (only N or C may be 0); got input "
             f"with shape {x.shape}",
+            argument="input",
+            value=x,
         )
     check_alloc(
         func, (x.shape[0], w.shape[1] * groups, *out), x.itemsize, weight=w.shape,

@@ -44,7 +44,8 @@ def _named(kernels: Any) -> tuple[list[str], list[np.ndarray], bool]:
         if not layer:
             check_ndim(func, f"kernel {name!r}", a, (2,), "(kH, kW)")
     if not arrays:
-        raise fail(func, "kernels must hold at least one kernel; got none")
+        message = "kernels must hold at least one kernel; got none"
+        raise fail(func, message, argument="kernels", value=kernels)
     return names, arrays, layer
 
 

@@ -60,7 +60,12 @@ def dilated_kernel(kernel_size: int = 3, dilation: int | Sequence[int] = 2, weig
     w = as_float_array(func, "weight", w)
     check_ndim(func, "weight", w, (2,), "(k, k)")
     if w.shape != (k, k):
-        raise fail(func, f"weight must be {k}×{k} for kernel_size={k}; got shape {w.shape}")
+        raise fail(
+            func,
+            f"weight must be {k}×{k} for kernel_size={k}; got shape {w.shape}",
+            argument="weight",
+            value=weight,
+        )
     extents = [d * (k - 1) + 1 for d in rates]
     if axes is None:
         _, axes, _ = panel_row([(e, e) for e in extents], top=0.65, bottom=0.15, gap=0.5)
