@@ -168,6 +168,8 @@ def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_s
             argument="indices",
             value=indices,
         )
+    settings = dict(kernel_size=kernel_size, stride=stride, padding=padding)  # as passed
+    settings = {k: v for k, v in settings.items() if v is not None}  # None: stride = kernel
     x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     idx = idx[None] if unbatched else idx
     kernel = int_tuple(func, "kernel_size", kernel_size, nd, minimum=1)
@@ -180,7 +182,6 @@ def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_s
         if isinstance(given, (tuple, list)) and len(given) in (nd + 1, nd + 2):
             given = tuple(given)[len(given) - nd :]  # torch also takes (N, C, *size)
         out = int_tuple(func, "output_size", given, nd, minimum=1)
-    settings = dict(kernel_size=kernel, stride=stride, padding=padding)
     check_output_size(func, out, x.shape[2:], **settings)
     check_alloc(func, (*x.shape[:2], *out), x.itemsize, output_size=output_size, **settings)
     n_out = math.prod(out)

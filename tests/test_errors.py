@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import convlab as cl
-from convlab.errors import error_type
+from convlab.errors import ConvlabError, error_type
 
 x4 = np.ones((1, 1, 4, 4))
 w3 = np.ones((1, 1, 3, 3))
@@ -290,7 +290,7 @@ CASES = [
         "unpool indices out of range",
         lambda: cl.max_unpool2d(np.ones((1, 1, 2, 2)), np.full((1, 1, 2, 2), 99), 2),
         ValueError,
-        r"^max_unpool2d: indices must lie in \[0, 16\) for output size \(4, 4\) \(from kernel_size=\(2, 2\), stride=\(2, 2\), padding=\(0, 0\), output_size=None\); got indices from 99 to 99",
+        r"^max_unpool2d: indices must lie in \[0, 16\) for output size \(4, 4\) \(from kernel_size=2, padding=0, output_size=None\); got indices from 99 to 99",
     ),
     (
         "unpool float indices",
@@ -460,6 +460,24 @@ def test_issue18_refused_in_words(call, error, pattern):
         call()
     assert type(info.value) is error_type(error)
     assert re.search(pattern, str(info.value)), str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("call", "kind"), [c[1:3] for c in CASES + REFUSED], ids=[c[0] for c in CASES + REFUSED]
+)
+def test_every_error_message_is_made_of_its_fields(call, kind):
+    """The sample of every error test: str() is "func: message. Fix" built from the fields,
+    and a blamed argument is named in the message."""
+    with pytest.raises(ConvlabError) as info:
+        call()
+    error = info.value
+    assert type(error) is error_type(kind)
+    assert str(error) == f"{error.func}: {error.message}" + (f". {error.fix}" if error.fix else "")
+    assert re.fullmatch(r"[a-z_0-9]+", error.func)
+    if error.argument is not None:
+        assert error.argument in error.message
+    else:
+        assert error.value is None
 
 
 def test_int_likes_mean_their_value():
