@@ -256,7 +256,9 @@ class HDCResult:
     """Verdict of :func:`hdc_check`: truthy when the stack satisfies the HDC rule.
 
     ``unseen`` is the measured truth beside it: how many pixels of one row of the
-    receptive field no path reaches (0 means no gridding).
+    receptive field no path reaches (0 means no gridding). ``reason`` is the whole
+    sentence (``str(result)``); ``why`` its clause on the rule alone (e.g.
+    ``"M_2 = 4 > K = 3"``), for a picture's title, without the rates or the caveat.
     """
 
     ok: bool
@@ -266,6 +268,7 @@ class HDCResult:
     gcd: int
     unseen: int
     reason: str
+    why: str
 
     def __bool__(self) -> bool:
         return self.ok
@@ -329,13 +332,16 @@ def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCResult:
         problems.append(f"every rate is a multiple of {common}")
     name = f"{list(rates)}"
     if problems:
-        reason = f"{name} grids with K={k}: " + ", and ".join(problems)
+        why = ", and ".join(problems)
+        reason = f"{name} grids with K={k}: {why}"
     elif len(rates) >= 2:
-        reason = f"{name} satisfies HDC with K={k}: M_2 = {m[1]} <= {k}, rates share no factor"
+        why = f"M_2 = {m[1]} <= {k}, rates share no factor"
+        reason = f"{name} satisfies HDC with K={k}: {why}"
     else:
-        reason = f"{name} is a single undilated layer: nothing to grid"
+        why = "nothing to grid"
+        reason = f"{name} is a single undilated layer: {why}"
     field, unseen = _unseen(rates, k)
     if (unseen > 0) == (not problems):  # the rule and the measured coverage disagree
         seen = f"{unseen} of {field} pixels are unseen" if unseen else "no pixel is unseen"
         reason += f"; but {seen}: the rule assumes rates that start at 1 and never decrease"
-    return HDCResult(not problems, rates, k, tuple(m), common, unseen, reason)
+    return HDCResult(not problems, rates, k, tuple(m), common, unseen, reason, why)
