@@ -5,6 +5,11 @@ Every message follows one pattern so learners can scan it::
     <function>: <argument> <what was expected>; got <argument>=<value>. <fix>
 
 ``TypeError`` means "wrong kind of thing", ``ValueError`` "right kind, wrong value".
+:func:`fail` builds them as :class:`convlab.ConvlabError` s that also carry those parts
+as fields (``func``, ``argument``, ``value`` as passed, ``message``, ``fix``): code that
+explains an error reads the fields, never the text. A helper given an argument's
+``name`` and ``value`` blames it; a caller that rewrites an argument (a tuple per dim,
+``(before, after)`` pairs) passes the value as the user wrote it for messages.
 No public function lets an ``IndexError``, ``ZeroDivisionError`` or a wrongly shaped
 result escape: whatever torch refuses, convlab refuses here first, in words.
 """

@@ -45,11 +45,13 @@ class ConvlabError(Exception, metaclass=_ErrorClass):
     fix : str, optional
         One sentence saying what to do instead.
     argument : str, optional
-        The public argument to blame, spelled as in the signature (``"padding"``),
-        or ``None`` when no single argument is (e.g. the kernel does not fit the input).
+        The public argument to blame, spelled as in the signature (``"padding"``), or
+        the part of it at fault as the caller would index it (``"layers[0]['stride']"``);
+        ``None`` when no single argument is (e.g. the kernel does not fit the input).
     value : object, optional
-        That argument's value as the caller passed it (arrays: as checked, i.e. after
-        conversion to float); ``None`` when ``argument`` is ``None``.
+        That argument's value as the caller passed it, the same object (an array whose
+        shape is wrong: as checked, i.e. after conversion to float); ``None`` when
+        ``argument`` is ``None``.
 
     Attributes
     ----------
