@@ -57,6 +57,9 @@ class ConvlabError(Exception, metaclass=_ErrorClass):
     ----------
     func, message, fix, argument, value
         As given. ``str(error)`` is ``"func: message. Fix"``.
+    detail : str
+        ``"message. Fix"``: the error without the function's name, for a widget or a
+        command line that says who refused in its own words.
 
     Examples
     --------
@@ -89,7 +92,8 @@ class ConvlabError(Exception, metaclass=_ErrorClass):
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickle by fields, not by the joined text
         fields = {"argument": self.argument, "value": self.value}
-        return (_rebuild, (type(self).__bases__[1], self.func, self.message, self.fix, fields))
+        kind = type(self).__bases__[-1]  # the builtin (Exception for the base itself)
+        return (_rebuild, (kind, self.func, self.message, self.fix, fields))
 
 
 class ConvlabValueError(ConvlabError, ValueError):
@@ -131,11 +135,11 @@ def error_type(kind: type[Exception]) -> type[ConvlabError]:
     >>> issubclass(error_type(UnicodeError), UnicodeError)
     True
     """
-    known = {ValueError: ConvlabValueError, TypeError: ConvlabTypeError}
+    known = {ValueError: ConvlabValueError, TypeError: ConvlabTypeError, Exception: ConvlabError}
     if kind in known:
         return known[kind]
     if issubclass(kind, ConvlabError):
-        return error_type(kind.__bases__[1])
+        return error_type(kind.__bases__[-1])
     return _print_as(type(f"Convlab{kind.__name__}", (ConvlabError, kind), {}), kind)
 
 

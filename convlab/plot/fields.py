@@ -109,10 +109,11 @@ def path_counts(layers: Sequence[dict], input_size: int, unit: int | None = None
             f"the stack leaves no output for input_size={input_size}: sizes {sizes}",
             "Use a bigger input_size",
         )
-    unit = (sizes[-1] - 1) // 2 if unit is None else unit
+    given, unit = unit, (sizes[-1] - 1) // 2 if unit is None else unit
     (unit,) = int_tuple(func, "unit", unit, 1, minimum=0)
     if unit >= sizes[-1]:
-        raise fail(func, f"unit must be in 0..{sizes[-1] - 1}; got unit={unit}")
+        message = f"unit must be in 0..{sizes[-1] - 1}; got unit={unit}"
+        raise fail(func, message, argument="unit", value=given)
     levels = [np.eye(1, sizes[-1], unit)[0]]
     for layer, below, above in zip(layers[::-1], sizes[-2::-1], sizes[:0:-1], strict=True):
         k, s, p, d = _settings(layer)
