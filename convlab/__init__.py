@@ -19,6 +19,8 @@ from .adaptive import (
     adaptive_max_pool3d,
 )
 from .conv import conv1d, conv2d, conv3d
+from .costs import conv_macs, conv_params
+from .errors import ConvlabError
 from .fields import dilation_coverage, hdc_check, receptive_field
 from .grad import conv1d_backward, conv2d_backward, conv3d_backward
 from .grad_adaptive import (
@@ -53,9 +55,7 @@ from .pool import (
     max_pool3d,
 )
 from .shapes import (
-    conv_macs,
     conv_output_size,
-    conv_params,
     conv_transpose_output_size,
     pool_output_size,
     same_padding,
@@ -80,6 +80,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "ConvlabError",
     "Summary",
     "adaptive_avg_pool1d",
     "adaptive_avg_pool1d_backward",

@@ -8,23 +8,12 @@ the rows it reads); :func:`table_rows` then carries the receptive field along th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from ._netlayers import step
-from ._netspec import FUNC, Step, kind_of, show
+from ._netlayers import Node, layer_step
+from ._netspec import FUNC, show
 from ._validation import fail
 from .fields import Field, field_after
-
-
-@dataclass(frozen=True)
-class Node:
-    """One row to compute: a :class:`Step` and the rows it reads (-1: the input)."""
-
-    name: str
-    step: Step
-    inputs: tuple[int, ...]
-    owner: int | None = None  # id of the module whose parameters the row counts
 
 
 def network_nodes(model: Any, shape: tuple[int, ...]) -> list[Node]:
@@ -42,6 +31,8 @@ def network_nodes(model: Any, shape: tuple[int, ...]) -> list[Node]:
             f" got model={type(model).__name__}",
             'E.g. [{"type": "conv", "out_channels": 8, "kernel_size": 3}]',
             kind=TypeError,
+            argument="model",
+            value=model,
         )
     nodes: list[Node] = []
     for i, layer in enumerate(layers):
@@ -51,18 +42,6 @@ def network_nodes(model: Any, shape: tuple[int, ...]) -> list[Node]:
         in_shape = nodes[-1].step.out if nodes else shape
         nodes.append(Node(name, layer_step(spec, in_shape, where), (i - 1,)))
     return nodes
-
-
-def layer_step(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
-    """:func:`convlab._netlayers.step` with the layer named in every error."""
-    kind = kind_of(spec, where, len(shape) - 2)
-    try:
-        return step(spec, kind, shape, where)
-    except (TypeError, ValueError) as exc:
-        text = str(exc)
-        if where in text:
-            raise
-        raise type(exc)(f"{FUNC}: {where} ({kind}): {text.removeprefix(FUNC + ': ')}") from None
 
 
 def _convlab_spec(layer: Any, i: int) -> dict[str, Any]:

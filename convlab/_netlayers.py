@@ -20,10 +20,11 @@ Bias additions are not counted, as is usual.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
-from . import shapes
-from ._netspec import FUNC, Step, dims
+from . import costs, shapes
+from ._netspec import FUNC, Step, dims, kind_of
 from ._validation import (
     check_bool,
     check_choice,
@@ -34,6 +35,7 @@ from ._validation import (
     int_sequence,
     int_tuple,
 )
+from .errors import ConvlabError
 
 
 def step(spec: dict[str, Any], kind: str, shape: tuple[int, ...], where: str) -> Step:
@@ -150,8 +152,8 @@ def _conv(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
     padded = shapes.padded_size(size, pads)
     _fits(where, label, size, padded, shapes.effective_kernel_size(k, d))
     out = shapes.conv_output_size(padded, k, s, 0, d)
-    macs = n * shapes.conv_macs(padded, c_in, c_out, k, s, 0, d, groups)
-    params = shapes.conv_params(c_in, c_out, k, groups, bool(spec.get("bias", True)), nd)
+    macs = n * costs.conv_macs(padded, c_in, c_out, k, s, 0, d, groups)
+    params = costs.conv_params(c_in, c_out, k, groups, bool(spec.get("bias", True)), nd)
     window = (k, s, tuple(b for b, _ in pads), d)
     return Step(label, (n, c_out, *out), params, macs, "window", window)
 
@@ -165,7 +167,8 @@ def _conv_transpose(spec: dict[str, Any], shape: tuple[int, ...], where: str) ->
     k, s, p, op, d = _settings(spec, where, nd, {
         "kernel_size": (None, 1), "stride": (1, 1), "padding": (0, 0),
         "output_padding": (0, 0), "dilation": (1, 1)})  # fmt: skip
-    check_output_padding(FUNC, op, s, d)
+    shown = {n: spec.get(n, v) for n, v in (("output_padding", 0), ("stride", 1), ("dilation", 1))}
+    check_output_padding(FUNC, op, s, d, **shown)
     label = _label("conv_transpose", k, stride=_nondefault(s, 1), padding=_nondefault(p, 0),
                    output_padding=_nondefault(op, 0), dilation=_nondefault(d, 1),
                    groups=groups if groups > 1 else None)  # fmt: skip
@@ -174,8 +177,8 @@ def _conv_transpose(spec: dict[str, Any], shape: tuple[int, ...], where: str) ->
     if min(out) < 1:
         raise fail(FUNC, f"{where} ({label}): output would be {dims(out)} for input {dims(size)}",
                    "Use less padding or a bigger input")  # fmt: skip
-    params = shapes.conv_params(c_in, c_out, k, groups, bool(spec.get("bias", True)), nd)
-    macs = n * math.prod(size) * shapes.conv_params(c_in, c_out, k, groups, False, nd)
+    params = costs.conv_params(c_in, c_out, k, groups, bool(spec.get("bias", True)), nd)
+    macs = n * math.prod(size) * costs.conv_params(c_in, c_out, k, groups, False, nd)
     if all(v == 1 for v in s):  # a stride-1 transposed conv is a conv with d(k-1)-p padding
         full = shapes.effective_kernel_size(k, d)
         window = (k, s, tuple(e - 1 - q for e, q in zip(full, p, strict=True)), d)
@@ -195,7 +198,7 @@ def _pool(spec: dict[str, Any], kind: str, shape: tuple[int, ...], where: str) -
     stride = spec.get("stride")
     s = k if stride is None else int_tuple(FUNC, "stride", stride, nd, minimum=1)
     ceil = check_bool(FUNC, "ceil_mode", spec.get("ceil_mode", False))
-    check_pool_padding(FUNC, p, k, d)
+    check_pool_padding(FUNC, p, k, padding=spec.get("padding", 0), kernel_size=spec["kernel_size"])
     label = _label(kind, k, stride=_nondefault(s, 1), padding=_nondefault(p, 0),
                    dilation=_nondefault(d, 1), ceil_mode="on" if ceil else None)  # fmt: skip
     size = shape[2:]
@@ -276,3 +279,31 @@ def _pad(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
     label = f"pad {', '.join(f'{b}+{a}' for b, a in zip(before, after, strict=True))}"
     window = ((1,) * nd, (1,) * nd, tuple(before), (1,) * nd)
     return Step(label, (*shape[:2], *out), 0, 0, "window", window)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One row to compute: a :class:`Step` and the rows it reads (-1: the input)."""
+
+    name: str
+    step: Step
+    inputs: tuple[int, ...]
+    owner: int | None = None  # id of the module whose parameters the row counts
+
+
+def layer_step(spec: dict[str, Any], shape: tuple[int, ...], where: str) -> Step:
+    """:func:`step` with the layer named in every error."""
+    kind = kind_of(spec, where, len(shape) - 2)
+    try:
+        return step(spec, kind, shape, where)
+    except ConvlabError as exc:
+        if where in exc.message:  # the step named the layer itself
+            raise
+        raise fail(
+            FUNC,
+            f"{where} ({kind}): {exc.message}",
+            exc.fix,
+            kind=type(exc),
+            argument=exc.argument,
+            value=exc.value,
+        ) from None

@@ -17,7 +17,7 @@ try:  # only imported for a torch module; this guard keeps doctest collection to
 except ImportError:  # pragma: no cover
     torch = fx = nn = None
 
-from ._netgraph import Node, layer_step
+from ._netlayers import Node, layer_step
 from ._netspec import FUNC, Step, dims
 from ._validation import fail
 

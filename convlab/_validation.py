@@ -5,6 +5,11 @@ Every message follows one pattern so learners can scan it::
     <function>: <argument> <what was expected>; got <argument>=<value>. <fix>
 
 ``TypeError`` means "wrong kind of thing", ``ValueError`` "right kind, wrong value".
+:func:`fail` builds them as :class:`convlab.ConvlabError` s that also carry those parts
+as fields (``func``, ``argument``, ``value`` as passed, ``message``, ``fix``): code that
+explains an error reads the fields, never the text. A helper given an argument's
+``name`` and ``value`` blames it; a caller that rewrites an argument (a tuple per dim,
+``(before, after)`` pairs) passes the value as the user wrote it for messages.
 No public function lets an ``IndexError``, ``ZeroDivisionError`` or a wrongly shaped
 result escape: whatever torch refuses, convlab refuses here first, in words.
 """
@@ -18,6 +23,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
+from .errors import ConvlabError, error_type
 
 __all__ = [
     "LAYOUTS",
@@ -46,12 +53,34 @@ __all__ = [
 LAYOUTS = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
 
 
-def fail(func: str, message: str, fix: str | None = None, *, kind: type = ValueError) -> Exception:
-    """Build (not raise) the exception for ``func`` with an optional fix sentence."""
-    text = f"{func}: {message}"
-    if fix:
-        text += f". {fix}"
-    return kind(text)
+def fail(
+    func: str,
+    message: str,
+    fix: str | None = None,
+    *,
+    kind: type[Exception] = ValueError,
+    argument: str | None = None,
+    value: Any = None,
+) -> ConvlabError:
+    """Build (not raise) the error for ``func``: a ``kind`` that carries its parts.
+
+    ``argument`` is the public argument to blame as the signature spells it (``None``
+    if no single one is) and ``value`` that argument as the caller passed it; see
+    :class:`convlab.ConvlabError`.
+
+    >>> error = fail("conv2d", "stride must be >= 1; got stride=0", "Use stride=1",
+    ...              argument="stride", value=0)
+    >>> print(error)
+    conv2d: stride must be >= 1; got stride=0. Use stride=1
+    >>> isinstance(error, ValueError), error.argument, error.value, error.fix
+    (True, 'stride', 0, 'Use stride=1')
+    """
+    cls = error_type(kind)
+    try:
+        return cls(func, message, fix, argument=argument, value=value)
+    except TypeError:  # a user's error class with its own constructor (gradient_check)
+        base = TypeError if issubclass(kind, TypeError) else ValueError
+        return error_type(base)(func, message, fix, argument=argument, value=value)
 
 
 def _show(value: Any) -> str:
@@ -78,6 +107,8 @@ def as_float_array(func: str, name: str, value: Any) -> np.ndarray:
             f"{name} must be an array of real numbers; got {name}={_show(value)}",
             "Pass a NumPy array, e.g. np.asarray(...)",
             kind=TypeError,
+            argument=name,
+            value=value,
         )
     try:
         arr = np.asarray(value)
@@ -87,6 +118,8 @@ def as_float_array(func: str, name: str, value: Any) -> np.ndarray:
             f"{name} must be a rectangular array of real numbers; got {name}={_show(value)}",
             "Check that every row has the same length",
             kind=TypeError,
+            argument=name,
+            value=value,
         ) from exc
     kind = arr.dtype.kind
     if not arr.dtype.isnative and kind in "fiub":  # big-endian data: same numbers, native
@@ -105,12 +138,16 @@ def as_float_array(func: str, name: str, value: Any) -> np.ndarray:
             f"{name} must be real; got {name}={_show(arr)}",
             "convlab works on real arrays: pass x.real, or use numpy/scipy for complex signals",
             kind=TypeError,
+            argument=name,
+            value=value,
         )
     raise fail(
         func,
         f"{name} must be an array of real numbers; got {name}={_show(arr)}",
         "Convert it with np.asarray(..., dtype=float)",
         kind=TypeError,
+        argument=name,
+        value=value,
     )
 
 
@@ -150,6 +187,8 @@ def split_batch(
         else f"For {x.ndim - 2} spatial dims use the {x.ndim - 2}d version of this function"
         if siblings and x.ndim > nd + 2 and 1 <= x.ndim - 2 <= 3
         else None,
+        argument=name,
+        value=x,
     )
 
 
@@ -163,6 +202,8 @@ def check_ndim(func: str, name: str, arr: np.ndarray, ndims: Sequence[int], mean
             "Pick one channel, e.g. x[0], or drop the batch axis"
             if arr.ndim > max(ndims)
             else None,
+            argument=name,
+            value=arr,
         )
 
 
@@ -239,6 +280,8 @@ def check_int(func: str, name: str, value: Any, *, minimum: int | None = None) -
             f"{name} must be {article} {what}; got {name}={_show(value)}",
             _int_hint(name, value),
             kind=TypeError,
+            argument=name,
+            value=value,
         )
     _check_range(func, name, value, (v,), f"{article} {what}", minimum)
     return v
@@ -253,9 +296,16 @@ def _check_range(
             f"{name} must be {expected} that fits in 64 bits (|{name}| < 2**63); "
             f"got {name}={_show(value)}",
             "Use a realistic size: an array that large would not fit in memory",
+            argument=name,
+            value=value,
         )
     if minimum is not None and any(v < minimum for v in values):
-        raise fail(func, f"{name} must be {expected}{meaning}; got {name}={_show(value)}")
+        raise fail(
+            func,
+            f"{name} must be {expected}{meaning}; got {name}={_show(value)}",
+            argument=name,
+            value=value,
+        )
 
 
 def int_tuple(
@@ -297,6 +347,8 @@ def int_tuple(
                 f"{name} must be {expected}{meaning}; got {name}={_show(value)} "
                 f"with {len(items)} entries",
                 f"Give one value per spatial dim ({n})",
+                argument=name,
+                value=value,
             )
         bad = [item for item, i in zip(value, items, strict=False) if i is None]
         if bad:
@@ -305,6 +357,8 @@ def int_tuple(
                 f"{name} must be {expected}; got {name}={_show(value)}",
                 _int_hint(name, bad[0]) if len(value) == 1 else "Use whole numbers, e.g. int(v)",
                 kind=TypeError,
+                argument=name,
+                value=value,
             )
         values = tuple(items)  # type: ignore[arg-type]
     else:
@@ -313,6 +367,8 @@ def int_tuple(
             f"{name} must be {expected}; got {name}={_show(value)}",
             _int_hint(name, value),
             kind=TypeError,
+            argument=name,
+            value=value,
         )
     _check_range(func, name, value, values, expected, minimum, meaning)
     return values
@@ -342,10 +398,24 @@ def int_sequence(
     what = _int_word(minimum).replace("int", "ints")
     expected = f"{name} must be a {kind} of {what}{meaning}; got {name}={_show(value)}"
     if not _is_int_sequence(value):
-        raise fail(func, expected, fix or _int_hint(name, value), kind=TypeError)
+        raise fail(
+            func,
+            expected,
+            fix or _int_hint(name, value),
+            kind=TypeError,
+            argument=name,
+            value=value,
+        )
     values = tuple(_int_value(v) for v in value)
     if any(v is None for v in values):
-        raise fail(func, expected, "Use whole numbers, e.g. int(v)", kind=TypeError)
+        raise fail(
+            func,
+            expected,
+            "Use whole numbers, e.g. int(v)",
+            kind=TypeError,
+            argument=name,
+            value=value,
+        )
     _check_range(func, name, value, values, f"a {kind} of {what}", minimum, meaning)  # type: ignore[arg-type]
     return values  # type: ignore[return-value]
 
@@ -413,12 +483,16 @@ def real_number(func: str, name: str, value: Any) -> float:
             f"{name} must be a real number; got {name}={_show(value)}",
             f"Write the number itself, e.g. {name}=0.0",
             kind=TypeError,
+            argument=name,
+            value=value,
         )
     if isinstance(value, np.ndarray) and (value.ndim or value.dtype.kind not in "iuf"):
         raise fail(
             func,
             f"{name} must be a real number; got {name}={_show(value)}",
             kind=TypeError,
+            argument=name,
+            value=value,
         )
     return float(value)
 
@@ -444,6 +518,8 @@ def fill_value(func: str, value: Any) -> float:
             f"fillvalue must be a real scalar or an array with one element; got "
             f"fillvalue={_show(value)}",
             "E.g. fillvalue=0 or fillvalue=np.nan",
+            argument="fillvalue",
+            value=value,
         )
     return float(arr.reshape(()))
 
@@ -452,23 +528,43 @@ def positive_float(func: str, name: str, value: Any) -> float:
     """A finite real number ``> 0`` (e.g. a Gaussian's ``sigma``), as a float."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise fail(
-            func, f"{name} must be a positive number; got {name}={_show(value)}", kind=TypeError
+            func,
+            f"{name} must be a positive number; got {name}={_show(value)}",
+            kind=TypeError,
+            argument=name,
+            value=value,
         )
     if not np.isfinite(value) or value <= 0:
-        raise fail(func, f"{name} must be a positive number; got {name}={_show(value)}")
+        raise fail(
+            func,
+            f"{name} must be a positive number; got {name}={_show(value)}",
+            argument=name,
+            value=value,
+        )
     return float(value)
 
 
 def check_position(func: str, position: tuple[int, ...], out: tuple[int, ...]) -> tuple[int, ...]:
-    """An output position ``(i, j)`` must lie inside the output of shape ``out``."""
-    pos = int_tuple(func, "position (i, j)", tuple(position), len(out))
-    if any(not 0 <= v < o for v, o in zip(pos, out, strict=True)):
+    """An output position, the arguments ``i`` and ``j``, must lie inside the output ``out``.
+
+    >>> check_position("conv_window", (1, 5), (3, 3))
+    Traceback (most recent call last):
+    ValueError: conv_window: the output position must lie inside the 3x3 output (0..2, 0..2); \
+got (i, j)=(1, 5). Pick i and j within the output size
+    """
+    names = ("i", "j")
+    pos = tuple(check_int(func, n, v) for n, v in zip(names, position, strict=True))
+    given = zip(names, position, pos, out, strict=True)
+    outside = [(n, v) for n, v, p, o in given if not 0 <= p < o]
+    if outside:
         ranges = ", ".join(f"0..{o - 1}" for o in out)
         raise fail(
             func,
             f"the output position must lie inside the {'x'.join(map(str, out))} output "
             f"({ranges}); got (i, j)={pos}",
             "Pick i and j within the output size",
+            argument=outside[0][0],
+            value=outside[0][1],
         )
     return pos
 
@@ -485,6 +581,8 @@ def check_index(func: str, name: str, value: Any, size: int, what: str) -> int:
             func,
             f"{name} must be < {size} ({what}); got {name}={i}",
             f"Pick {name} between 0 and {size - 1}",
+            argument=name,
+            value=value,
         )
     return i
 
@@ -500,6 +598,8 @@ def int_or_none(func: str, name: str, value: Any, *, nonzero: bool = False) -> i
             func,
             f"{name} must be a non-zero int or None; got {name}=0",
             f"Leave {name}=None to divide by the window size",
+            argument=name,
+            value=value,
         )
     return v
 
@@ -507,7 +607,13 @@ def int_or_none(func: str, name: str, value: Any, *, nonzero: bool = False) -> i
 def check_bool(func: str, name: str, value: Any) -> bool:
     """``value`` must be a bool (as torch insists for flags such as ``ceil_mode``)."""
     if not isinstance(value, (bool, np.bool_)):
-        raise fail(func, f"{name} must be True or False; got {name}={_show(value)}", kind=TypeError)
+        raise fail(
+            func,
+            f"{name} must be True or False; got {name}={_show(value)}",
+            kind=TypeError,
+            argument=name,
+            value=value,
+        )
     return bool(value)
 
 
@@ -516,7 +622,11 @@ def check_choice(func: str, name: str, value: Any, choices: Sequence[str]) -> st
     options = ", ".join(repr(c) for c in choices)
     if not isinstance(value, str):
         raise fail(
-            func, f"{name} must be one of {options}; got {name}={_show(value)}", kind=TypeError
+            func,
+            f"{name} must be one of {options}; got {name}={_show(value)}",
+            kind=TypeError,
+            argument=name,
+            value=value,
         )
     if value not in choices:
         close = [c for c in choices if c.lower() == value.lower()]
@@ -524,6 +634,8 @@ def check_choice(func: str, name: str, value: Any, choices: Sequence[str]) -> st
             func,
             f"{name} must be one of {options}; got {name}={value!r}",
             f"Did you mean {close[0]!r}?" if close else None,
+            argument=name,
+            value=value,
         )
     return value
 
@@ -539,6 +651,8 @@ def check_groups(func: str, in_channels: int, out_channels: int, groups: int) ->
                 func,
                 f"groups must divide {name}; got groups={groups} with {name}={c}",
                 f"Choose groups among the common divisors of {in_channels} and {out_channels}",
+                argument="groups",
+                value=groups,
             )
 
 
@@ -550,9 +664,16 @@ def check_weight(func: str, x: np.ndarray, w: np.ndarray, nd: int, groups: int, 
             func,
             f"weight must be {nd + 2}-D {layout}; got weight with shape {w.shape}",
             "For a single 2-D kernel k use k[None, None]" if w.ndim == nd else None,
+            argument="weight",
+            value=w,
         )
     if any(k < 1 for k in w.shape[2:]):
-        raise fail(func, f"weight must have a non-empty kernel; got weight with shape {w.shape}")
+        raise fail(
+            func,
+            f"weight must have a non-empty kernel; got weight with shape {w.shape}",
+            argument="weight",
+            value=w,
+        )
     c_in = x.shape[1]
     if transposed:
         if w.shape[0] != c_in:
@@ -569,6 +690,8 @@ def check_weight(func: str, x: np.ndarray, w: np.ndarray, nd: int, groups: int, 
             func,
             f"groups must divide out_channels; got groups={groups} with weight of shape "
             f"{w.shape} ({w.shape[0]} output channels)",
+            argument="groups",
+            value=groups,
         )
     if w.shape[1] * groups != c_in:
         channels_last = x.shape[-1] == w.shape[1] * groups  # e.g. NHWC from TensorFlow
@@ -597,6 +720,8 @@ def check_bias(
             func,
             f"bias must be 1-D with one value per output channel ({out_channels}{source}); "
             f"got bias with shape {bias.shape}",
+            argument="bias",
+            value=bias,
         )
 
 
@@ -617,26 +742,48 @@ def check_padded_fits(
         )
 
 
-def check_mode_padding(func: str, mode: str, pads: list[tuple[int, int]], size: tuple[int, ...]):
-    """reflect needs padding < size; circular needs padding <= size (wrap at most once)."""
-    name = "padding_mode" if func.startswith("conv") else "mode"
-    for (before, after), n in zip(pads, size, strict=True):
-        worst = max(before, after)
-        if mode == "reflect" and worst >= n:
-            raise fail(
-                func,
-                f"{name}='reflect' needs padding < input size in every spatial dim; "
-                f"got padding={tuple(p for p in pads)} for input size {size}",
-                "Reflection mirrors the input without repeating the edge, so it needs that "
-                "many pixels: use less padding or mode 'replicate'",
-            )
-        if mode == "circular" and worst > n:
-            raise fail(
-                func,
-                f"{name}='circular' needs padding <= input size in every spatial dim "
-                f"(it wraps around at most once); got padding={tuple(pads)} for input size {size}",
-                "Use less padding",
-            )
+def check_mode_padding(
+    func: str,
+    mode: tuple[str, str],
+    padding: tuple[str, Any],
+    pads: Sequence[tuple[int, int]],
+    size: tuple[int, ...],
+) -> None:
+    """reflect needs padding < size; circular needs padding <= size (wrap at most once).
+
+    ``mode`` and ``padding`` are ``(argument name, value as passed)``, e.g.
+    ``("padding_mode", "reflect")`` and ``("padding", 4)``; ``pads`` are the checked
+    ``(before, after)`` widths per padded dim and ``size`` that dim's input size.
+
+    >>> check_mode_padding("conv2d", ("padding_mode", "reflect"), ("padding", (4, 4)),
+    ...                    ((4, 4), (4, 4)), (3, 3))
+    Traceback (most recent call last):
+    ValueError: conv2d: padding_mode='reflect' needs padding < input size in every spatial \
+dim; got padding=(4, 4) for input size (3, 3). Reflection mirrors the input without \
+repeating the edge, so it needs that many pixels: use less padding or mode 'replicate'
+    """
+    (mode_name, name), (pad_name, given) = (mode[0], mode[1]), padding
+    worst = [max(before, after) for before, after in pads]
+    if name == "reflect" and any(w >= n for w, n in zip(worst, size, strict=True)):
+        raise fail(
+            func,
+            f"{mode_name}='reflect' needs padding < input size in every spatial dim; "
+            f"got {pad_name}={_show(given)} for input size {size}",
+            "Reflection mirrors the input without repeating the edge, so it needs that "
+            "many pixels: use less padding or mode 'replicate'",
+            argument=pad_name,
+            value=given,
+        )
+    if name == "circular" and any(w > n for w, n in zip(worst, size, strict=True)):
+        raise fail(
+            func,
+            f"{mode_name}='circular' needs padding <= input size in every spatial dim "
+            f"(it wraps around at most once); got {pad_name}={_show(given)} for input size "
+            f"{size}",
+            "Use less padding",
+            argument=pad_name,
+            value=given,
+        )
 
 
 def check_output_size(func: str, out: tuple[int, ...], size: tuple[int, ...], **settings) -> None:
@@ -651,30 +798,55 @@ def check_output_size(func: str, out: tuple[int, ...], size: tuple[int, ...], **
 
 
 def check_output_padding(
-    func: str, output_padding: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...]
+    func: str,
+    output_padding: tuple[int, ...],
+    stride: tuple[int, ...],
+    dilation: tuple[int, ...],
+    /,
+    **given: Any,
 ) -> None:
+    """Each ``output_padding`` < stride or dilation (checked ints per dim).
+
+    ``given`` holds ``output_padding``, ``stride`` and ``dilation`` as passed, to show.
+    """
+    shown = given or dict(output_padding=output_padding, stride=stride, dilation=dilation)
     for op, s, d in zip(output_padding, stride, dilation, strict=True):
         if op >= max(s, d):
             raise fail(
                 func,
                 "output_padding must be smaller than either stride or dilation; got "
-                f"output_padding={output_padding} with stride={stride}, dilation={dilation}",
+                f"output_padding={_show(shown['output_padding'])} with "
+                f"{settings_text({k: v for k, v in shown.items() if k != 'output_padding'})}",
                 "output_padding only picks among the sizes a strided conv maps to the same "
                 "output: it is at most stride - 1",
+                argument="output_padding",
+                value=shown["output_padding"],
             )
 
 
 def check_pool_padding(
-    func: str, padding: tuple[int, ...], kernel: tuple[int, ...], dilation: tuple[int, ...]
+    func: str, padding: tuple[int, ...], kernel: tuple[int, ...], /, **given: Any
 ) -> None:
-    """PyTorch: pad <= half of the kernel size (the kernel's, however dilated)."""
+    """PyTorch: pad <= half of the kernel size (the kernel's, however dilated).
+
+    ``padding`` and ``kernel`` are checked ints per dim; ``given`` holds ``padding`` and
+    ``kernel_size`` as passed, to show.
+
+    >>> check_pool_padding("max_pool2d", (2, 2), (3, 3), padding=2, kernel_size=3)
+    Traceback (most recent call last):
+    ValueError: max_pool2d: padding must be at most half of kernel_size; got padding=2 with \
+kernel_size=3. Larger padding would create windows that see only padding
+    """
+    shown = given or dict(padding=padding, kernel_size=kernel)
     for p, k in zip(padding, kernel, strict=True):
         if p > k // 2:
             raise fail(
                 func,
                 "padding must be at most half of kernel_size; got "
-                f"padding={padding} with kernel_size={kernel}",
+                f"padding={_show(shown['padding'])} with kernel_size={_show(shown['kernel_size'])}",
                 "Larger padding would create windows that see only padding",
+                argument="padding",
+                value=shown["padding"],
             )
 
 
@@ -687,6 +859,8 @@ def check_channels(func: str, x: np.ndarray, nd: int) -> None:
             f"input must have at least one channel and non-empty spatial dims (only the batch "
             f"N may be 0); got input with shape {x.shape}",
             f"Pass a batched {LAYOUTS[nd]} array with C >= 1",
+            argument="input",
+            value=x,
         )
 
 
@@ -694,9 +868,10 @@ def check_channels(func: str, x: np.ndarray, nd: int) -> None:
 
 
 def check_grad_output(
-    func: str, got: tuple[int, ...], expected: tuple[int, ...], settings: dict | None = None
+    func: str, grad_output: np.ndarray, expected: tuple[int, ...], settings: dict | None = None
 ) -> None:
     """``grad_output`` must have the shape the forward op returns for these arguments."""
+    got = grad_output.shape
     if got != expected:
         forward = func.removesuffix("_backward")
         shown = f" ({settings_text(settings)})" if settings else ""
@@ -705,6 +880,8 @@ def check_grad_output(
             f"grad_output must have the shape of {forward}'s output for these arguments"
             f"{shown}, {expected}; got grad_output with shape {got}",
             f"Pass dL/dy for y = {forward}(input, ...) with the same arguments",
+            argument="grad_output",
+            value=grad_output,
         )
 
 
@@ -715,6 +892,8 @@ def check_callable(func: str, name: str, value: Any) -> None:
             f"{name} must be a function; got {name}={_show(value)}",
             "Pass the function itself, e.g. lambda x, w: conv2d(x, w)",
             kind=TypeError,
+            argument=name,
+            value=value,
         )
 
 
@@ -731,6 +910,8 @@ def check_arity(func: str, name: str, value: Any, count: int) -> None:
             f"{name}{_signature(value)} cannot ({exc})",
             "f takes the arrays; backward takes grad_output and then the arrays",
             kind=TypeError,
+            argument=name,
+            value=value,
         ) from None
     except ValueError:  # no signature to read (some builtins): let the call decide
         pass
@@ -750,6 +931,8 @@ def call_checked(func: str, name: str, value: Any, args: Sequence[Any]) -> Any:
             f"{name} raised {type(exc).__name__} when called with the arrays ({shapes}): {exc}",
             "Check that f and backward accept the arrays you pass, in order",
             kind=type(exc),
+            argument=name,
+            value=value,
         ) from exc
 
 
@@ -765,10 +948,21 @@ def _signature(value: Any) -> str:
 def finite_float(func: str, name: str, value: Any, *, positive: bool = False) -> float:
     """A finite real number ``>= 0`` (``> 0`` if ``positive``), e.g. a tolerance."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise fail(func, f"{name} must be a real number; got {name}={_show(value)}", kind=TypeError)
+        raise fail(
+            func,
+            f"{name} must be a real number; got {name}={_show(value)}",
+            kind=TypeError,
+            argument=name,
+            value=value,
+        )
     low = "> 0" if positive else ">= 0"
     if not math.isfinite(value) or (value <= 0 if positive else value < 0):
-        raise fail(func, f"{name} must be a finite number {low}; got {name}={_show(value)}")
+        raise fail(
+            func,
+            f"{name} must be a finite number {low}; got {name}={_show(value)}",
+            argument=name,
+            value=value,
+        )
     return float(value)
 
 
@@ -781,6 +975,8 @@ def check_step(func: str, eps: float, value: float, up: float, down: float, dtyp
             "plus or minus the step rounds to itself",
             f"Use eps >= {float(np.finfo(dtype).eps) ** 0.5:.1g} (the square root of the "
             "machine epsilon)",
+            argument="eps",
+            value=eps,
         )
 
 
@@ -844,5 +1040,7 @@ def check_class_targets(func: str, logits: np.ndarray, target: Any) -> np.ndarra
             func,
             f"targets must lie in [0, {logits.shape[1]}) for {logits.shape[1]} classes; got "
             f"targets from {t.min()} to {t.max()}",
+            argument="target",
+            value=target,
         )
     return t

@@ -55,7 +55,12 @@ def _parse_adaptive(func: str, nd: int, input: Any, output_size: Any, max_pool: 
         output_size = tuple(n if o is None else o for o, n in zip(output_size, size, strict=True))
     out = int_tuple(func, "output_size", output_size, nd, minimum=0)
     if min(size) < 1:
-        raise fail(func, f"input must be non-empty in every spatial dim; got shape {x.shape}")
+        raise fail(
+            func,
+            f"input must be non-empty in every spatial dim; got shape {x.shape}",
+            argument="input",
+            value=x,
+        )
     if max_pool:
         check_channels(func, x, nd)
     check_alloc(func, (*x.shape[:2], *out), x.itemsize, output_size=output_size)

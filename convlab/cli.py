@@ -18,6 +18,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .errors import ConvlabError
+
 __all__ = ["main"]
 
 
@@ -133,8 +135,8 @@ def _grade(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.lesson is not None:
         try:
             lesson_exercises(args.lesson)
-        except ValueError as exc:
-            parser.error(f"grade: --{str(exc).removeprefix('lesson_exercises: ')}")
+        except ConvlabError as exc:  # "lesson must be one of ...": the flag is its argument
+            parser.error(f"grade: --{exc.detail}")
     if args.out.exists() and not args.out.is_dir():
         parser.error(f"grade: --out {args.out} exists and is not a directory")
     try:

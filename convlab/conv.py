@@ -82,6 +82,7 @@ def parse_conv(
     padding_mode: str = "zeros",
 ) -> ConvSpec:
     """Check every argument of a conv call the way torch does, and normalise it."""
+    given = dict(stride=stride, padding=padding, dilation=dilation)  # as passed, for messages
     x = as_float_array(func, "input", input)
     w = as_float_array(func, "weight", weight)
     b = None if bias is None else as_float_array(func, "bias", bias)
@@ -99,8 +100,11 @@ def parse_conv(
         if padding == "same" and any(s != 1 for s in stride):
             raise fail(
                 func,
-                f"padding='same' is not supported for strided convolutions; got stride={stride}",
+                "padding='same' is not supported for strided convolutions; got "
+                f"stride={given['stride']!r}",
                 "Compute the padding yourself (see same_padding) or use stride=1",
+                argument="padding",
+                value=padding,
             )
         pads = tuple(shapes.same_padding(kernel, dilation)) if padding == "same" else ((0, 0),) * nd
     else:
@@ -108,14 +112,12 @@ def parse_conv(
         pads = tuple((v, v) for v in p)
     size = x.shape[2:]
     if padding_mode != "zeros":
-        check_mode_padding(func, padding_mode, list(pads), size)
+        check_mode_padding(func, ("padding_mode", padding_mode), ("padding", padding), pads, size)
     padded = shapes.padded_size(size, pads)
     extent = shapes.effective_kernel_size(kernel, dilation)
-    check_padded_fits(
-        func, size, padded, extent, weight=w.shape, padding=padding, dilation=dilation
-    )
+    check_padded_fits(func, size, padded, extent, weight=w.shape, **given)
     out = _output_size(padded, kernel, stride, dilation)
-    check_alloc(func, (x.shape[0], w.shape[0], *out), x.itemsize, padding=padding, stride=stride)
+    check_alloc(func, (x.shape[0], w.shape[0], *out), x.itemsize, **given)
     return ConvSpec(x, w, b, stride, pads, dilation, groups, padding_mode, out, unbatched)
 
 

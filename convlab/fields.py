@@ -79,6 +79,8 @@ def receptive_field(layers: Sequence[Mapping[str, Any]]) -> list[Field]:
             f"layers must be a list of dicts; got layers={layers!r}",
             'Wrap a single layer in a list: [{"kernel_size": 3}]',
             kind=TypeError,
+            argument="layers",
+            value=layers,
         )
     dims = 1
     for layer in layers:
@@ -126,6 +128,8 @@ def _layer(func: str, i: int, layer: Any, dims: int) -> tuple[tuple[int, ...], .
             func,
             f"layers[{i}] must be a dict such as {{'kernel_size': 3, 'stride': 1}}; got {layer!r}",
             kind=TypeError,
+            argument=f"layers[{i}]",
+            value=layer,
         )
     unknown = set(layer) - _LAYER_KEYS
     if unknown or "kernel_size" not in layer:
@@ -133,6 +137,8 @@ def _layer(func: str, i: int, layer: Any, dims: int) -> tuple[tuple[int, ...], .
             func,
             f"layers[{i}] needs 'kernel_size' and may have 'stride', 'padding', 'dilation', "
             f"'name'; got keys {sorted(layer)}",
+            argument=f"layers[{i}]",
+            value=layer,
         )
     return (
         int_tuple(func, f"layers[{i}]['kernel_size']", layer["kernel_size"], dims, minimum=1),
@@ -153,7 +159,12 @@ def _dilations(func: str, dilations: Any, kernel_size: Any) -> tuple[tuple[int, 
         minimum=1,
     )
     if not rates:
-        raise fail(func, "dilations must name at least one layer; got dilations=[]")
+        raise fail(
+            func,
+            "dilations must name at least one layer; got dilations=[]",
+            argument="dilations",
+            value=dilations,
+        )
     k = int_tuple(func, "kernel_size", kernel_size, 1, minimum=1)[0]
     return rates, k
 
@@ -245,7 +256,9 @@ class HDCResult:
     """Verdict of :func:`hdc_check`: truthy when the stack satisfies the HDC rule.
 
     ``unseen`` is the measured truth beside it: how many pixels of one row of the
-    receptive field no path reaches (0 means no gridding).
+    receptive field no path reaches (0 means no gridding). ``reason`` is the whole
+    sentence (``str(result)``); ``why`` its clause on the rule alone (e.g.
+    ``"M_2 = 4 > K = 3"``), for a picture's title, without the rates or the caveat.
     """
 
     ok: bool
@@ -255,6 +268,7 @@ class HDCResult:
     gcd: int
     unseen: int
     reason: str
+    why: str
 
     def __bool__(self) -> bool:
         return self.ok
@@ -318,13 +332,16 @@ def hdc_check(dilations: Sequence[int], kernel_size: int = 3) -> HDCResult:
         problems.append(f"every rate is a multiple of {common}")
     name = f"{list(rates)}"
     if problems:
-        reason = f"{name} grids with K={k}: " + ", and ".join(problems)
+        why = ", and ".join(problems)
+        reason = f"{name} grids with K={k}: {why}"
     elif len(rates) >= 2:
-        reason = f"{name} satisfies HDC with K={k}: M_2 = {m[1]} <= {k}, rates share no factor"
+        why = f"M_2 = {m[1]} <= {k}, rates share no factor"
+        reason = f"{name} satisfies HDC with K={k}: {why}"
     else:
-        reason = f"{name} is a single undilated layer: nothing to grid"
+        why = "nothing to grid"
+        reason = f"{name} is a single undilated layer: {why}"
     field, unseen = _unseen(rates, k)
     if (unseen > 0) == (not problems):  # the rule and the measured coverage disagree
         seen = f"{unseen} of {field} pixels are unseen" if unseen else "no pixel is unseen"
         reason += f"; but {seen}: the rule assumes rates that start at 1 and never decrease"
-    return HDCResult(not problems, rates, k, tuple(m), common, unseen, reason)
+    return HDCResult(not problems, rates, k, tuple(m), common, unseen, reason, why)

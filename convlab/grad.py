@@ -56,7 +56,7 @@ def parse_grad_output(
     """
     g = as_float_array(func, "grad_output", grad_output)
     check_same_dtype(func, input=x, grad_output=g)
-    check_grad_output(func, g.shape, shape[1:] if unbatched else shape, settings)
+    check_grad_output(func, g, shape[1:] if unbatched else shape, settings)
     return g[None] if unbatched else g
 
 

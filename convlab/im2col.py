@@ -137,6 +137,8 @@ def fold(
             func,
             f"input.shape[1] must be a multiple of kH*kW = {k} (C * kH * kW for "
             f"kernel_size={kernel}); got input with shape {cols.shape}",
+            argument="input",
+            value=cols,
         )
     blocks = tuple(shapes.conv_output_size(size, kernel, stride, padding, dilation))
     check_output_size(
@@ -150,6 +152,8 @@ def fold(
             f"= {math.prod(blocks)} for output_size={size}, kernel_size={kernel}, "
             f"dilation={dilation}, padding={padding}, stride={stride}; got input with shape "
             f"{cols.shape}",
+            argument="input",
+            value=cols,
         )
     n, c = cols.shape[0], cols.shape[1] // k
     padded = shapes.padded_size(size, [(p, p) for p in padding])

@@ -54,12 +54,17 @@ def photo(gray: bool = True, size: int | tuple[int, int] | None = None) -> np.nd
     if size is None:
         shape = None
     elif isinstance(size, (tuple, list)):
-        shape = int_tuple(func, "size", tuple(size), 2, minimum=1)
+        shape = int_tuple(func, "size", size, 2, minimum=1)
     else:
         (height,) = int_tuple(func, "size", size, 1, minimum=1)
         shape = (height, max(1, round(height * 512 / 600)))
     if shape is not None and max(shape) > 2400:
-        raise fail(func, f"size must be at most 2400 pixels a side; got size={size!r}")
+        raise fail(
+            func,
+            f"size must be at most 2400 pixels a side; got size={size!r}",
+            argument="size",
+            value=size,
+        )
     rgb = _load(shape).astype(np.float64) / 255.0
     return rgb @ _LUMA if gray else rgb
 

@@ -92,7 +92,12 @@ def conv_matrix(
             f"(kH, kW); got input_shape={tuple(input_shape)} and weight of shape {w.shape}",
         )
     if min(w.shape[2:]) < 1:
-        raise fail(func, f"weight must have a non-empty kernel; got weight with shape {w.shape}")
+        raise fail(
+            func,
+            f"weight must have a non-empty kernel; got weight with shape {w.shape}",
+            argument="weight",
+            value=w,
+        )
     c_in, h, wd = shape
     if w.shape[1] != c_in:
         raise fail(
@@ -104,8 +109,9 @@ def conv_matrix(
     p = int_tuple(func, "padding", padding, 2, minimum=0)
     d = int_tuple(func, "dilation", dilation, 2, minimum=1)
     c_out, _, kh, kw = w.shape
-    ho, wo = (shapes._conv_size(func, *dim) for dim in zip((h, wd), (kh, kw), s, p, d, strict=True))
-    settings = dict(weight=w.shape, stride=s, padding=p, dilation=d)
+    dims = zip((h, wd), (kh, kw), s, p, d, strict=True)
+    ho, wo = (shapes.checked_conv_size(func, *dim) for dim in dims)
+    settings = dict(weight=w.shape, stride=stride, padding=padding, dilation=dilation)
     check_output_size(func, (ho, wo), (h, wd), **settings)
     rows, cols = c_out * ho * wo, c_in * h * wd
     max_bytes = check_int(func, "max_bytes", max_bytes, minimum=0)

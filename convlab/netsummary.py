@@ -216,11 +216,13 @@ def summary(model: Any, input_shape: Sequence[int], *, dtype: str = "float32") -
                          minimum=1)  # fmt: skip
     if len(shape) < 2:
         raise fail(FUNC, f"input_shape must be (N, C, *spatial); got input_shape={list(shape)}",
-                   "E.g. (1, 3, 224, 224) for one RGB image")  # fmt: skip
+                   "E.g. (1, 3, 224, 224) for one RGB image", argument="input_shape",
+                   value=input_shape)  # fmt: skip
     try:
         np.dtype(dtype)
     except TypeError:
         raise fail(FUNC, f"dtype must name a NumPy dtype; got dtype={dtype!r}",
-                   'E.g. dtype="float32" or "float16"', kind=TypeError) from None  # fmt: skip
+                   'E.g. dtype="float32" or "float16"', kind=TypeError, argument="dtype",
+                   value=dtype) from None  # fmt: skip
     rows, total = table_rows(network_nodes(model, shape), shape)
     return Summary(rows, shape, dtype, total)

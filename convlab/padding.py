@@ -99,12 +99,16 @@ def pad(
             func,
             f"pad must have an even length, a (before, after) pair per dim; got pad={pad!r}",
             "Last dim first: (left, right, top, bottom, ...)",
+            argument="pad",
+            value=pad,
         )
     m = len(widths) // 2
     if m > x.ndim:
         raise fail(
             func,
             f"pad pads {m} dims but input has only {x.ndim} (shape {x.shape}); got pad={pad!r}",
+            argument="pad",
+            value=pad,
         )
     spatial_dims = min(x.ndim - 2, 3)
     if mode != "constant" and not (1 <= m <= 3 and x.ndim in (m + 1, m + 2)):
@@ -123,15 +127,17 @@ def pad(
     spatial = x.shape[x.ndim - m :]
     if mode == "circular":  # torch crops first, then wraps what is left
         kept = tuple(n + min(b, 0) + min(a, 0) for (b, a), n in zip(pairs, spatial, strict=True))
-        check_mode_padding(func, mode, pairs, kept)
+        check_mode_padding(func, ("mode", mode), ("pad", pad), pairs, kept)
     elif mode != "constant":
-        check_mode_padding(func, mode, pairs, spatial)
+        check_mode_padding(func, ("mode", mode), ("pad", pad), pairs, spatial)
     for (before, after), n in zip(pairs, spatial, strict=True):
         if n + before + after < 0 or (before < 0 and -before > n) or (after < 0 and -after > n):
             raise fail(
                 func,
                 f"negative padding crops more than the input holds; got pad={pad!r} for "
                 f"input of shape {x.shape}",
+                argument="pad",
+                value=pad,
             )
     value = real_number(func, "value", 0.0 if value is None else value)
     out = [*x.shape[: x.ndim - m], *(n + b + a for (b, a), n in zip(pairs, spatial, strict=True))]

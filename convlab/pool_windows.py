@@ -81,6 +81,7 @@ def parse_pool(
     dilation: Any,
     ceil_mode: Any,
 ) -> PoolSpec:
+    given = dict(kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation)
     x = as_float_array(func, "input", input)
     x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     check_channels(func, x, nd)
@@ -92,10 +93,10 @@ def parse_pool(
     padding = int_tuple(func, "padding", padding, nd, minimum=0, broadcast=True)
     dilation = int_tuple(func, "dilation", dilation, nd, minimum=1, broadcast=True)
     ceil_mode = check_bool(func, "ceil_mode", ceil_mode)
-    check_pool_padding(func, padding, kernel, dilation)
+    check_pool_padding(func, padding, kernel, padding=given["padding"], kernel_size=kernel_size)
     size = x.shape[2:]
     out = tuple(shapes.pool_output_size(size, kernel, stride, padding, dilation, ceil_mode))
-    settings = dict(kernel_size=kernel, stride=stride, padding=padding, dilation=dilation)
+    settings = {k: v for k, v in given.items() if v is not None}  # as passed, for messages
     check_output_size(func, out, size, **settings)
     check_alloc(func, (*x.shape[:2], *out), x.itemsize, **settings)
     return PoolSpec(x, kernel, stride, padding, dilation, ceil_mode, out, unbatched)

@@ -68,6 +68,8 @@ def parse_conv_transpose(
     groups: Any,
     dilation: Any,
 ) -> TransposeSpec:
+    given = dict(stride=stride, padding=padding, dilation=dilation)  # as passed, for messages
+    raw_output_padding = output_padding  # likewise
     x = as_float_array(func, "input", input)
     w = as_float_array(func, "weight", weight)
     b = None if bias is None else as_float_array(func, "bias", bias)
@@ -82,25 +84,28 @@ def parse_conv_transpose(
         func, "output_padding", output_padding, nd, minimum=0, broadcast=True
     )
     dilation = int_tuple(func, "dilation", dilation, nd, minimum=1, broadcast=True)
-    check_output_padding(func, output_padding, stride, dilation)
+    check_output_padding(
+        func, output_padding, stride, dilation, output_padding=raw_output_padding,
+        stride=given["stride"], dilation=given["dilation"],
+    )  # fmt: skip
     size = x.shape[2:]
     out = tuple(
         shapes.conv_transpose_output_size(
             size, w.shape[2:], stride, padding, output_padding, dilation
         )
     )
-    check_output_size(
-        func, out, size, weight=w.shape, stride=stride, padding=padding, dilation=dilation
-    )
+    check_output_size(func, out, size, weight=w.shape, **given)
     if min(size) < 1 and min(x.shape[:2]) > 0:  # torch: "Only zero batch or zero channel"
         raise fail(
             func,
             f"input must be non-empty in every spatial dim (only N or C may be 0); got input "
             f"with shape {x.shape}",
+            argument="input",
+            value=x,
         )
     check_alloc(
         func, (x.shape[0], w.shape[1] * groups, *out), x.itemsize, weight=w.shape,
-        stride=stride, padding=padding, output_padding=output_padding, dilation=dilation,
+        output_padding=raw_output_padding, **given,
     )  # fmt: skip
     return TransposeSpec(x, w, b, stride, padding, output_padding, groups, dilation, out, unbatched)
 

@@ -39,12 +39,18 @@ def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_s
             f"indices must be an integer array (from max_pool{nd}d(..., return_indices=True)); "
             f"got indices of dtype {idx.dtype}",
             kind=TypeError,
+            argument="indices",
+            value=indices,
         )
     if idx.shape != x.shape:
         raise fail(
             func,
             f"indices must have the shape of input {x.shape}; got indices with shape {idx.shape}",
+            argument="indices",
+            value=indices,
         )
+    settings = dict(kernel_size=kernel_size, stride=stride, padding=padding)  # as passed
+    settings = {k: v for k, v in settings.items() if v is not None}  # None: stride = kernel
     x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     idx = idx[None] if unbatched else idx
     kernel = int_tuple(func, "kernel_size", kernel_size, nd, minimum=1)
@@ -57,7 +63,6 @@ def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_s
         if isinstance(given, (tuple, list)) and len(given) in (nd + 1, nd + 2):
             given = tuple(given)[len(given) - nd :]  # torch also takes (N, C, *size)
         out = int_tuple(func, "output_size", given, nd, minimum=1)
-    settings = dict(kernel_size=kernel, stride=stride, padding=padding)
     check_output_size(func, out, x.shape[2:], **settings)
     check_alloc(func, (*x.shape[:2], *out), x.itemsize, output_size=output_size, **settings)
     n_out = math.prod(out)
@@ -69,6 +74,8 @@ def _max_unpool(func, nd, input, indices, kernel_size, stride, padding, output_s
             f"{settings_text(dict(settings, output_size=output_size))}); got indices from "
             f"{flat_idx.min()} to {flat_idx.max()}",
             "Pass the output_size of the input you pooled",
+            argument="indices",
+            value=indices,
         )
     y = np.zeros((flat_idx.shape[0], n_out), x.dtype)
     np.put_along_axis(y, flat_idx, x.reshape(flat_idx.shape), axis=1)

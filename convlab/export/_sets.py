@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..errors import ConvlabError
 from ..grading.assign import BEGIN, END, AssignError, check_markers, render_notebook
 from ..grading.registry import LESSONS, Exercise, exercise, lesson_exercises
 from ..grading.source import MARKER
@@ -68,8 +69,8 @@ def _lessons(lessons: list[str] | None) -> list[str]:
     for lesson in lessons:
         try:
             lesson_exercises(lesson)
-        except ValueError as exc:
-            raise ExportError(f"export: --{str(exc).removeprefix('lesson_exercises: ')}") from None
+        except ConvlabError as exc:  # "lesson must be one of ...": the flag is its argument
+            raise ExportError(f"export: --{exc.detail}") from None
         keys.append(str(lesson)[:2])
     return sorted(set(keys))
 

@@ -305,6 +305,8 @@ def assert_exercise(
             "assert_exercise",
             f"speed=True needs an exercise with a time budget; {ex.id} has none",
             "Use speed=False",
+            argument="speed",
+            value=speed,
         )
     problem = _not_a_function(ex, func)
     if problem:

@@ -67,6 +67,8 @@ def lesson_exercises(lesson: str) -> tuple[Exercise, ...]:
         raise fail(
             "lesson_exercises",
             f"lesson must be one of {', '.join(LESSONS)} (or its full name); got {lesson!r}",
+            argument="lesson",
+            value=lesson,
         )
     return tuple(ex for ex in _CATALOGUE.values() if ex.lesson == key)
 
@@ -81,5 +83,7 @@ def exercise(exercise_id: str) -> Exercise:
             f"exercise_id must be a known exercise id; got {exercise_id!r}",
             f"Known ids: {known}",
             kind=ValueError if isinstance(exercise_id, str) else TypeError,
+            argument="exercise_id",
+            value=exercise_id,
         )
     return found

@@ -191,8 +191,10 @@ def pool_window(
         if spec.dilation != (1, 1):
             raise fail(
                 func,
-                f"avg pooling has no dilation; got dilation={spec.dilation}",
+                f"avg pooling has no dilation; got dilation={dilation!r}",
                 "Use dilation=1 with mode='avg'",
+                argument="dilation",
+                value=dilation,
             )
         divisor = avg_pool_divisor(spec, count_include_pad)
         y = avg_pool_sum(spec)

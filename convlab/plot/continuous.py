@@ -22,7 +22,12 @@ def _signal(func: str, name: str, value: Any, default: np.ndarray) -> np.ndarray
     a = as_float_array(func, name, value).astype(np.float64)
     check_ndim(func, name, a, (1,), f"samples of {name}(s) at s = 0, dt, 2·dt, ...")
     if a.size == 0:
-        raise fail(func, f"{name} must hold at least one sample; got an empty array")
+        raise fail(
+            func,
+            f"{name} must hold at least one sample; got an empty array",
+            argument=name,
+            value=value,
+        )
     return a
 
 
@@ -101,6 +106,8 @@ def flip_and_slide(
                 func,
                 f"t must hold 1 to {_MAX_SHIFTS} finite shifts; got t={ts.tolist()}",
                 "Pick a few values, e.g. t=[0.5, 1.0, 1.5]",
+                argument="t",
+                value=t,
             )
         shifts = np.round(ts / dt).astype(int)
 

@@ -41,10 +41,11 @@ def _named(kernels: Any) -> tuple[list[str], list[np.ndarray], bool]:
         )
         arrays = list(w)
     for name, a in zip(names, arrays, strict=True):
-        if not layer:
-            check_ndim(func, f"kernel {name!r}", a, (2,), "(kH, kW)")
+        if not layer:  # only a dict's entries can have the wrong rank: name them by key
+            check_ndim(func, f"kernels[{name!r}]", a, (2,), "(kH, kW)")
     if not arrays:
-        raise fail(func, "kernels must hold at least one kernel; got none")
+        message = "kernels must hold at least one kernel; got none"
+        raise fail(func, message, argument="kernels", value=kernels)
     return names, arrays, layer
 
 

@@ -60,7 +60,12 @@ def dilated_kernel(kernel_size: int = 3, dilation: int | Sequence[int] = 2, weig
     w = as_float_array(func, "weight", w)
     check_ndim(func, "weight", w, (2,), "(k, k)")
     if w.shape != (k, k):
-        raise fail(func, f"weight must be {k}×{k} for kernel_size={k}; got shape {w.shape}")
+        raise fail(
+            func,
+            f"weight must be {k}×{k} for kernel_size={k}; got shape {w.shape}",
+            argument="weight",
+            value=weight,
+        )
     extents = [d * (k - 1) + 1 for d in rates]
     if axes is None:
         _, axes, _ = panel_row([(e, e) for e in extents], top=0.65, bottom=0.15, gap=0.5)
@@ -104,10 +109,11 @@ def path_counts(layers: Sequence[dict], input_size: int, unit: int | None = None
             f"the stack leaves no output for input_size={input_size}: sizes {sizes}",
             "Use a bigger input_size",
         )
-    unit = (sizes[-1] - 1) // 2 if unit is None else unit
+    given, unit = unit, (sizes[-1] - 1) // 2 if unit is None else unit
     (unit,) = int_tuple(func, "unit", unit, 1, minimum=0)
     if unit >= sizes[-1]:
-        raise fail(func, f"unit must be in 0..{sizes[-1] - 1}; got unit={unit}")
+        message = f"unit must be in 0..{sizes[-1] - 1}; got unit={unit}"
+        raise fail(func, message, argument="unit", value=given)
     levels = [np.eye(1, sizes[-1], unit)[0]]
     for layer, below, above in zip(layers[::-1], sizes[-2::-1], sizes[:0:-1], strict=True):
         k, s, p, d = _settings(layer)

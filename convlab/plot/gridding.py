@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
 from .. import dilation_coverage, hdc_check
+from ..fields import HDCResult
 from ._grid import NumberGrid
 from ._style import EMPTY, INK, MUTED, cell_points, font_for, min_points, panel_row
 
@@ -55,7 +55,7 @@ def gridding(*dilations: Sequence[int], kernel_size: int = 3, axes=None):
     return axes[0].figure
 
 
-def draw_coverage(ax, dilations: list[int], cov: np.ndarray, verdict: Any) -> NumberGrid:
+def draw_coverage(ax, dilations: list[int], cov: np.ndarray, verdict: HDCResult) -> NumberGrid:
     """One coverage map with its verdict in the title and the holes counted below."""
     seen = cov > 0
     show = font_for(cell_points(ax), len(str(int(cov.max())))) >= min_points(ax.figure)
@@ -76,8 +76,7 @@ def draw_coverage(ax, dilations: list[int], cov: np.ndarray, verdict: Any) -> Nu
     # and rates that start at 1 and never decrease ([2, 3] passes it and still has holes).
     mark = "✗ grids" if holes else "✓ no holes"
     # the rule's own reason; the picture shows the measured holes itself (the mark above)
-    rule_reason = str(verdict).split("; but ", 1)[0]
-    why = rule_reason.split(": ", 1)[-1].replace("<=", "≤").replace("M_2", "M₂")
+    why = verdict.why.replace("<=", "≤").replace("M_2", "M₂")
     rule = "HDC rule holds" if verdict else "HDC rule fails"
     ax.set_title(
         f"{dilations}  {mark}\n{rule}: {why}", fontsize=10, color=BAD if holes else GOOD, pad=6

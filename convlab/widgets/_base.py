@@ -28,6 +28,7 @@ from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 from PIL import Image
 
+from ..errors import ConvlabError
 from ..plot._style import INK, MUTED
 
 RUN_HINT = "run this cell in Jupyter to use the explorer"
@@ -277,12 +278,13 @@ class Explorer(widgets.VBox):
 
         ``problem`` is the error convlab raised (``state["error"]`` keeps its whole text) or
         the explorer's own description. The explanation shown is ``detail`` if given, else
-        that text without its leading ``"func: "``. Subclasses forget their stale results
-        (and formula) first.
+        the error's :attr:`~convlab.ConvlabError.detail` (its message and fix, without the
+        function's name: the title already says who refused). Subclasses forget their
+        stale results (and formula) first.
         """
         error = str(problem)
         if detail is None:
-            detail = error.split(": ", 1)[-1] if isinstance(problem, Exception) else error
+            detail = problem.detail if isinstance(problem, ConvlabError) else error
         self.state["error"] = error
         self.set_message(f"{title}. {detail}", False)
         self.message_html.value = ""  # said once, in place of the picture
