@@ -1,7 +1,7 @@
 """The grader's side of a worker's channel: frames in, timed inputs out, the clock.
 
 A worker answers only through frames on a pipe (:mod:`convlab.grading.protocol`).
-:class:`Session` decodes them into an :class:`~convlab.grading.sandbox.Outcome`, strictly
+:class:`Session` decodes them into an :class:`~convlab.grading.outcome.Outcome`, strictly
 and with a size cap (:data:`CHANNEL_CAP`): error records become
 :class:`~convlab.grading.compare.Raised`, values are decoded with ``.npy`` arrays loaded
 with ``allow_pickle=False``, counts are validated. It also runs the timed rounds: when the
@@ -27,7 +27,7 @@ from .compare import Raised
 from .protocol import FrameReader, Opaque, decode
 
 if TYPE_CHECKING:
-    from .sandbox import Limits, Outcome
+    from .outcome import Limits, Outcome
 
 __all__ = ["CHANNEL_CAP", "Session", "exchange", "raised"]
 
