@@ -7,8 +7,10 @@ flipped::
 
 with ``xp`` the padded input and ``g`` the group of output channel ``o``. The readable
 loop version is :func:`convlab.reference.conv_reference`; this module computes the same
-thing one kernel tap at a time (see :mod:`convlab.windows`), so the Python loop runs
-over the ``k**nd`` taps, never over pixels.
+thing one kernel tap at a time (the idea: :mod:`convlab.windows`; the layouts and the
+products run on them: :mod:`convlab.flattaps`, :mod:`convlab.rowshift`,
+:mod:`convlab.strategies`), so the Python loop runs over the ``k**nd`` taps, never over
+pixels.
 """
 
 from __future__ import annotations
@@ -35,9 +37,9 @@ from ._validation import (
     int_tuple,
     split_batch,
 )
+from .flattaps import compact
 from .padding import pad_spatial
 from .strategies import cols_budget, convolve
-from .windows import compact
 
 __all__ = ["conv1d", "conv2d", "conv3d"]
 

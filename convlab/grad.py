@@ -27,9 +27,9 @@ import numpy as np
 from . import shapes
 from ._validation import as_float_array, check_grad_output, check_same_dtype
 from .conv import ConvSpec, parse_conv
+from .flattaps import compact, flat_taps
 from .padding import PAD_MODE_OF, pad_spatial, pad_spatial_adjoint
 from .transpose import TransposeSpec, conv_transpose_forward
-from .windows import compact, flat_taps
 
 __all__ = [
     "conv1d_backward",
@@ -71,7 +71,7 @@ def correlate_grad(
     """Weight gradient: the (zero-padded) input correlated with the output gradient.
 
     ``dw[o, c, t] = sum_{n, i} gy[n, o, i] * xp[n, g*C_g + c, i*s + t*d]``. In the
-    :class:`~convlab.windows.FlatTaps` layout every tap's input values are one contiguous
+    :class:`~convlab.flattaps.FlatTaps` layout every tap's input values are one contiguous
     slice on the output grid; spreading ``gy`` onto that grid (zeros on the columns past
     the true output) turns each tap into one batched matmul, with no im2col buffer.
     """

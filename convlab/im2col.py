@@ -25,8 +25,9 @@ from ._validation import (
     int_tuple,
     split_batch,
 )
+from .flattaps import compact
 from .padding import pad_spatial
-from .windows import compact, scatter_add_taps, tap_views
+from .windows import scatter_add_taps, tap_views
 
 __all__ = ["fold", "unfold"]
 

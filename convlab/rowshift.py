@@ -15,7 +15,7 @@ that each kernel row still reads one contiguous run, in the phase ``(i * d) % s`
 A 1-D input is the same with no kernel rows (``kh = 1``): one product, plain im2col.
 
 The output grid of these products *is* the output (no garbage columns, unlike
-:class:`~convlab.windows.FlatTaps`), so BLAS writes straight into the result.
+:class:`~convlab.flattaps.FlatTaps`), so BLAS writes straight into the result.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """How a convolution is computed: the strategies, and the one point that picks one.
 
 :func:`convlab.conv.conv_forward` lays the padded input out with
-:func:`convlab.windows.flat_taps` and hands it to :func:`correlate_taps`, which chooses
+:func:`convlab.flattaps.flat_taps` and hands it to :func:`correlate_taps`, which chooses
 by the shape of the groups:
 
 * im2col + matmul: copy every kernel tap's input values side by side (one strided copy
-  per :class:`~convlab.windows.TapBlock`, not one per tap) a few thousand output pixels
+  per :class:`~convlab.flattaps.TapBlock`, not one per tap) a few thousand output pixels
   at a time, and let BLAS do one matrix product per chunk;
 * depthwise: one input channel per group, multiply-adds of whole rows.
 
@@ -18,8 +18,8 @@ import math
 
 import numpy as np
 
+from .flattaps import FlatTaps, flat_taps
 from .rowshift import row_shift
-from .windows import FlatTaps, flat_taps
 
 __all__ = ["cols_budget", "convolve", "correlate_taps"]
 
@@ -50,7 +50,7 @@ def convolve(
     * ``_small_im2col``: when the whole im2col matrix takes at most ``_SMALL_BYTES``
       (a teaching-size input): one strided copy of the windows, one matmul, none of the
       chunk planning that costs more than the arithmetic at that size.
-    * :func:`correlate_taps` on a :class:`~convlab.windows.FlatTaps` layout otherwise:
+    * :func:`correlate_taps` on a :class:`~convlab.flattaps.FlatTaps` layout otherwise:
       im2col in chunks (3-D, tiny channel counts like RGB inputs, huge images) or
       depthwise multiply-adds (one input channel per group).
     """
@@ -203,7 +203,7 @@ def correlate_taps(
     * ``_depthwise``: one input channel per group. A matmul per group would be a tiny
       vector product; multiply-adds over whole rows of a few channels at a time win.
 
-    >>> from convlab.windows import flat_taps
+    >>> from convlab.flattaps import flat_taps
     >>> x = np.arange(8.0).reshape(1, 2, 2, 2)  # two channels
     >>> layout = flat_taps(x, ((0, 0), (0, 0)), (1, 1), (1, 1), (1, 1), (2, 2))
     >>> correlate_taps(layout, np.ones((1, 2, 1, 1)), groups=1)  # 1x1 conv: channel sum
