@@ -46,9 +46,13 @@ __all__ = ["conv1d", "conv2d", "conv3d"]
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConvSpec:
-    """A validated convolution call: batched arrays and per-dim settings."""
+    """A validated convolution call: batched arrays and per-dim settings.
+
+    Keyword-only: built by :func:`parse_conv` or a named constructor such as
+    :meth:`convlab.transpose.TransposeSpec.adjoint`, never by position.
+    """
 
     x: np.ndarray  # (N, C_in, *n), not padded
     weight: np.ndarray  # (C_out, C_in/groups, *k)
@@ -118,7 +122,10 @@ def parse_conv(
     )
     out = _output_size(padded, kernel, stride, dilation)
     check_alloc(func, (x.shape[0], w.shape[0], *out), x.itemsize, padding=padding, stride=stride)
-    return ConvSpec(x, w, b, stride, pads, dilation, groups, padding_mode, out, unbatched)
+    return ConvSpec(
+        x=x, weight=w, bias=b, stride=stride, pads=pads, dilation=dilation, groups=groups,
+        padding_mode=padding_mode, out=out, unbatched=unbatched,
+    )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=256)  # calls repeat with the same shapes (layers in a loop)

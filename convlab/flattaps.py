@@ -35,7 +35,7 @@ from .windows import taps
 __all__ = ["FlatTaps", "TapBlock", "compact", "flat_taps"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TapBlock:
     """Taps that read the same phase, at flat offsets ``offset + sum(a_i * steps[i])``.
 
@@ -50,7 +50,7 @@ class TapBlock:
     taps: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FlatTaps:
     """The padded input laid out so that every kernel tap is a *contiguous* slice.
 
@@ -155,10 +155,10 @@ def flat_taps(
     for k, (dst, src) in enumerate(geo.copies):
         data[(k, ..., *dst)] = x[(..., *src)]
     flat = data.reshape(len(geo.copies), N, C, math.prod(geo.phase_shape))
-    return FlatTaps(flat, geo.grid, geo.out, geo.offsets, geo.blocks)
+    return FlatTaps(data=flat, grid=geo.grid, out=geo.out, offsets=geo.offsets, blocks=geo.blocks)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Geometry:
     """Everything in a FlatTaps that depends only on shapes (so it can be cached)."""
 

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PoolSpec:
     x: np.ndarray  # (N, C, *n)
     kernel_size: tuple[int, ...]
@@ -109,7 +109,10 @@ def parse_pool(
     settings = dict(kernel_size=kernel, stride=stride, padding=padding, dilation=dilation)
     check_output_size(func, out, size, **settings)
     check_alloc(func, (*x.shape[:2], *out), x.itemsize, **settings)
-    return PoolSpec(x, kernel, stride, padding, dilation, ceil_mode, out, unbatched)
+    return PoolSpec(
+        x=x, kernel_size=kernel, stride=stride, padding=padding, dilation=dilation,
+        ceil_mode=ceil_mode, out=out, unbatched=unbatched,
+    )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- max

@@ -30,7 +30,7 @@ import numpy as np
 __all__ = ["RowShift", "row_shift"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RowShift:
     """``data`` with shape ``(S, N, groups, kw * C_g + 1, Q * W_out)``.
 
@@ -84,10 +84,10 @@ def row_shift(
         planes[dst] = src[source]
     data[:, :, :, kw * cg] = 1
     flat = data.reshape(geo.phases, n, groups, kw * cg + 1, math.prod(geo.phase_shape))
-    return RowShift(flat, geo.rows, math.prod(out))
+    return RowShift(data=flat, rows=geo.rows, length=math.prod(out))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Geometry:
     phases: int
     phase_shape: tuple[int, ...]  # (Q, W_out) or (W_out,)
@@ -133,4 +133,6 @@ def _geometry(n, pads, kernel_size, stride, dilation, out) -> _Geometry:
             zeros += [(*head, *e) for e in edges if all(s.stop > s.start for s in e if s != every)]
             if all(s.stop > s.start for s in dst[5:]):
                 copies.append((dst, src))
-    return _Geometry(phases, phase_shape, tuple(zeros), tuple(copies), rows)
+    return _Geometry(
+        phases=phases, phase_shape=phase_shape, zeros=tuple(zeros), copies=tuple(copies), rows=rows
+    )

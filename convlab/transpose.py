@@ -8,11 +8,16 @@ Each input pixel *stamps* a copy of the kernel, scaled by its value, into the ou
 That is exactly multiplying by Cᵀ, the transpose of the convolution's matrix (see
 :mod:`convlab.matrix`), which is why the input gradient of a convolution is a transposed
 convolution. It is *not* a deconvolution: it undoes the shape, not the values.
+
+Here: the call's spec (:class:`TransposeSpec`, whose named constructors build the
+adjoint pairs the gradients run: :meth:`TransposeSpec.adjoint_of` a convolution,
+:meth:`TransposeSpec.adjoint` back to one), its validation and the stamp loop. Where the
+stamps land is planned in :mod:`convlab.stamps`; the other engine, one ordinary
+convolution per output phase, is :mod:`convlab.phaseconv`.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -33,13 +38,22 @@ from ._validation import (
     int_tuple,
     split_batch,
 )
+from .conv import ConvSpec
 from .phaseconv import conv_transpose_by_phases
+from .stamps import phase_plan as _phase_plan  # the names the stamp loop below calls
+from .stamps import stamps as _stamps
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TransposeSpec:
+    """A validated transposed-convolution call: batched arrays and per-dim settings.
+
+    Keyword-only: built by :func:`parse_conv_transpose` or by :meth:`adjoint_of`, never
+    by position.
+    """
+
     x: np.ndarray  # (N, C_in, *n)
     weight: np.ndarray  # (C_in, C_out/groups, *k)
     bias: np.ndarray | None
@@ -54,6 +68,40 @@ class TransposeSpec:
     @property
     def kernel_size(self) -> tuple[int, ...]:
         return self.weight.shape[2:]
+
+    @classmethod
+    def adjoint_of(cls, conv: ConvSpec, grad_output: np.ndarray) -> TransposeSpec:
+        """``Cᵀ gy`` for the convolution ``conv``: its output gradient carried back.
+
+        Same weight, stride, dilation and groups, no padding: the result lands on the
+        *padded* input (the caller applies the padding's adjoint). ``output_padding``
+        restores the trailing cells a strided forward never visited (zero gradient).
+        ``grad_output`` is batched, shape ``(N, C_out, *conv.out)``.
+        """
+        padded = conv.padded
+        reached = shapes.conv_transpose_output_size(
+            conv.out, conv.kernel_size, conv.stride, 0, 0, conv.dilation
+        )
+        return cls(
+            x=grad_output, weight=conv.weight, bias=None, stride=conv.stride,
+            padding=(0,) * len(padded),
+            output_padding=tuple(p - r for p, r in zip(padded, reached, strict=True)),
+            groups=conv.groups, dilation=conv.dilation, out=tuple(padded), unbatched=False,
+        )  # fmt: skip
+
+    def adjoint(self, grad_output: np.ndarray) -> ConvSpec:
+        """``C gy``: the convolution this is the transpose of, run on ``grad_output``.
+
+        Same weight (the layouts agree), stride, dilation and groups, ``padding`` as zero
+        padding on both sides. The output is cropped to the input size: with
+        ``output_padding >= stride`` (allowed when ``dilation > stride``) the convolution
+        would reach one cell further than the input had.
+        """
+        return ConvSpec(
+            x=grad_output, weight=self.weight, bias=None, stride=self.stride,
+            pads=tuple((p, p) for p in self.padding), dilation=self.dilation,
+            groups=self.groups, padding_mode="zeros", out=self.x.shape[2:], unbatched=False,
+        )  # fmt: skip
 
 
 def parse_conv_transpose(
@@ -102,7 +150,10 @@ def parse_conv_transpose(
         func, (x.shape[0], w.shape[1] * groups, *out), x.itemsize, weight=w.shape,
         stride=stride, padding=padding, output_padding=output_padding, dilation=dilation,
     )  # fmt: skip
-    return TransposeSpec(x, w, b, stride, padding, output_padding, groups, dilation, out, unbatched)
+    return TransposeSpec(
+        x=x, weight=w, bias=b, stride=stride, padding=padding, output_padding=output_padding,
+        groups=groups, dilation=dilation, out=out, unbatched=unbatched,
+    )  # fmt: skip
 
 
 def _conv_transpose(func: str, nd: int, *args: Any) -> np.ndarray:
@@ -190,21 +241,6 @@ def conv_transpose_forward(spec: TransposeSpec) -> np.ndarray:
     return y
 
 
-def _stamps(wg: np.ndarray, xg: np.ndarray) -> np.ndarray:
-    """``(g, R, C_g) x (N, g, C_g, P) -> (N, g, R, P)``.
-
-    A BLAS matmul, except for 1–3 channels per group (depthwise), where the matmul
-    degenerates into outer products and plain broadcasting is faster.
-    """
-    cg = wg.shape[-1]
-    if cg > 3:
-        return np.matmul(wg, xg)
-    out = wg[None, :, :, 0, None] * xg[:, :, None, 0, :]
-    for c in range(1, cg):
-        out += wg[None, :, :, c, None] * xg[:, :, None, c, :]
-    return out
-
-
 # Up to this many input channels per group, stamps (outer products) win; above it, one
 # convolution per output phase (:mod:`convlab.phaseconv`), whose GEMMs have the
 # ``C_in/g * k_phase`` inner dimension the stamps' ``C_in/g`` lacks.
@@ -216,53 +252,6 @@ _PHASE_TAPS = 4
 
 # Stamps computed per batch of images: about this many bytes.
 _CHUNK_BYTES = 1 << 20
-
-
-@dataclass(frozen=True)
-class _PhasePlan:
-    """Where each tap's stamps land, and where each phase goes in the output."""
-
-    phase_size: tuple[int, ...]  # every phase buffer's spatial size
-    taps: list  # per tap: (phase index, slices into the phase buffer)
-    phases: list  # per phase: (slices into the output, slices into the phase buffer)
-    complete: bool = True  # every output phase receives stamps
-
-
-def _phase_plan(size, kernel, stride, padding, dilation, out) -> _PhasePlan:
-    """Per dim: full index ``i*s + t*d`` is phase ``(t*d) % s`` at ``i + (t*d) // s``;
-    output ``o`` is full index ``o + p``, i.e. phase ``(o + p) % s`` at ``(o + p) // s``.
-
-    Only the phases some tap lands in are kept (at most ``k`` per dim, however large
-    the stride); outputs in the other phases receive no stamp: they are zero (plus the
-    bias), and ``complete`` is False so the caller fills them.
-    """
-    lengths, tap_at, phase_at, complete = [], [], [], True
-    for m, kk, s, p, d, o in zip(size, kernel, stride, padding, dilation, out, strict=True):
-        used = sorted({(t * d) % s for t in range(kk)})
-        complete = complete and len(used) == s
-        slot = {a: i for i, a in enumerate(used)}
-        lengths.append(max(m + (kk - 1) * d // s, (o - 1 + p) // s + 1))
-        tap_at.append(
-            [(slot[(t * d) % s], slice((t * d) // s, (t * d) // s + m)) for t in range(kk)]
-        )
-        per_phase = []
-        for a in used:
-            first = (a - p) % s  # first output in phase a
-            count = len(range(first, o, s))
-            start = (first + p) // s
-            per_phase.append((slice(first, None, s), slice(start, start + count)))
-        phase_at.append(per_phase)
-    counts = [len(per) for per in phase_at]
-    strides = [math.prod(counts[i + 1 :]) for i in range(len(counts))]
-    taps_ = [
-        (sum(a * r for (a, _), r in zip(combo, strides, strict=True)), [sl for _, sl in combo])
-        for combo in itertools.product(*tap_at)
-    ]
-    phases = [
-        ([dst for dst, _ in combo], [src for _, src in combo])
-        for combo in itertools.product(*phase_at)
-    ]
-    return _PhasePlan(tuple(lengths), taps_, phases, complete)
 
 
 _DOC = """{dim}-D transposed convolution over an input of shape {layout}.
