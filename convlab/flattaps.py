@@ -15,6 +15,8 @@ input into its polyphase components first, one flat copy each.
 * :func:`compact` drops what no window reads (huge strides or paddings), so the layout's
   cost follows the output.
 
+Axis patterns in the comments follow :mod:`convlab.strategies`.
+
 The products run on it live in :mod:`convlab.strategies` (forward) and
 :func:`convlab.grad.correlate_grad` (weight gradient).
 """
@@ -93,6 +95,8 @@ class FlatTaps:
         n, c, length = self.data.shape[1:]
         item = self.data.itemsize
         grid_strides = [math.prod(self.grid[i + 1 :]) * item for i in range(len(self.grid))]
+        # s n c L -> n a b c r w, a b the block's taps: a strided view whose tap axes step
+        # by a few cells, so neighbouring taps' runs overlap in memory
         view = np.ndarray(  # what np.lib.stride_tricks.as_strided does, minus its overhead
             (n, *b.counts, c, *self.out),
             self.data.dtype,
@@ -110,7 +114,7 @@ class FlatTaps:
 
     def crop(self, y: np.ndarray) -> np.ndarray:
         """``(..., length)`` on the grid -> ``(..., *out)``, dropping the garbage columns."""
-        y = y.reshape(*y.shape[:-1], *self.grid)
+        y = y.reshape(*y.shape[:-1], *self.grid)  # ... (r w) -> ... r w
         return y[(..., *(slice(0, o) for o in self.out))]
 
     def spread(self, y: np.ndarray) -> np.ndarray:
@@ -118,7 +122,7 @@ class FlatTaps:
         lead = y.shape[: y.ndim - len(self.out)]
         grid = np.zeros((*lead, *self.grid), y.dtype)
         grid[(..., *(slice(0, o) for o in self.out))] = y
-        return grid.reshape(*lead, self.length)
+        return grid.reshape(*lead, self.length)  # ... r w -> ... (r w)
 
 
 def flat_taps(
@@ -154,6 +158,7 @@ def flat_taps(
     data = np.zeros((len(geo.copies), N, C, *geo.phase_shape), x.dtype)
     for k, (dst, src) in enumerate(geo.copies):
         data[(k, ..., *dst)] = x[(..., *src)]
+    # s n c q w -> s n c (q w)
     flat = data.reshape(len(geo.copies), N, C, math.prod(geo.phase_shape))
     return FlatTaps(data=flat, grid=geo.grid, out=geo.out, offsets=geo.offsets, blocks=geo.blocks)
 

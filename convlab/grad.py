@@ -60,11 +60,13 @@ def correlate_grad(
     x, pads, stride = compact(x, pads, kernel, stride, dilation, gy.shape[2:])
     layout = flat_taps(x, pads, kernel, stride, dilation, gy.shape[2:])
     length = layout.length
-    gys = layout.spread(gy).reshape(n, groups, c_out // groups, length)
+    gys = layout.spread(gy).reshape(n, groups, c_out // groups, length)  # n (g o) L -> n g o L
     dw = np.empty((math.prod(kernel), groups, c_out // groups, c_in // groups), gy.dtype)
     for i in range(len(dw)):
-        xt = layout.tap(i).reshape(n, groups, c_in // groups, length)
+        xt = layout.tap(i).reshape(n, groups, c_in // groups, length)  # n (g c) L -> n g c L
+        # n g o L @ n g L c -> n g o c, summed over n
         np.sum(np.matmul(gys, xt.swapaxes(-1, -2)), axis=0, out=dw[i])
+    # (i j) g o c -> (g o) c i j
     return dw.transpose(1, 2, 3, 0).reshape(c_out, c_in // groups, *kernel)
 
 

@@ -14,6 +14,9 @@ A stride along the rows splits the rows into their ``s`` phases (every ``s``-th 
 that each kernel row still reads one contiguous run, in the phase ``(i * d) % s``.
 A 1-D input is the same with no kernel rows (``kh = 1``): one product, plain im2col.
 
+Axis patterns in the comments follow :mod:`convlab.strategies` (``s`` row phases, ``q``
+rows of one phase, ``j`` kernel columns, ``p`` planes).
+
 The output grid of these products *is* the output (no garbage columns, unlike
 :class:`~convlab.flattaps.FlatTaps`), so BLAS writes straight into the result.
 """
@@ -75,14 +78,17 @@ def row_shift(
         tuple(out),
     )
     kw, cg = kernel_size[-1], c // groups
+    # s n g p q w with p = (j c) + 1: the shifted copies, then the plane of ones
     data = np.empty((geo.phases, n, groups, kw * cg + 1, *geo.phase_shape), x.dtype)
+    # s n g (j c) q w -> s n g j c q w
     planes = data[:, :, :, : kw * cg].reshape(geo.phases, n, groups, kw, cg, *geo.phase_shape)
-    src = x.reshape(n, groups, cg, *x.shape[2:])
+    src = x.reshape(n, groups, cg, *x.shape[2:])  # n (g c) h w -> n g c h w
     for index in geo.zeros:
         planes[index] = 0
     for dst, source in geo.copies:
         planes[dst] = src[source]
     data[:, :, :, kw * cg] = 1
+    # s n g p q w -> s n g p (q w)
     flat = data.reshape(geo.phases, n, groups, kw * cg + 1, math.prod(geo.phase_shape))
     return RowShift(data=flat, rows=geo.rows, length=math.prod(out))
 
