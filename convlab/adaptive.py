@@ -47,7 +47,12 @@ def adaptive_windows(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
     return (i * size) // out, -(-((i + 1) * size) // out)
 
 
-def _parse_adaptive(func: str, nd: int, input: Any, output_size: Any, max_pool: bool = False):
+def parse_adaptive(func: str, nd: int, input: Any, output_size: Any, max_pool: bool = False):
+    """Check an adaptive pooling call: ``(x batched, output size, whether it was unbatched)``.
+
+    ``None`` in ``output_size`` keeps that dim's input size; ``max_pool`` adds the channel
+    check max pooling makes.
+    """
     x = as_float_array(func, "input", input)
     x, unbatched = split_batch(func, "input", x, nd, LAYOUTS[nd])
     size = x.shape[2:]
@@ -113,7 +118,7 @@ def _max_index(values: np.ndarray, peak: np.ndarray, flat: np.ndarray, tap: int)
 
 
 def _adaptive_avg(func: str, nd: int, input: Any, output_size: Any) -> np.ndarray:
-    x, out, unbatched = _parse_adaptive(func, nd, input, output_size)
+    x, out, unbatched = parse_adaptive(func, nd, input, output_size)
     y = x
     for axis in reversed(range(2, 2 + nd)):  # the last dim first, its reads contiguous
         y = _window_sums(y, axis, out[axis - 2])
@@ -124,7 +129,7 @@ def _adaptive_avg(func: str, nd: int, input: Any, output_size: Any) -> np.ndarra
 
 
 def _adaptive_max(func: str, nd: int, input: Any, output_size: Any, return_indices: Any):
-    x, out, unbatched = _parse_adaptive(func, nd, input, output_size, max_pool=True)
+    x, out, unbatched = parse_adaptive(func, nd, input, output_size, max_pool=True)
     return_indices = check_bool(func, "return_indices", return_indices)
     y, idx = x, None  # idx: the flat index of each value of y (None: no dim reduced yet)
     for axis in range(2, 2 + nd):  # the first dim first: later dims are contiguous runs

@@ -7,8 +7,10 @@ flipped::
 
 with ``xp`` the padded input and ``g`` the group of output channel ``o``. The readable
 loop version is :func:`convlab.reference.conv_reference`; this module computes the same
-thing one kernel tap at a time (see :mod:`convlab.windows`), so the Python loop runs
-over the ``k**nd`` taps, never over pixels.
+thing one kernel tap at a time (the idea: :mod:`convlab.windows`; the layouts and the
+products run on them: :mod:`convlab.flattaps`, :mod:`convlab.rowshift`,
+:mod:`convlab.strategies`), so the Python loop runs over the ``k**nd`` taps, never over
+pixels.
 """
 
 from __future__ import annotations
@@ -35,18 +37,22 @@ from ._validation import (
     int_tuple,
     split_batch,
 )
+from .flattaps import compact
 from .padding import pad_spatial
 from .strategies import cols_budget, convolve
-from .windows import compact
 
 __all__ = ["conv1d", "conv2d", "conv3d"]
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConvSpec:
-    """A validated convolution call: batched arrays and per-dim settings."""
+    """A validated convolution call: batched arrays and per-dim settings.
+
+    Keyword-only: built by :func:`parse_conv` or a named constructor such as
+    :meth:`convlab.transpose.TransposeSpec.adjoint`, never by position.
+    """
 
     x: np.ndarray  # (N, C_in, *n), not padded
     weight: np.ndarray  # (C_out, C_in/groups, *k)
@@ -118,7 +124,10 @@ def parse_conv(
     check_padded_fits(func, size, padded, extent, weight=w.shape, **given)
     out = _output_size(padded, kernel, stride, dilation)
     check_alloc(func, (x.shape[0], w.shape[0], *out), x.itemsize, **given)
-    return ConvSpec(x, w, b, stride, pads, dilation, groups, padding_mode, out, unbatched)
+    return ConvSpec(
+        x=x, weight=w, bias=b, stride=stride, pads=pads, dilation=dilation, groups=groups,
+        padding_mode=padding_mode, out=out, unbatched=unbatched,
+    )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=256)  # calls repeat with the same shapes (layers in a loop)

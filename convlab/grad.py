@@ -14,7 +14,9 @@ is linear too; its adjoint (:func:`convlab.padding.pad_spatial_adjoint`) folds t
 gradient that reached the border back onto the input cells the border copied.
 
 The transposed convolution's gradients live in :mod:`convlab.grad_transpose`,
-pooling's in :mod:`convlab.grad_pool`, the numerical check in :mod:`convlab.gradcheck`.
+pooling's in :mod:`convlab.grad_pool`, the numerical check in :mod:`convlab.gradcheck`;
+what they all share (checking ``grad_output``, the result triple) in
+:mod:`convlab._grads`.
 """
 
 from __future__ import annotations
@@ -24,40 +26,18 @@ from typing import Any
 
 import numpy as np
 
-from . import shapes
-from ._validation import as_float_array, check_grad_output, check_same_dtype
+from ._grads import Grads, IntOrTuple, bias_grad, finish, parse_grad_output
 from .conv import ConvSpec, parse_conv
+from .flattaps import compact, flat_taps
 from .padding import PAD_MODE_OF, pad_spatial, pad_spatial_adjoint
 from .strategies import weight_grad_by_rows
 from .transpose import TransposeSpec, conv_transpose_forward
-from .windows import compact, flat_taps
 
 __all__ = [
     "conv1d_backward",
     "conv2d_backward",
     "conv3d_backward",
 ]
-
-Grads = tuple[np.ndarray, np.ndarray | None, np.ndarray | None]
-IntOrTuple = int | tuple[int, ...]
-
-
-def parse_grad_output(
-    func: str,
-    grad_output: Any,
-    x: np.ndarray,
-    unbatched: bool,
-    shape: tuple[int, ...],
-    **settings: Any,
-) -> np.ndarray:
-    """Check ``grad_output`` against the forward's (batched) output ``shape``; batch it.
-
-    ``settings`` are the forward's arguments that made that shape (for the message).
-    """
-    g = as_float_array(func, "grad_output", grad_output)
-    check_same_dtype(func, input=x, grad_output=g)
-    check_grad_output(func, g, shape[1:] if unbatched else shape, settings)
-    return g[None] if unbatched else g
 
 
 def correlate_grad(
@@ -72,7 +52,7 @@ def correlate_grad(
     """Weight gradient: the (zero-padded) input correlated with the output gradient.
 
     ``dw[o, c, t] = sum_{n, i} gy[n, o, i] * xp[n, g*C_g + c, i*s + t*d]``. In the
-    :class:`~convlab.windows.FlatTaps` layout every tap's input values are one contiguous
+    :class:`~convlab.flattaps.FlatTaps` layout every tap's input values are one contiguous
     slice on the output grid; spreading ``gy`` onto that grid (zeros on the columns past
     the true output) turns each tap into one batched matmul, with no im2col buffer.
     """
@@ -84,16 +64,14 @@ def correlate_grad(
         return by_rows
     layout = flat_taps(x, pads, kernel, stride, dilation, gy.shape[2:])
     length = layout.length
-    gys = layout.spread(gy).reshape(n, groups, c_out // groups, length)
+    gys = layout.spread(gy).reshape(n, groups, c_out // groups, length)  # n (g o) L -> n g o L
     dw = np.empty((math.prod(kernel), groups, c_out // groups, c_in // groups), gy.dtype)
     for i in range(len(dw)):
-        xt = layout.tap(i).reshape(n, groups, c_in // groups, length)
+        xt = layout.tap(i).reshape(n, groups, c_in // groups, length)  # n (g c) L -> n g c L
+        # n g o L @ n g L c -> n g o c, summed over n
         np.sum(np.matmul(gys, xt.swapaxes(-1, -2)), axis=0, out=dw[i])
+    # (i j) g o c -> (g o) c i j
     return dw.transpose(1, 2, 3, 0).reshape(c_out, c_in // groups, *kernel)
-
-
-def bias_grad(gy: np.ndarray, bias: Any) -> np.ndarray | None:
-    return None if bias is None else gy.sum(axis=(0, *range(2, gy.ndim)))
 
 
 # ----------------------------------------------------------------------------- conv
@@ -108,7 +86,7 @@ def _conv_backward(func: str, nd: int, grad_output: Any, **kwargs: Any) -> Grads
     )  # fmt: skip
     gx = conv_input_grad(spec, gy)
     gw = conv_weight_grad(spec, gy)
-    return (gx[0] if spec.unbatched else gx), gw, bias_grad(gy, spec.bias)
+    return finish(gx, spec.unbatched, gw, bias_grad(gy, spec.bias))
 
 
 def conv_input_grad(spec: ConvSpec, gy: np.ndarray) -> np.ndarray:
@@ -118,17 +96,7 @@ def conv_input_grad(spec: ConvSpec, gy: np.ndarray) -> np.ndarray:
     restores the trailing rows a strided forward never visited (they get zero gradient).
     The adjoint of the padding then crops (zeros) or folds the border back (other modes).
     """
-    nd = len(spec.out)
-    padded = spec.padded
-    reached = shapes.conv_transpose_output_size(
-        spec.out, spec.kernel_size, spec.stride, 0, 0, spec.dilation
-    )
-    unvisited = tuple(p - r for p, r in zip(padded, reached, strict=True))
-    transposed = TransposeSpec(
-        gy, spec.weight, None, spec.stride, (0,) * nd, unvisited, spec.groups, spec.dilation,
-        padded, False,
-    )  # fmt: skip
-    gxp = conv_transpose_forward(transposed)
+    gxp = conv_transpose_forward(TransposeSpec.adjoint_of(spec, gy))
     return pad_spatial_adjoint(gxp, spec.pads, PAD_MODE_OF[spec.padding_mode])
 
 

@@ -13,10 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from ._grads import PoolGrads, finish, parse_grad_output
 from ._validation import LAYOUTS, as_float_array, split_batch
-from .adaptive import _parse_adaptive, adaptive_windows
-from .grad import parse_grad_output
-from .grad_pool import PoolGrads, _finish
+from .adaptive import adaptive_windows, parse_adaptive
 
 __all__ = [
     "adaptive_avg_pool1d_backward",
@@ -29,7 +28,7 @@ def _adaptive_avg_backward(func: str, nd: int, grad_output: Any, input: Any) -> 
     g = as_float_array(func, "grad_output", grad_output)
     split_batch(func, "grad_output", g, nd, LAYOUTS[nd])  # its rank, before reading sizes
     out = g.shape[g.ndim - nd :]
-    x, out, unbatched = _parse_adaptive(func, nd, input, out)
+    x, out, unbatched = parse_adaptive(func, nd, input, out)
     gy = parse_grad_output(func, g, x, unbatched, x.shape[:2] + out)
     # Adaptive windows are separable: per dim, output i averages input cells
     # [start_i, end_i). Divide by each window length (torch divides dim by dim, all dims
@@ -44,7 +43,7 @@ def _adaptive_avg_backward(func: str, nd: int, grad_output: Any, input: Any) -> 
         cells = np.arange(n)
         windows = ((start[:, None] <= cells) & (cells < end[:, None])).astype(gy.dtype)
         gy = np.moveaxis(np.moveaxis(gy, axis, -1) @ windows, -1, axis)  # (.., o) -> (.., n)
-    return _finish(np.ascontiguousarray(gy), unbatched)
+    return finish(np.ascontiguousarray(gy), unbatched)
 
 
 def adaptive_avg_pool1d_backward(grad_output: Any, input: Any) -> PoolGrads:

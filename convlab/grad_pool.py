@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .grad import parse_grad_output
+from ._grads import IntOrTuple, PoolGrads, finish, parse_grad_output
 from .padding import pad_spatial_adjoint
 from .pool_avg import parse_avg_pool
 from .pool_max import max_pool_forward, padding_windows
@@ -35,14 +35,6 @@ __all__ = [
     "max_pool3d_backward",
 ]
 
-IntOrTuple = int | tuple[int, ...]
-PoolGrads = tuple[np.ndarray, None, None]
-
-
-def _finish(gx: np.ndarray, unbatched: bool) -> PoolGrads:
-    return (gx[0] if unbatched else gx), None, None
-
-
 # ----------------------------------------------------------------------------- max
 
 
@@ -56,7 +48,7 @@ def _max_pool_backward(func, nd, grad_output, **kwargs) -> PoolGrads:
     empty, _ = padding_windows(spec)
     if empty is not None:  # a window wholly in the padding is -inf whatever x is: no gradient
         gy = np.where(empty, 0, gy)
-    return _finish(route_max(gy, argmax, x.shape[2:]), spec.unbatched)
+    return finish(route_max(gy, argmax, x.shape[2:]), spec.unbatched)
 
 
 def route_max(grad_output: np.ndarray, indices: np.ndarray, size: tuple[int, ...]) -> np.ndarray:
@@ -249,7 +241,7 @@ def _avg_pool_backward(func, nd, grad_output, **kwargs) -> PoolGrads:
     gxp = np.zeros(x.shape[:2] + grown, x.dtype)
     for _, view in tap_views(gxp, spec.kernel_size, spec.stride, spec.dilation, spec.out):
         view += share
-    return _finish(pad_spatial_adjoint(gxp, pairs, "constant"), spec.unbatched)
+    return finish(pad_spatial_adjoint(gxp, pairs, "constant"), spec.unbatched)
 
 
 def avg_pool1d_backward(

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conv import ConvSpec, conv_forward
-from .grad import Grads, IntOrTuple, bias_grad, correlate_grad, parse_grad_output
+from ._grads import Grads, IntOrTuple, bias_grad, finish, parse_grad_output
+from .conv import conv_forward
+from .grad import correlate_grad
 from .transpose import parse_conv_transpose
 
 __all__ = ["conv_transpose1d_backward", "conv_transpose2d_backward", "conv_transpose3d_backward"]
@@ -32,18 +33,12 @@ def _conv_transpose_backward(func: str, nd: int, grad_output: Any, **kwargs: Any
         dilation=spec.dilation,
     )  # fmt: skip
     pads = tuple((p, p) for p in spec.padding)
-    # dL/dx: the convolution this op is the transpose of (C gy), same weight. The output
-    # is cropped to the input size: with output_padding >= stride (allowed when
-    # dilation > stride) the conv would reach one row further than the input had.
-    conv = ConvSpec(
-        gy, spec.weight, None, spec.stride, pads, spec.dilation, spec.groups, "zeros",
-        spec.x.shape[2:], False,
-    )  # fmt: skip
-    gx = conv_forward(conv)
+    # dL/dx: the convolution this op is the transpose of (C gy), same weight
+    gx = conv_forward(spec.adjoint(gy))
     # dL/dw: the same correlation as a conv's weight gradient, with gy as the input
     # and x as the output gradient (weight layout (C_in, C_out/groups, *k) falls out)
     gw = correlate_grad(gy, pads, spec.x, spec.kernel_size, spec.stride, spec.dilation, spec.groups)
-    return (gx[0] if spec.unbatched else gx), gw, bias_grad(gy, spec.bias)
+    return finish(gx, spec.unbatched, gw, bias_grad(gy, spec.bias))
 
 
 def conv_transpose1d_backward(

@@ -25,8 +25,9 @@ from ._validation import (
     int_tuple,
     split_batch,
 )
+from .flattaps import compact
 from .padding import pad_spatial
-from .windows import compact, scatter_add_taps, tap_views
+from .windows import scatter_add_taps, tap_views
 
 __all__ = ["fold", "unfold"]
 
@@ -92,7 +93,7 @@ def unfold(
     cols = np.empty((n, c, math.prod(kernel), *out), x.dtype)
     for i, (_, view) in enumerate(tap_views(xp, kernel, stride, dilation, out)):
         cols[:, :, i] = view
-    cols = cols.reshape(n, c * math.prod(kernel), math.prod(out))
+    cols = cols.reshape(n, c * math.prod(kernel), math.prod(out))  # n c k r w -> n (c k) (r w)
     return cols[0] if unbatched else cols
 
 
@@ -159,6 +160,7 @@ def fold(
     padded = shapes.padded_size(size, [(p, p) for p in padding])
     check_alloc(func, (n, c, *padded), cols.itemsize, output_size=size, padding=padding)
     full = np.zeros((n, c, *shapes.padded_size(size, [(p, p) for p in padding])), cols.dtype)
+    # n (c k) (r w) -> n c k r w, then each tap's values added back into its windows
     scatter_add_taps(full, cols.reshape(n, c, k, *blocks), kernel, stride, dilation)
     y = np.ascontiguousarray(pad_spatial(full, [(-p, -p) for p in padding]))
     return y[0] if unbatched else y

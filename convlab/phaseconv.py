@@ -100,7 +100,7 @@ def conv_transpose_by_phases(
     ]
     if covered != list(out.shape[2:]):  # cells between the phases: the bias alone
         out[...] = 0 if bias is None else bias.reshape(-1, *([1] * len(size)))
-    # (C_in, C_out/g, *k) -> the conv weight (C_out, C_in/g, *k): g i o ... -> g o i ...
+    # (C_in, C_out/g, *k) -> the conv weight (C_out, C_in/g, *k): (g c) o i j -> (g o) c i j
     w = weight.reshape(groups, c_in // groups, og, *kernel)
     w = w.transpose(0, 2, 1, *range(3, w.ndim)).reshape(groups * og, c_in // groups, *kernel)
     for combo in itertools.product(*per_dim):

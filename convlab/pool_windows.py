@@ -30,7 +30,7 @@ from ._validation import (
 from .padding import pad_spatial
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PoolSpec:
     x: np.ndarray  # (N, C, *n)
     kernel_size: tuple[int, ...]
@@ -99,7 +99,10 @@ def parse_pool(
     settings = {k: v for k, v in given.items() if v is not None}  # as passed, for messages
     check_output_size(func, out, size, **settings)
     check_alloc(func, (*x.shape[:2], *out), x.itemsize, **settings)
-    return PoolSpec(x, kernel, stride, padding, dilation, ceil_mode, out, unbatched)
+    return PoolSpec(
+        x=x, kernel_size=kernel, stride=stride, padding=padding, dilation=dilation,
+        ceil_mode=ceil_mode, out=out, unbatched=unbatched,
+    )  # fmt: skip
 
 
 # Images are reduced in chunks of about this many input bytes, so the one-dim partial

@@ -14,8 +14,11 @@ A stride along the rows splits the rows into their ``s`` phases (every ``s``-th 
 that each kernel row still reads one contiguous run, in the phase ``(i * d) % s``.
 A 1-D input is the same with no kernel rows (``kh = 1``): one product, plain im2col.
 
+Axis patterns in the comments follow :mod:`convlab.strategies` (``s`` row phases, ``q``
+rows of one phase, ``j`` kernel columns, ``p`` planes).
+
 The output grid of these products *is* the output (no garbage columns, unlike
-:class:`~convlab.windows.FlatTaps`), so BLAS writes straight into the result.
+:class:`~convlab.flattaps.FlatTaps`), so BLAS writes straight into the result.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import numpy as np
 __all__ = ["RowShift", "row_shift"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RowShift:
     """``data`` with shape ``(S, N, groups, kw * C_g + 1, Q * W_out)``.
 
@@ -75,19 +78,22 @@ def row_shift(
         tuple(out),
     )
     kw, cg = kernel_size[-1], c // groups
+    # s n g p q w with p = (j c) + 1: the shifted copies, then the plane of ones
     data = np.empty((geo.phases, n, groups, kw * cg + 1, *geo.phase_shape), x.dtype)
+    # s n g (j c) q w -> s n g j c q w
     planes = data[:, :, :, : kw * cg].reshape(geo.phases, n, groups, kw, cg, *geo.phase_shape)
-    src = x.reshape(n, groups, cg, *x.shape[2:])
+    src = x.reshape(n, groups, cg, *x.shape[2:])  # n (g c) h w -> n g c h w
     for index in geo.zeros:
         planes[index] = 0
     for dst, source in geo.copies:
         planes[dst] = src[source]
     data[:, :, :, kw * cg] = 1
+    # s n g p q w -> s n g p (q w)
     flat = data.reshape(geo.phases, n, groups, kw * cg + 1, math.prod(geo.phase_shape))
-    return RowShift(flat, geo.rows, math.prod(out))
+    return RowShift(data=flat, rows=geo.rows, length=math.prod(out))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Geometry:
     phases: int
     phase_shape: tuple[int, ...]  # (Q, W_out) or (W_out,)
@@ -133,4 +139,6 @@ def _geometry(n, pads, kernel_size, stride, dilation, out) -> _Geometry:
             zeros += [(*head, *e) for e in edges if all(s.stop > s.start for s in e if s != every)]
             if all(s.stop > s.start for s in dst[5:]):
                 copies.append((dst, src))
-    return _Geometry(phases, phase_shape, tuple(zeros), tuple(copies), rows)
+    return _Geometry(
+        phases=phases, phase_shape=phase_shape, zeros=tuple(zeros), copies=tuple(copies), rows=rows
+    )

@@ -1,15 +1,23 @@
 """How a convolution is computed: the strategies, and the one point that picks one.
 
 :func:`convlab.conv.conv_forward` lays the padded input out with
-:func:`convlab.windows.flat_taps` and hands it to :func:`correlate_taps`, which chooses
+:func:`convlab.flattaps.flat_taps` and hands it to :func:`correlate_taps`, which chooses
 by the shape of the groups:
 
 * im2col + matmul: copy every kernel tap's input values side by side (one strided copy
-  per :class:`~convlab.windows.TapBlock`, not one per tap) a few thousand output pixels
+  per :class:`~convlab.flattaps.TapBlock`, not one per tap) a few thousand output pixels
   at a time, and let BLAS do one matrix product per chunk;
 * depthwise: one input channel per group, multiply-adds of whole rows.
 
-The readable definition these must agree with is :func:`convlab.reference.conv_reference`.
+The layouts live in their own modules (:mod:`convlab.flattaps`, :mod:`convlab.rowshift`);
+the idea under them, sliding windows as strided views, in :mod:`convlab.windows`. The
+readable definition these must agree with is :func:`convlab.reference.conv_reference`.
+
+Axis-pattern comments (einops notation, written for 2-D; 1-D and 3-D have one spatial
+axis fewer or more) name every multi-axis reshape and transpose: ``n`` images, ``g``
+groups, ``o`` output and ``c`` input channels per group, ``i j`` kernel rows and columns,
+``a b`` a tap block's taps per dim, ``s`` stride phases, ``h w`` input and ``r w`` output
+rows and columns, ``L`` a flat run; ``(g o)`` is two axes merged into one.
 """
 
 from __future__ import annotations
@@ -19,8 +27,8 @@ import math
 import numpy as np
 
 from ._threads import run_split
+from .flattaps import FlatTaps, flat_taps
 from .rowshift import row_shift
-from .windows import FlatTaps, flat_taps
 
 __all__ = ["cols_budget", "convolve", "correlate_taps"]
 
@@ -51,7 +59,7 @@ def convolve(
     * ``_small_im2col``: when the whole im2col matrix takes at most ``_SMALL_BYTES``
       (a teaching-size input): one strided copy of the windows, one matmul, none of the
       chunk planning that costs more than the arithmetic at that size.
-    * :func:`correlate_taps` on a :class:`~convlab.windows.FlatTaps` layout otherwise:
+    * :func:`correlate_taps` on a :class:`~convlab.flattaps.FlatTaps` layout otherwise:
       im2col in chunks (3-D, tiny channel counts like RGB inputs, huge images) or
       depthwise multiply-adds (one input channel per group).
     """
@@ -150,6 +158,7 @@ def _row_shift_matmul(x, pads, kernel_size, stride, dilation, w, groups, bias, o
     og, kw, kh = c_out // groups, kernel_size[-1], kernel_size[0] if nd == 2 else 1
     w = w.astype(x.dtype, copy=False)
     # per kernel row: (groups, C_out/g, kw * C_g) in the layout's (column, channel) order
+    # (g o) c i j -> i g o (j c)
     rows_w = w.reshape(groups, og, cg, kh, kw).transpose(3, 0, 1, 4, 2).reshape(kh, groups, og, -1)
     first = rows_w[0]
     if bias is not None:
@@ -170,6 +179,7 @@ def _row_shift_matmul(x, pads, kernel_size, stride, dilation, w, groups, bias, o
                 part, part_pads, size = x[i : i + step], pads, out.shape[2:]
             layout = row_shift(part, part_pads, kernel_size, stride, dilation, size, groups)
             dst = out[i : i + step, :, r0:r1] if nd == 2 else out[i : i + step]
+            # n (g o) r w -> n g o (r w), no copy: BLAS writes into out itself
             dst = _as_view(dst, (len(dst), groups, og, layout.length))
             np.matmul(first, layout.row(0, ones=bias is not None), out=dst)
             for r in range(1, kh):
@@ -261,7 +271,7 @@ def correlate_taps(
     * ``_depthwise``: one input channel per group. A matmul per group would be a tiny
       vector product; multiply-adds over whole rows of a few channels at a time win.
 
-    >>> from convlab.windows import flat_taps
+    >>> from convlab.flattaps import flat_taps
     >>> x = np.arange(8.0).reshape(1, 2, 2, 2)  # two channels
     >>> layout = flat_taps(x, ((0, 0), (0, 0)), (1, 1), (1, 1), (1, 1), (2, 2))
     >>> correlate_taps(layout, np.ones((1, 2, 1, 1)), groups=1)  # 1x1 conv: channel sum
@@ -271,10 +281,11 @@ def correlate_taps(
     c_out, c_group = weight.shape[:2]
     if out is None:
         out = np.empty((layout.data.shape[1], c_out, *layout.out), layout.data.dtype)
-    w = weight.reshape(groups, c_out // groups, c_group, -1)  # (groups, C_out/groups, C_g, k)
+    w = weight.reshape(groups, c_out // groups, c_group, -1)  # (g o) c i j -> g o c (i j)
     w = w.astype(layout.data.dtype, copy=False)
     bias = None if bias is None else bias.reshape(groups, -1)
     target = out if out.flags.c_contiguous else np.empty(out.shape, out.dtype)
+    # n (g o) r w -> n g o (r w)
     target_groups = target.reshape(out.shape[0], groups, c_out // groups, -1)
     if c_group == 1:
         _depthwise(layout, w, bias, target_groups)
@@ -311,23 +322,26 @@ def _cols_matmul(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray, budget:
     row = math.prod(rest)  # output pixels per row of the first spatial dim
     # matmul rows: the taps' weights (in the order the blocks stack the taps), then the
     # bias against a row of ones
-    weights = w.transpose(0, 1, 3, 2)
+    weights = w.transpose(0, 1, 3, 2)  # g o c (i j) -> g o (i j) c
     order = [t for b in layout.blocks for t in b.taps]
     if order != list(range(k)):
-        weights = weights[:, :, order]
-    weights = weights.reshape(g, og, k * cg)
+        weights = weights[:, :, order]  # the taps in block order: (i j) -> (a b) per block
+    weights = weights.reshape(g, og, k * cg)  # g o k c -> g o (k c)
     if bias is not None:
         weights = np.concatenate([weights, bias[:, :, None]], axis=2)
     limit = budget // (weights.shape[2] * w.itemsize)  # stacked columns per chunk
     step = max(1, limit // (rows * row))  # whole images per chunk when they are small
     lines = rows if step > 1 else max(1, limit // row)  # else a few rows of one image
+    # n g (k c + 1) (r w): the stacked taps of a chunk above a row of ones
     buf = np.empty((min(step, n), g, weights.shape[2], lines * row), w.dtype)
     buf[:, :, k * cg :] = 1  # the bias row
     sources, first = [], 0
     for b in layout.blocks:  # per block of taps: (source view, destination in buf)
         nd, kb = len(b.counts), len(b.taps)
+        # n a b (g c) r w -> n a b g c r w -> n g a b c r w
         src = layout.block(b).reshape(n, *b.counts, g, cg, rows, *rest)
         src = src.transpose(0, nd + 1, *range(1, nd + 1), nd + 2, *range(nd + 3, src.ndim))
+        # its place in buf: n g (a b c) (r w) -> n g a b c r w
         dst = buf[:, :, first : first + kb * cg].reshape(
             *buf.shape[:2], *b.counts, cg, lines, *rest
         )

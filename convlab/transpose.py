@@ -8,11 +8,16 @@ Each input pixel *stamps* a copy of the kernel, scaled by its value, into the ou
 That is exactly multiplying by Cᵀ, the transpose of the convolution's matrix (see
 :mod:`convlab.matrix`), which is why the input gradient of a convolution is a transposed
 convolution. It is *not* a deconvolution: it undoes the shape, not the values.
+
+Here: the call's spec (:class:`TransposeSpec`, whose named constructors build the
+adjoint pairs the gradients run: :meth:`TransposeSpec.adjoint_of` a convolution,
+:meth:`TransposeSpec.adjoint` back to one), its validation and the stamp loop. Where the
+stamps land is planned in :mod:`convlab.stamps`; the other engine, one ordinary
+convolution per output phase, is :mod:`convlab.phaseconv`.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -33,13 +38,21 @@ from ._validation import (
     int_tuple,
     split_batch,
 )
+from .conv import ConvSpec
 from .phaseconv import conv_transpose_by_phases
+from .stamps import conv_transpose_by_stamps, phase_plan
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TransposeSpec:
+    """A validated transposed-convolution call: batched arrays and per-dim settings.
+
+    Keyword-only: built by :func:`parse_conv_transpose` or by :meth:`adjoint_of`, never
+    by position.
+    """
+
     x: np.ndarray  # (N, C_in, *n)
     weight: np.ndarray  # (C_in, C_out/groups, *k)
     bias: np.ndarray | None
@@ -54,6 +67,40 @@ class TransposeSpec:
     @property
     def kernel_size(self) -> tuple[int, ...]:
         return self.weight.shape[2:]
+
+    @classmethod
+    def adjoint_of(cls, conv: ConvSpec, grad_output: np.ndarray) -> TransposeSpec:
+        """``Cᵀ gy`` for the convolution ``conv``: its output gradient carried back.
+
+        Same weight, stride, dilation and groups, no padding: the result lands on the
+        *padded* input (the caller applies the padding's adjoint). ``output_padding``
+        restores the trailing cells a strided forward never visited (zero gradient).
+        ``grad_output`` is batched, shape ``(N, C_out, *conv.out)``.
+        """
+        padded = conv.padded
+        reached = shapes.conv_transpose_output_size(
+            conv.out, conv.kernel_size, conv.stride, 0, 0, conv.dilation
+        )
+        return cls(
+            x=grad_output, weight=conv.weight, bias=None, stride=conv.stride,
+            padding=(0,) * len(padded),
+            output_padding=tuple(p - r for p, r in zip(padded, reached, strict=True)),
+            groups=conv.groups, dilation=conv.dilation, out=tuple(padded), unbatched=False,
+        )  # fmt: skip
+
+    def adjoint(self, grad_output: np.ndarray) -> ConvSpec:
+        """``C gy``: the convolution this is the transpose of, run on ``grad_output``.
+
+        Same weight (the layouts agree), stride, dilation and groups, ``padding`` as zero
+        padding on both sides. The output is cropped to the input size: with
+        ``output_padding >= stride`` (allowed when ``dilation > stride``) the convolution
+        would reach one cell further than the input had.
+        """
+        return ConvSpec(
+            x=grad_output, weight=self.weight, bias=None, stride=self.stride,
+            pads=tuple((p, p) for p in self.padding), dilation=self.dilation,
+            groups=self.groups, padding_mode="zeros", out=self.x.shape[2:], unbatched=False,
+        )  # fmt: skip
 
 
 def parse_conv_transpose(
@@ -107,7 +154,10 @@ def parse_conv_transpose(
         func, (x.shape[0], w.shape[1] * groups, *out), x.itemsize, weight=w.shape,
         output_padding=raw_output_padding, **given,
     )  # fmt: skip
-    return TransposeSpec(x, w, b, stride, padding, output_padding, groups, dilation, out, unbatched)
+    return TransposeSpec(
+        x=x, weight=w, bias=b, stride=stride, padding=padding, output_padding=output_padding,
+        groups=groups, dilation=dilation, out=out, unbatched=unbatched,
+    )  # fmt: skip
 
 
 def _conv_transpose(func: str, nd: int, **kwargs: Any) -> np.ndarray:
@@ -119,95 +169,30 @@ def _conv_transpose(func: str, nd: int, **kwargs: Any) -> np.ndarray:
 def conv_transpose_forward(spec: TransposeSpec) -> np.ndarray:
     """Stamp, sum, crop: the scatter definition, vectorised over pixels.
 
-    One matmul gives every stamp at once (``C_out * k`` values per input pixel). The
-    stamps are then summed per *output phase*: output pixels ``o`` with the same
-    ``o mod stride`` receive whole, unstrided copies of the input grid, shifted. The
-    input's inner dims are zero-padded to the phase buffer's, so a shifted copy is one
-    contiguous run of the flat buffer and each sum is one long add (the zeros that wrap
-    round a row land on zeros' places). A last pass interleaves the phases into the
-    output, crops ``padding`` and adds the bias. Images (and if need be output
-    channels) are taken a few at a time so the stamps stay a cache-sized buffer.
+    Per output *phase* (output cells ``o`` with the same ``(o + p) mod stride``) the
+    stamps of the whole input are shifted, unstrided copies of the input grid
+    (:func:`~convlab.stamps.phase_plan`). Two ways to use that, chosen by the shapes:
 
-    When a phase gathers many taps (a stride of 1, or a kernel much larger than the
-    stride), each phase is instead one ordinary convolution
-    (:func:`~convlab.phaseconv.conv_transpose_by_phases`): no stamps to add up.
+    * :func:`~convlab.stamps.conv_transpose_by_stamps`: one matmul gives every stamp at
+      once, summed per phase by long flat adds, interleaved into the output at the end;
+    * :func:`~convlab.phaseconv.conv_transpose_by_phases`, when the phases gather many
+      taps each (a stride of 1, or a kernel much larger than the stride): each phase is
+      one ordinary convolution, with no stamps to add up.
     """
     x, w, g = spec.x, spec.weight, spec.groups
-    n, c_in, *size = x.shape
-    og, kernel = w.shape[1], spec.kernel_size
-    c_out, k, pixels = og * g, math.prod(kernel), math.prod(size)
-    y = np.empty((n, c_out, *spec.out), x.dtype)
+    c_in, k, pixels = x.shape[1], math.prod(spec.kernel_size), math.prod(x.shape[2:])
+    y = np.empty((x.shape[0], w.shape[1] * g, *spec.out), x.dtype)
     if y.size == 0:
         return y
-    plan = _phase_plan(size, kernel, spec.stride, spec.padding, spec.dilation, spec.out)
+    plan = phase_plan(
+        x.shape[2:], spec.kernel_size, spec.stride, spec.padding, spec.dilation, spec.out
+    )
     if c_in // g > _STAMP_MAX_CHANNELS and pixels and k > _PHASE_TAPS * len(plan.phases):
         return conv_transpose_by_phases(
-            x, w, spec.bias, spec.stride, spec.padding, spec.dilation, g, out=y
-        )
-    bias = None if spec.bias is None else spec.bias.reshape(-1, *([1] * len(size)))
-    if not plan.complete or pixels == 0:  # outputs no stamp reaches: zero plus the bias
-        y[...] = 0 if bias is None else bias
-        if pixels == 0:
-            return y
-    # the input with its inner dims zero-padded to the phase buffer's (flat adds)
-    grid = (size[0], *plan.phase_size[1:])
-    if grid != tuple(size):
-        x = np.pad(
-            x,
-            (
-                (0, 0),
-                (0, 0),
-                (0, 0),
-                *((0, b - m) for m, b in zip(size[1:], grid[1:], strict=True)),
-            ),
-        )
-    cells = math.prod(grid)
-    # per group: (C_out/g * k, C_in/g) weights times (C_in/g, cells) inputs
-    wg = w.reshape(g, c_in // g, og * k).transpose(0, 2, 1)
-    xg = x.reshape(n, g, c_in // g, cells)
-    per_image = c_out * k * cells * x.itemsize  # stamp bytes of one image
-    step = max(1, _CHUNK_BYTES // per_image)  # images per chunk
-    block = max(1, min(og, og * _CHUNK_BYTES // per_image))  # output channels per group
-    # flat phase buffers, one row of the first dim longer: the last runs overhang it
-    flat = (plan.phase_size[0] + 1) * math.prod(plan.phase_size[1:])
-    phases = np.empty((len(plan.phases), min(step, n), g, og, flat), x.dtype)
-    inner = [math.prod(plan.phase_size[i + 1 :]) for i in range(len(size))]
-    runs = [(phase, sum(sl.start * r for sl, r in zip(at, inner, strict=True)))
-            for phase, at in plan.taps]  # fmt: skip
-    for i in range(0, n, step):
-        nb = len(range(i, min(i + step, n)))
-        acc = phases[:, :nb]
-        acc.fill(0)
-        for o in range(0, og, block):
-            channels = slice(o, o + block)
-            z = _stamps(wg[:, o * k : (o + block) * k], xg[i : i + nb])
-            z = z.reshape(nb, g, -1, k, cells)
-            for t, (phase, start) in enumerate(runs):
-                acc[phase, :, :, channels, start : start + cells] += z[:, :, :, t]
-        out = y[i : i + nb]
-        for phase, (dst, src) in enumerate(plan.phases):
-            part = acc[phase, :, :, :, : math.prod(plan.phase_size)]
-            part = part.reshape(nb, c_out, *plan.phase_size)[(..., *src)]
-            if bias is None:
-                np.copyto(out[(..., *dst)], part)
-            else:
-                np.add(part, bias, out=out[(..., *dst)])
-    return y
-
-
-def _stamps(wg: np.ndarray, xg: np.ndarray) -> np.ndarray:
-    """``(g, R, C_g) x (N, g, C_g, P) -> (N, g, R, P)``.
-
-    A BLAS matmul, except for 1–3 channels per group (depthwise), where the matmul
-    degenerates into outer products and plain broadcasting is faster.
-    """
-    cg = wg.shape[-1]
-    if cg > 3:
-        return np.matmul(wg, xg)
-    out = wg[None, :, :, 0, None] * xg[:, :, None, 0, :]
-    for c in range(1, cg):
-        out += wg[None, :, :, c, None] * xg[:, :, None, c, :]
-    return out
+            x=x, weight=w, bias=spec.bias, stride=spec.stride, padding=spec.padding,
+            dilation=spec.dilation, groups=g, out=y,
+        )  # fmt: skip
+    return conv_transpose_by_stamps(x=x, weight=w, bias=spec.bias, groups=g, out=y, plan=plan)
 
 
 # Up to this many input channels per group, stamps (outer products) win; above it, one
@@ -218,56 +203,6 @@ _STAMP_MAX_CHANNELS = 3
 # (1 thread, CPU time, float32) phases against stamps: 3×3 stride 1 0.69x, 4×4 stride 2
 # 0.97x, 3×3 stride 2 1.05x, 2×2 stride 2 1.8x.
 _PHASE_TAPS = 4
-
-# Stamps computed per batch of images: about this many bytes.
-_CHUNK_BYTES = 1 << 20
-
-
-@dataclass(frozen=True)
-class _PhasePlan:
-    """Where each tap's stamps land, and where each phase goes in the output."""
-
-    phase_size: tuple[int, ...]  # every phase buffer's spatial size
-    taps: list  # per tap: (phase index, slices into the phase buffer)
-    phases: list  # per phase: (slices into the output, slices into the phase buffer)
-    complete: bool = True  # every output phase receives stamps
-
-
-def _phase_plan(size, kernel, stride, padding, dilation, out) -> _PhasePlan:
-    """Per dim: full index ``i*s + t*d`` is phase ``(t*d) % s`` at ``i + (t*d) // s``;
-    output ``o`` is full index ``o + p``, i.e. phase ``(o + p) % s`` at ``(o + p) // s``.
-
-    Only the phases some tap lands in are kept (at most ``k`` per dim, however large
-    the stride); outputs in the other phases receive no stamp: they are zero (plus the
-    bias), and ``complete`` is False so the caller fills them.
-    """
-    lengths, tap_at, phase_at, complete = [], [], [], True
-    for m, kk, s, p, d, o in zip(size, kernel, stride, padding, dilation, out, strict=True):
-        used = sorted({(t * d) % s for t in range(kk)})
-        complete = complete and len(used) == s
-        slot = {a: i for i, a in enumerate(used)}
-        lengths.append(max(m + (kk - 1) * d // s, (o - 1 + p) // s + 1))
-        tap_at.append(
-            [(slot[(t * d) % s], slice((t * d) // s, (t * d) // s + m)) for t in range(kk)]
-        )
-        per_phase = []
-        for a in used:
-            first = (a - p) % s  # first output in phase a
-            count = len(range(first, o, s))
-            start = (first + p) // s
-            per_phase.append((slice(first, None, s), slice(start, start + count)))
-        phase_at.append(per_phase)
-    counts = [len(per) for per in phase_at]
-    strides = [math.prod(counts[i + 1 :]) for i in range(len(counts))]
-    taps_ = [
-        (sum(a * r for (a, _), r in zip(combo, strides, strict=True)), [sl for _, sl in combo])
-        for combo in itertools.product(*tap_at)
-    ]
-    phases = [
-        ([dst for dst, _ in combo], [src for _, src in combo])
-        for combo in itertools.product(*phase_at)
-    ]
-    return _PhasePlan(tuple(lengths), taps_, phases, complete)
 
 
 def conv_transpose1d(

@@ -15,7 +15,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 import convlab
 from convlab import conv as conv_module
 from convlab import pool_windows, strategies
-from convlab import transpose as transpose_module
+from convlab import stamps as stamps_module
 
 
 def windows(x, kernel, stride, padding, dilation, fill):
@@ -49,7 +49,7 @@ def chunks(request, monkeypatch):
     monkeypatch.setattr(strategies, "_DEPTHWISE_BYTES", request.param)
     monkeypatch.setattr(conv_module, "_IMAGES_BYTES", request.param)
     monkeypatch.setattr(pool_windows, "_CHUNK_BYTES", request.param)
-    monkeypatch.setattr(transpose_module, "_CHUNK_BYTES", request.param)
+    monkeypatch.setattr(stamps_module, "_CHUNK_BYTES", request.param)
     return request.param
 
 
