@@ -99,14 +99,13 @@ def conv(name, label, x, w, *, stride=1, padding=0, dilation=1, groups=1, loops=
 
 
 def _previous(op, *args, **kwargs):
-    """``op`` with the strategies of the first speed pass only (chunked im2col, one
-    thread for depthwise, transposed convs by stamps, the weight gradient on the flat
-    taps): what the second pass's strategies were measured against. (The stamps' and
-    the small path's own second-pass changes stay: they have no switch.)"""
+    """``op`` with the strategies of the first speed pass only (chunked im2col,
+    transposed convs by stamps, the weight gradient on the flat taps): what the second
+    pass's strategies were measured against. (The stamps' flat adds and the small path
+    stay: they have no switch.)"""
     switches = [
         (strategies, "_SMALL_BYTES", 0),
         (strategies, "_ROW_SHIFT_K", math.inf),
-        (strategies, "_DEPTHWISE_THREADED", math.inf),
         (transpose_module, "_PHASE_TAPS", math.inf),
     ]
     saved = [getattr(module, name) for module, name, _ in switches]

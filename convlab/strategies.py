@@ -26,7 +26,6 @@ import math
 
 import numpy as np
 
-from ._threads import run_split
 from .flattaps import FlatTaps, flat_taps
 from .rowshift import row_shift
 
@@ -363,9 +362,6 @@ def _cols_matmul(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray, budget:
 
 
 _DEPTHWISE_BYTES = 1 << 20
-# Depthwise outputs from which the work is split over threads (measured: ~50 µs to start
-# a thread, against ~3 ns per output value of the multiply-adds).
-_DEPTHWISE_THREADED = 1 << 16
 
 
 def _depthwise(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None:
@@ -373,8 +369,9 @@ def _depthwise(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None:
 
     Wins for one input channel per group (depthwise): a matmul per group would be a
     ``(1, k)`` vector product, all call overhead; im2col + batched matmul measured 3x
-    slower. Blocks of channels keep the accumulator in L2 cache. These are ufunc
-    loops, not BLAS, so (image, block) pairs are shared out over the cores' threads.
+    slower. Blocks of channels keep the accumulator in L2 cache. (Sharing the blocks
+    out over two Python threads, which these ufunc loops would allow, measured no
+    faster on the benchmark machine: 8.1 against 7.7 ms.)
     """
     g, og, _, k = w.shape
     n, length = layout.data.shape[1], layout.length
@@ -383,12 +380,10 @@ def _depthwise(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None:
     bias = None if bias is None else bias.reshape(*bias.shape, *([1] * len(layout.out)))
     # a block of channels' accumulator and product rows together fit in L2 cache
     step = max(1, _DEPTHWISE_BYTES // (2 * og * length * w.itemsize))
-    blocks = -(-g // step)
-
-    def work(first: int, stop: int) -> None:
-        acc_buf, part_buf = np.empty((2, min(step, g), og, length), w.dtype)
-        for unit in range(first, stop):
-            i, channels = unit // blocks, slice(unit % blocks * step, unit % blocks * step + step)
+    acc_buf, part_buf = np.empty((2, min(step, g), og, length), w.dtype)
+    for i in range(n):
+        for c in range(0, g, step):
+            channels = slice(c, c + step)
             acc, part = acc_buf[: len(range(g)[channels])], part_buf[: len(range(g)[channels])]
             np.multiply(taps[0][i, channels], w[channels, :, :, 0], out=acc)
             for t in range(1, k):
@@ -399,5 +394,3 @@ def _depthwise(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None:
                 np.copyto(out[i, channels], layout.crop(acc))
             else:
                 np.add(layout.crop(acc), bias[channels], out=out[i, channels])
-
-    run_split(work, n * blocks, worth=out.size >= _DEPTHWISE_THREADED)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import convlab
-from convlab import _threads, strategies
+from convlab import strategies
 from convlab import transpose as transpose_module
 
 from .test_fast_paths import CONV_CASES, TRANSPOSE_CASES, conv_oracle, conv_transpose_oracle
@@ -86,41 +86,6 @@ def test_dispatch_rule():
         "rgb_stem": "_cols_matmul",
         "depthwise": "_depthwise",
     }
-
-
-DEPTHWISE_CASES = [case for case in CONV_CASES + MORE_CASES if case[1] == case[8]]
-
-
-@pytest.mark.parametrize("threads", [2, 3])
-@pytest.mark.parametrize("case", DEPTHWISE_CASES)
-def test_depthwise_split_over_threads_matches_oracle(case, threads, monkeypatch):
-    """The depthwise loop shared out over threads (forced even for small outputs)."""
-    monkeypatch.setattr(strategies, "_DEPTHWISE_THREADED", 0)
-    monkeypatch.setattr(strategies, "_DEPTHWISE_BYTES", 64)  # one channel per block
-    monkeypatch.setattr(_threads, "THREADS", threads)
-    n, c_in, c_out, size, kernel, stride, padding, dilation, groups = case
-    rng = np.random.default_rng(len(size))
-    x = rng.standard_normal((n, c_in, *size))
-    w = rng.standard_normal((c_out, 1, *kernel))
-    b = rng.standard_normal(c_out)
-    conv = getattr(convlab, f"conv{len(size)}d")
-    y = conv(x, w, b, stride, padding, dilation, groups)
-    want = conv_oracle(x, w, b, stride, padding, dilation, groups)
-    np.testing.assert_allclose(y, want, rtol=1e-12, atol=1e-12 * np.abs(want).max())
-
-
-def test_run_split_covers_the_range_once_and_raises_a_part_error(monkeypatch):
-    monkeypatch.setattr(_threads, "THREADS", 3)
-    seen = []
-    _threads.run_split(lambda a, b: seen.extend(range(a, b)), 10, worth=True)
-    assert sorted(seen) == list(range(10))
-
-    def work(a, b):
-        if a == 3:  # only the second part fails
-            raise MemoryError(f"part {a}:{b}")
-
-    with pytest.raises(MemoryError, match="part 3:6"):
-        _threads.run_split(work, 10, worth=True)
 
 
 TRANSPOSE_MORE = [
