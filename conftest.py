@@ -13,6 +13,13 @@ os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 # MPLBACKEND=Agg ipykernel does not pick its inline backend, so lessons show no figures.
 matplotlib.use("Agg")
 
+# Import the package before any of its modules is collected for doctests: under
+# --import-mode=importlib, collecting convlab/strategies.py before the package is
+# imported executes that file a second time as a new module object, so a test that
+# monkeypatches convlab.strategies would patch a copy that conv.py never calls
+# (``pytest convlab/strategies.py tests/test_strategies.py`` used to fail that way).
+import convlab  # noqa: F401
+
 # Lessons and solutions are tested as notebooks (.ipynb via nbval), not imported as
 # modules (exercises/ too: stubs whose check() shows "not implemented yet", never raises).
 collect_ignore_glob = [
