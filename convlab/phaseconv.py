@@ -98,8 +98,9 @@ def conv_transpose_by_phases(
         sum(len(range(o)[ax.dst]) for ax in axes)
         for axes, o in zip(per_dim, out.shape[2:], strict=True)
     ]
+    alone = 0 if bias is None else bias.reshape(-1, *([1] * len(size)))  # cells no tap reaches
     if covered != list(out.shape[2:]):  # cells between the phases: the bias alone
-        out[...] = 0 if bias is None else bias.reshape(-1, *([1] * len(size)))
+        out[...] = alone
     # (C_in, C_out/g, *k) -> the conv weight (C_out, C_in/g, *k): (g c) o i j -> (g o) c i j
     w = weight.reshape(groups, c_in // groups, og, *kernel)
     w = w.transpose(0, 2, 1, *range(3, w.ndim)).reshape(groups * og, c_in // groups, *kernel)
@@ -109,7 +110,7 @@ def conv_transpose_by_phases(
         dst = out[(slice(None), slice(None), *(ax.dst for ax in combo))]
         src = x[(slice(None), slice(None), *(ax.src for ax in combo))]
         if src.size == 0:  # the phase reads only zeros
-            dst[...] = 0 if bias is None else bias.reshape(-1, *([1] * len(size)))
+            dst[...] = alone
             continue
         target = dst if dst.flags.c_contiguous else np.empty(dst.shape, dst.dtype)
         convolve(

@@ -1,17 +1,12 @@
 """How a convolution is computed: the strategies, and the one point that picks one.
 
-:func:`convlab.conv.conv_forward` lays the padded input out with
-:func:`convlab.flattaps.flat_taps` and hands it to :func:`correlate_taps`, which chooses
-by the shape of the groups:
-
-* im2col + matmul: copy every kernel tap's input values side by side (one strided copy
-  per :class:`~convlab.flattaps.TapBlock`, not one per tap) a few thousand output pixels
-  at a time, and let BLAS do one matrix product per chunk;
-* depthwise: one input channel per group, multiply-adds of whole rows.
-
-The layouts live in their own modules (:mod:`convlab.flattaps`, :mod:`convlab.rowshift`);
-the idea under them, sliding windows as strided views, in :mod:`convlab.windows`. The
-readable definition these must agree with is :func:`convlab.reference.conv_reference`.
+:func:`convlab.conv.conv_forward` (and each phase of a transposed convolution,
+:mod:`convlab.phaseconv`) calls :func:`convolve`, which picks row shift, the small-input
+im2col, or :func:`correlate_taps` (chunked im2col or depthwise multiply-adds) by the
+shapes. The layouts live in their own modules (:mod:`convlab.flattaps`,
+:mod:`convlab.rowshift`); the idea under them, sliding windows as strided views, in
+:mod:`convlab.windows`. The readable definition they must agree with is
+:func:`convlab.reference.conv_reference`.
 
 Axis-pattern comments (einops notation, written for 2-D; 1-D and 3-D have one spatial
 axis fewer or more) name every multi-axis reshape and transpose: ``n`` images, ``g``
@@ -62,12 +57,12 @@ def convolve(
       im2col in chunks (3-D, tiny channel counts like RGB inputs, huge images) or
       depthwise multiply-adds (one input channel per group).
     """
-    cg, kw = weight.shape[1], kernel_size[-1]
+    cg = weight.shape[1]
     k = math.prod(kernel_size)
-    if out.size * (k * cg + 1) * x.itemsize <= _SMALL_BYTES * weight.shape[0] // groups:
+    if out.size * k * cg * x.itemsize <= _SMALL_BYTES * weight.shape[0] // groups:
         return _small_im2col(x, pads, kernel_size, stride, dilation, weight, groups, bias, out)
-    if len(kernel_size) <= 2 and cg > 1 and kw * cg >= _ROW_SHIFT_K:
-        per_row = groups * (kw * cg + 1) * stride[0] * out.shape[-1] * x.itemsize
+    if _row_shift_fits(kernel_size, cg):
+        per_row = _row_shift_row_bytes(x, kernel_size, stride, groups, out.shape[-1])
         if len(kernel_size) == 2 or per_row <= cols_bytes:  # 2-D: bands of rows
             _row_shift_matmul(
                 x, pads, kernel_size, stride, dilation, weight, groups, bias, out, cols_bytes
@@ -125,7 +120,7 @@ def _small_im2col(x, pads, kernel_size, stride, dilation, w, groups, bias, out):
         )  # fmt: skip
         part = cols if m == band else cols[(..., slice(0, m), *[slice(None)] * (nd - 1))]
         np.copyto(part, windows)
-        # n g (c k..) (o..) @ -> n g o (o..)
+        # g o (c k..) @ n g (c k..) (o..) -> n g o (o..)
         np.matmul(
             wm, part.reshape(n, groups, rows, m * rest), out=flat[..., r0 * rest : (r0 + m) * rest]
         )
@@ -139,6 +134,18 @@ def _small_im2col(x, pads, kernel_size, stride, dilation, w, groups, bias, out):
 # 3-4x slower, 21 (RGB 7×7) 1.45x slower, 24 (8 channels 3×3) even, 48 0.86x, 192 (64
 # channels 3×3) 0.9x, 112 (16 channels 7×7) 0.85-1.0x.
 _ROW_SHIFT_K = 32
+
+
+def _row_shift_fits(kernel_size: tuple[int, ...], cg: int) -> bool:
+    """Whether the row-shift layout serves this conv (forward and weight gradient)."""
+    return len(kernel_size) <= 2 and cg > 1 and kernel_size[-1] * cg >= _ROW_SHIFT_K
+
+
+def _row_shift_row_bytes(x, kernel_size, stride, groups, width) -> int:
+    """Bytes of the row-shift layout per output row: ``kw * C_g`` shifted copies plus the
+    ones plane, in every row phase, ``width`` output columns each."""
+    cg, phases = x.shape[1] // groups, stride[0] if len(kernel_size) == 2 else 1
+    return groups * (kernel_size[-1] * cg + 1) * phases * width * x.itemsize
 
 
 def _row_shift_matmul(x, pads, kernel_size, stride, dilation, w, groups, bias, out, budget):
@@ -161,7 +168,7 @@ def _row_shift_matmul(x, pads, kernel_size, stride, dilation, w, groups, bias, o
     if bias is not None:
         first = np.concatenate([first, bias.astype(x.dtype).reshape(groups, og, 1)], axis=2)
     ho, s, halo = (out.shape[2], stride[0], (kh - 1) * dilation[0]) if nd == 2 else (1, 1, 0)
-    per_row = groups * (kw * cg + 1) * s * out.shape[-1] * x.itemsize  # layout per output row
+    per_row = _row_shift_row_bytes(x, kernel_size, stride, groups, out.shape[-1])
     image = per_row * (ho + -(-halo // s))
     step = max(1, budget // image)  # images per layout
     band = ho if step > 1 or image <= budget else max(1, budget // per_row, -(-halo // s))
@@ -207,13 +214,13 @@ def weight_grad_by_rows(
     n, c = x.shape[:2]
     cg, c_out, nd = c // groups, gy.shape[1], len(kernel_size)
     og, kw, kh = c_out // groups, kernel_size[-1], kernel_size[0] if nd == 2 else 1
-    if nd > 2 or cg < 2 or kw * cg < _ROW_SHIFT_K:
+    if not _row_shift_fits(kernel_size, cg):
         return None
     out = gy.shape[2:]
     length = math.prod(out)
-    # the layout of one image: every row phase of the padded rows, kw*C_g + 1 planes
-    rows = stride[0] * -(-(x.shape[2] + sum(pads[0])) // stride[0]) if nd == 2 else 1
-    image = groups * (kw * cg + 1) * rows * out[-1] * x.itemsize
+    # the layout of one image: the padded rows, split into their row phases
+    rows = -(-(x.shape[2] + sum(pads[0])) // stride[0]) if nd == 2 else 1
+    image = _row_shift_row_bytes(x, kernel_size, stride, groups, out[-1]) * rows
     step = max(1, cols_budget(gy.nbytes) // image)  # images per layout
     dw = np.zeros((kh, groups, og, kw * cg), gy.dtype)
     part = np.empty((min(step, n), groups, og, kw * cg), gy.dtype)
@@ -367,9 +374,8 @@ def _depthwise(layout: FlatTaps, w: np.ndarray, bias, out: np.ndarray) -> None:
 
     Wins for one input channel per group (depthwise): a matmul per group would be a
     ``(1, k)`` vector product, all call overhead; im2col + batched matmul measured 3x
-    slower. Blocks of channels keep the accumulator in L2 cache. (Sharing the blocks
-    out over two Python threads, which these ufunc loops would allow, measured no
-    faster on the benchmark machine: 8.1 against 7.7 ms.)
+    slower. Blocks of channels keep the accumulator in L2 cache. (Two Python threads
+    over the blocks measured no faster on the benchmark VM: 8.1 against 7.7 ms.)
     """
     g, og, _, k = w.shape
     n, length = layout.data.shape[1], layout.length
