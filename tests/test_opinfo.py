@@ -87,7 +87,11 @@ def _compare(got, want, dtype) -> None:
         return
     assert got.dtype == want.dtype, (got.dtype, want.dtype)
     rtol, atol = TOLERANCE[{np.float32: torch.float32}.get(want.dtype.type, torch.float64)]
-    np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
+    # atol in units of the output's scale: OpInfo's samples reach |y| ~ 200, where a
+    # float32 step is 1.5e-5, so a value that cancels to ~0.02 carries the rounding of
+    # its terms (both convlab's and torch's are ~1e-4 from the float64 result there)
+    scale = max(1.0, float(np.nanmax(np.abs(want), initial=0.0, where=np.isfinite(want))))
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=atol * scale, equal_nan=True)
 
 
 def _id(op) -> str:
